@@ -1,0 +1,184 @@
+"""The command line: a thin layer that builds a library call and reports its result.
+
+Every library error becomes one line on stderr and exit 2; stdout carries only the requested
+output (the table, or JSON with ``--json -``), so it can be piped.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import DupfinderError
+from .params import Params
+from .readers import FORMATS
+
+
+class CommandError(click.ClickException):
+    """A user-fixable problem: one line, exit 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"dupfinder: error: {self.format_message()}", err=True)
+
+
+def _fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DupfinderError as error:
+            raise CommandError(str(error)) from error
+        except KeyError as error:
+            raise CommandError(str(error.args[0]) if error.args else "not found") from error
+        except OSError as error:
+            name = getattr(error, "filename", None)
+            where = f"{name}: " if name else ""
+            raise CommandError(f"{where}{error.strerror or error}") from error
+
+    return wrapper
+
+
+def field_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--*-field overrides and reader choices, shared by every command that reads a corpus."""
+    options = [
+        click.option("--id-field", help="Record field holding the article id."),
+        click.option("--text-field", help="Record field holding the body text."),
+        click.option("--title-field", help="Record field holding the headline."),
+        click.option("--outlet-field", help="Record field holding the outlet or site."),
+        click.option("--url-field", help="Record field holding the URL."),
+        click.option("--date-field", help="Record field holding the publication date."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS),
+                     help="Read every input as this format instead of going by file suffix."),
+        click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail",
+                     show_default=True,
+                     help="fail: stop at the first bad record (exit 2); skip: skip, count and "
+                          "list bad records in the report."),
+        click.option("--quiet", "-q", is_flag=True,
+                     help="No progress or notes on stderr (never hides requested output)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def match_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The parameters that decide what a copy is."""
+    d = Params()
+    options = [
+        click.option("--threshold", type=float, default=d.threshold, show_default=True,
+                     help="Jaccard of shingle sets at or above which two articles are copies."),
+        click.option("--containment", type=float, default=d.containment, show_default=True,
+                     help="Share of the shorter article found in the longer that makes it a "
+                          "(trimmed) copy."),
+        click.option("--shingle", type=int, default=d.shingle, show_default=True,
+                     help="Words per shingle."),
+        click.option("--num-perm", type=int, default=d.num_perm, show_default=True,
+                     help="MinHash permutations."),
+        click.option("--min-shingles", type=int, default=d.min_shingles, show_default=True,
+                     help="Shortest article (in shingles) that containment alone can match."),
+        click.option("--no-boilerplate", is_flag=True,
+                     help="Do not learn and remove boilerplate lines."),
+        click.option("--workers", type=int, default=0, show_default=True,
+                     help="Worker processes; 0 uses every core. Output does not depend on it."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _params(opts: dict[str, Any]) -> Params:
+    return Params(
+        threshold=opts["threshold"], containment=opts["containment"], shingle=opts["shingle"],
+        num_perm=opts["num_perm"], min_shingles=opts["min_shingles"],
+        boilerplate=not opts["no_boilerplate"],
+    )
+
+
+def _stderr_progress(quiet: bool) -> tuple[Callable[[str], None] | None, Callable[[str], None]]:
+    def note(message: str) -> None:
+        if not quiet:
+            click.echo(f"dupfinder: {message}", err=True)
+
+    progress = note if (not quiet and sys.stderr.isatty()) else None
+    return progress, note
+
+
+def _run_scan(paths: tuple[str, ...], opts: dict[str, Any]) -> Any:
+    from .pipeline import scan
+
+    progress, note = _stderr_progress(opts["quiet"])
+    result = scan(
+        list(paths), params=_params(opts), text=opts["text_field"], id=opts["id_field"],
+        title=opts["title_field"], outlet=opts["outlet_field"], url=opts["url_field"],
+        date=opts["date_field"], workers=opts["workers"], on_error=opts["on_error"],
+        format=opts["fmt"], progress=progress, warn=note,
+    )
+    if result.skipped:
+        note(f"{len(result.skipped)} records skipped (listed in the JSON report)")
+    return result
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dupfinder")
+def cli() -> None:
+    """Find syndicated wire copy in a news scrape, name the original, show each outlet's edits."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "json_out", metavar="FILE|-", help="Write the JSON report (schema 1).")
+@click.option("--html", "html_out", metavar="FILE", help="Write the HTML report.")
+@click.option("--csv", "csv_out", metavar="FILE|-", help="Write one CSV row per clustered article.")
+@match_options
+@field_options
+@_fail_cleanly
+def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
+         csv_out: str | None, **opts: Any) -> None:
+    """Cluster the copies in PATHS and print a table of clusters.
+
+    PATHS are files (.jsonl, .json, .csv, .tsv, .txt, .parquet, .html, .warc, optionally .gz),
+    folders (walked recursively), or - for JSON Lines on stdin.
+    """
+    result = _run_scan(paths, opts)
+    to_stdout = json_out == "-" or csv_out == "-"
+    if json_out:
+        result.to_json(json_out)
+    if csv_out:
+        result.to_csv(csv_out)
+    if html_out:
+        from .report_html import write_report
+
+        write_report(result, html_out)
+    if not to_stdout:
+        click.echo(result.table(), nl=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--cluster", "cluster_id", metavar="ID", help="Show every member of this cluster.")
+@click.option("--pair", nargs=2, metavar="ID_A ID_B", help="Show B's edits against A.")
+@click.option("--json", "json_out", metavar="FILE|-", help="Write the edits as JSON.")
+@click.option("--html", "html_out", metavar="FILE", help="Write the diff as an HTML page.")
+@match_options
+@field_options
+@_fail_cleanly
+def diff(paths: tuple[str, ...], cluster_id: str | None, pair: tuple[str, str] | None,
+         json_out: str | None, html_out: str | None, **opts: Any) -> None:
+    """Show each member's edits against the canonical (or B's against A)."""
+    from .diff_cli import run_diff
+
+    if (cluster_id is None) == (pair is None):
+        raise CommandError("give exactly one of --cluster ID or --pair ID_A ID_B")
+    result = _run_scan(paths, opts)
+    run_diff(result, cluster_id, pair, json_out, html_out)
+
+
+def main() -> None:
+    cli(prog_name="dupfinder")

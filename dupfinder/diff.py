@@ -1,0 +1,168 @@
+"""What an outlet changed: a word-level diff of a copy against its canonical, with each edit named.
+
+Both texts are tokenised on their original surface (so a display shows the real words and their
+character offsets) and compared on normalised tokens, with rapidfuzz's ``Indel.opcodes`` over
+word lists. Adjacent deletion + insertion pairs that are short become ``replaced`` (a name, a
+spelling, "Mr Putin" -> "Putin"); a deletion at either end is a trim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import Indel
+
+from .article import Article
+from .normalise import line_key, normalise, tokens
+
+_SURFACE_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+# A substitution is at most this many words on each side; longer ones read better as a
+# deletion and an insertion.
+MAX_REPLACE_WORDS = 6
+
+KINDS = ("headline", "trimmed_start", "trimmed_end", "inserted", "deleted", "replaced",
+         "boilerplate")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # surface form as in the article
+    key: str  # normalised form that is compared
+    start: int  # character offsets in the article text
+    end: int
+
+
+def tokenize(text: str, drop_lines: frozenset[int] | set[int] = frozenset()) -> tuple[list[Token], bool]:
+    """Tokens with their offsets, leaving out lines that are known boilerplate.
+
+    Returns the tokens and whether any boilerplate line was left out.
+    """
+    out: list[Token] = []
+    dropped = False
+    offset = 0
+    for line in text.split("\n"):
+        if drop_lines:
+            words = tokens(normalise(line))
+            if words and line_key(words) in drop_lines:
+                dropped = True
+                offset += len(line) + 1
+                continue
+        for m in _SURFACE_WORD.finditer(line):
+            out.append(Token(m.group(0), normalise(m.group(0)), offset + m.start(),
+                             offset + m.end()))
+        offset += len(line) + 1
+    return out, dropped
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One named change. Spans are token ranges [start, end) in the canonical (``a``) and the
+    member (``b``); ``old``/``new`` are the words as printed."""
+
+    kind: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    old: str = ""
+    new: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "a": [self.a_start, self.a_end], "b": [self.b_start, self.b_end],
+            "old": self.old, "new": self.new,
+        }
+
+
+@dataclass
+class Diff:
+    """The member's edits against the canonical, and the aligned token streams."""
+
+    canonical: Article
+    member: Article
+    a_tokens: list[Token]
+    b_tokens: list[Token]
+    ops: list[tuple[str, int, int, int, int]]  # equal/delete/insert/replace over tokens
+    edits: list[Edit] = field(default_factory=list)
+    headline_changed: bool = False
+    boilerplate: bool = False
+
+    def counts(self) -> dict[str, int]:
+        kept = inserted = deleted = replaced = 0
+        for tag, a0, a1, b0, b1 in self.ops:
+            if tag == "equal":
+                kept += a1 - a0
+            elif tag == "delete":
+                deleted += a1 - a0
+            elif tag == "insert":
+                inserted += b1 - b0
+            else:
+                replaced += a1 - a0
+        return {"words_kept": kept, "words_inserted": inserted, "words_deleted": deleted,
+                "words_replaced": replaced}
+
+    def kinds(self) -> list[str]:
+        present = {e.kind for e in self.edits}
+        return [k for k in KINDS if k in present]
+
+    def summary(self) -> dict[str, Any]:
+        return {"headline_changed": self.headline_changed, **self.counts(), "kinds": self.kinds()}
+
+
+def _words(tokens: list[Token], start: int, end: int) -> str:
+    return " ".join(t.text for t in tokens[start:end])
+
+
+def diff_articles(
+    canonical: Article, member: Article, boilerplate: frozenset[int] | set[int] = frozenset()
+) -> Diff:
+    """Align ``member`` against ``canonical``; lines in ``boilerplate`` (line keys learned by the
+    scan) are left out of both sides and reported as one ``boilerplate`` edit."""
+    a, _ = tokenize(canonical.text, boilerplate)
+    b, stripped = tokenize(member.text, boilerplate)
+    raw = Indel.opcodes([t.key for t in a], [t.key for t in b])
+    ops: list[tuple[str, int, int, int, int]] = []
+    for op in raw:
+        tag, a0, a1, b0, b1 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
+        if tag == "equal" and a1 == a0:
+            continue
+        # Merge delete+insert at the same place into a short substitution.
+        if ops and tag == "insert" and ops[-1][0] == "delete" and ops[-1][2] == a0:
+            prev = ops[-1]
+            if prev[2] - prev[1] <= MAX_REPLACE_WORDS and b1 - b0 <= MAX_REPLACE_WORDS:
+                ops[-1] = ("replace", prev[1], prev[2], prev[3], b1)
+                continue
+        if ops and tag == "delete" and ops[-1][0] == "insert" and ops[-1][4] == b0:
+            prev = ops[-1]
+            if a1 - a0 <= MAX_REPLACE_WORDS and prev[4] - prev[3] <= MAX_REPLACE_WORDS:
+                ops[-1] = ("replace", a0, a1, prev[3], prev[4])
+                continue
+        ops.append((tag, a0, a1, b0, b1))
+
+    edits: list[Edit] = []
+    title_a = normalise(canonical.title or "").split()
+    title_b = normalise(member.title or "").split()
+    headline_changed = bool(canonical.title or member.title) and title_a != title_b
+    if headline_changed:
+        edits.append(Edit("headline", 0, 0, 0, 0, canonical.title or "", member.title or ""))
+    changes = [op for op in ops if op[0] != "equal"]
+    for index, (tag, a0, a1, b0, b1) in enumerate(changes):
+        if tag == "delete":
+            # A trim is canonical text missing at an end, whatever the outlet put there instead.
+            if a0 == 0 and all(op[0] == "insert" for op in changes[:index]):
+                kind = "trimmed_start"
+            elif a1 == len(a) and all(op[0] == "insert" for op in changes[index + 1 :]):
+                kind = "trimmed_end"
+            else:
+                kind = "deleted"
+            edits.append(Edit(kind, a0, a1, b0, b1, old=_words(a, a0, a1)))
+        elif tag == "insert":
+            edits.append(Edit("inserted", a0, a1, b0, b1, new=_words(b, b0, b1)))
+        else:
+            edits.append(Edit("replaced", a0, a1, b0, b1, _words(a, a0, a1), _words(b, b0, b1)))
+    if stripped:
+        edits.append(Edit("boilerplate", 0, 0, 0, 0))
+    return Diff(canonical, member, a, b, ops, edits, headline_changed, stripped)

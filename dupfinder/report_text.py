@@ -1,0 +1,39 @@
+"""The terminal table of clusters: one row per cluster, widest facts first."""
+
+from __future__ import annotations
+
+import shutil
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .result import ScanResult
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(0, width - 1)] + "\u2026"
+
+
+def cluster_table(result: ScanResult, width: int | None = None) -> str:
+    width = width or max(80, shutil.get_terminal_size((100, 24)).columns)
+    s = result.stats
+    lines = [
+        f"{s.clusters} clusters, {s.articles_in_clusters} of {s.articles} articles in clusters"
+        + (f", {s.skipped} skipped" if s.skipped else "")
+    ]
+    if not result.clusters:
+        return lines[0] + "\n"
+    head_w = max(20, width - 58)
+    lines.append(
+        f"{'cluster':<8} {'size':>4} {'min J':>5} {'canonical (reason)':<24} "
+        f"{'outlets':<12} headline"
+    )
+    for c in result.clusters:
+        outlets = ", ".join(c.outlets)
+        canonical = f"{c.canonical.id} ({c.canonical_reason})"
+        headline = c.canonical.title or c.canonical.text.strip().split("\n", 1)[0]
+        lines.append(
+            f"{c.id:<8} {c.size:>4} {c.min_jaccard:>5.2f} {_clip(canonical, 24):<24} "
+            f"{_clip(outlets, 12):<12} {_clip(headline, head_w)}"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,204 @@
+"""Result objects of a scan: what the library returns and every report is drawn from."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from .article import Article
+from .params import Params
+from .readers import Skipped
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class Member:
+    """One article of a cluster, scored against the cluster's canonical."""
+
+    article: Article
+    jaccard: float
+    containment: float
+    boilerplate: bool  # chrome lines were removed from it before matching
+    words: int  # word tokens shingled
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    @property
+    def outlet(self) -> str | None:
+        return self.article.outlet
+
+
+@dataclass
+class Cluster:
+    """Copies of one story: the canonical wire original first, then every outlet's copy."""
+
+    id: str
+    canonical: Article
+    canonical_reason: str
+    members: list[Member]
+    boilerplate: frozenset[int] = frozenset()  # line keys the scan learned as chrome
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def outlets(self) -> list[str]:
+        seen: list[str] = []
+        for m in self.members:
+            name = m.outlet or "?"
+            if name not in seen:
+                seen.append(name)
+        return seen
+
+    @property
+    def min_jaccard(self) -> float:
+        return min(m.jaccard for m in self.members)
+
+    def member(self, article_id: str) -> Member:
+        for m in self.members:
+            if m.id == article_id:
+                return m
+        raise KeyError(f"{article_id!r} is not a member of cluster {self.id}")
+
+    def diff(self, member: Member | str) -> Any:
+        """Edits of a member against the canonical (see ``dupfinder.diff``)."""
+        from .diff import diff_articles
+
+        chosen = self.member(member) if isinstance(member, str) else member
+        return diff_articles(self.canonical, chosen.article, self.boilerplate)
+
+    def to_dict(self, with_edits: bool = True) -> dict[str, Any]:
+        members = []
+        for m in self.members:
+            a = m.article
+            entry: dict[str, Any] = {
+                "id": a.id,
+                "outlet": a.outlet,
+                "title": a.title,
+                "url": a.url,
+                "published": a.published,
+                "jaccard": round(m.jaccard, 4),
+                "containment": round(m.containment, 4),
+            }
+            if with_edits:
+                entry["edits"] = _edit_summary(self, m)
+            members.append(entry)
+        return {
+            "id": self.id,
+            "size": self.size,
+            "canonical": self.canonical.id,
+            "canonical_reason": self.canonical_reason,
+            "members": members,
+        }
+
+
+def _edit_summary(cluster: Cluster, member: Member) -> dict[str, Any]:
+    from .diff import diff_articles
+
+    return diff_articles(cluster.canonical, member.article, cluster.boilerplate).summary()
+
+
+@dataclass
+class Stats:
+    articles: int
+    skipped: int
+    clusters: int
+    articles_in_clusters: int
+    seconds: float
+
+
+@dataclass
+class ScanResult:
+    """Clusters largest first; ``skipped`` lists every record left out, with why."""
+
+    clusters: list[Cluster]
+    params: Params
+    stats: Stats
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def cluster(self, cluster_id: str) -> Cluster:
+        for c in self.clusters:
+            if c.id == cluster_id:
+                return c
+        known = ", ".join(c.id for c in self.clusters[:5]) or "none"
+        raise KeyError(f"no cluster {cluster_id!r}; clusters are {known}...")
+
+    def to_dict(self, with_edits: bool = True) -> dict[str, Any]:
+        from . import __version__
+
+        return {
+            "schema": SCHEMA,
+            "dupfinder_version": __version__,
+            "params": self.params.report(),
+            "stats": {
+                "articles": self.stats.articles,
+                "skipped": self.stats.skipped,
+                "clusters": self.stats.clusters,
+                "articles_in_clusters": self.stats.articles_in_clusters,
+                "seconds": round(self.stats.seconds, 3),
+            },
+            "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
+            "warnings": list(self.warnings),
+            "clusters": [c.to_dict(with_edits) for c in self.clusters],
+        }
+
+    def to_json(self, target: str | Path | IO[str] | None = None) -> str:
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        _write(target, text)
+        return text
+
+    def to_csv(self, target: str | Path | IO[str] | None = None) -> str:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(
+            ["cluster", "size", "canonical", "canonical_reason", "id", "is_canonical", "outlet",
+             "title", "url", "published", "jaccard", "containment"]
+        )
+        for c in self.clusters:
+            for m in c.members:
+                a = m.article
+                writer.writerow(
+                    [c.id, c.size, c.canonical.id, c.canonical_reason, a.id,
+                     int(a.id == c.canonical.id), a.outlet or "", a.title or "", a.url or "",
+                     a.published or "", f"{m.jaccard:.4f}", f"{m.containment:.4f}"]
+                )
+        text = buf.getvalue()
+        _write(target, text)
+        return text
+
+    def table(self) -> str:
+        from .report_text import cluster_table
+
+        return cluster_table(self)
+
+    def to_pandas(self) -> Any:
+        """One row per member (pandas is the ``notebook`` extra)."""
+        try:
+            import pandas as pd
+        except ImportError as error:
+            from .errors import MissingExtraError
+
+            raise MissingExtraError("notebook", "to_pandas()") from error
+        return pd.read_csv(io.StringIO(self.to_csv()), dtype={"id": str, "canonical": str})
+
+
+def _write(target: str | Path | IO[str] | None, text: str) -> None:
+    if target is None:
+        return
+    if isinstance(target, (str, Path)):
+        if str(target) == "-":
+            sys.stdout.write(text)
+            return
+        Path(target).write_text(text, encoding="utf-8")
+        return
+    target.write(text)
