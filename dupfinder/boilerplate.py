@@ -11,10 +11,11 @@ so that heavy chrome cannot make two unrelated pages look related).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from .arrays import runs
 
 
 @dataclass(frozen=True)
@@ -28,40 +29,55 @@ class BoilerplateRules:
     rounds: int = 2
 
 
-@dataclass
-class DocLines:
-    """Per-article line identities and their word counts (the only thing learning needs)."""
+def learn(
+    line_keys: np.ndarray,
+    line_words: np.ndarray,
+    line_offsets: np.ndarray,
+    rules: BoilerplateRules | None = None,
+) -> set[int]:
+    """Return the line keys that are boilerplate in this corpus.
 
-    keys: np.ndarray  # uint64 line hashes, in order of appearance
-    words: np.ndarray  # int32 word count of each line
-
-
-def learn(docs: Sequence[DocLines], rules: BoilerplateRules | None = None) -> set[int]:
-    """Return the line hashes that are boilerplate in this corpus."""
+    ``line_keys``/``line_words`` hold every line of every article (its identity and word count);
+    article i owns ``line_offsets[i]:line_offsets[i+1]``.
+    """
     rules = rules or BoilerplateRules()
-    if len(docs) < rules.min_docs:
+    docs = line_offsets.size - 1
+    if docs < rules.min_docs or line_keys.size == 0:
         return set()
-    counts = [np.unique(d.keys) for d in docs]
-    lengths = np.fromiter((c.size for c in counts), dtype=np.int64, count=len(counts))
-    if lengths.sum() == 0:
-        return set()
-    flat_keys = np.concatenate(counts)
-    flat_docs = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    order = np.argsort(flat_keys, kind="stable")
-    flat_keys = flat_keys[order]
+    flat_docs = np.repeat(np.arange(docs, dtype=np.int64), np.diff(line_offsets))
+    order = np.lexsort((flat_docs, line_keys))
+    flat_keys = line_keys[order]
     flat_docs = flat_docs[order]
-    uniq, starts, df = np.unique(flat_keys, return_index=True, return_counts=True)
+    # One entry per (line, article): a line repeated inside one article counts once.
+    first = np.ones(flat_keys.size, dtype=bool)
+    first[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_docs[1:] != flat_docs[:-1])
+    flat_keys = flat_keys[first]
+    flat_docs = flat_docs[first]
+    starts, df = runs(flat_keys)
+    uniq = flat_keys[starts]
     candidates = np.nonzero(df >= rules.min_docs)[0]
     if candidates.size == 0:
         return set()
 
-    weights: list[dict[int, int] | None] = [None] * len(docs)
+    # Group candidate lines by the exact set of articles carrying them.
+    mixed_docs = (flat_docs.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+    mixed_docs ^= mixed_docs >> np.uint64(29)
+    carrier_hash = np.add.reduceat(mixed_docs, starts)
+    groups_by_set: dict[tuple[int, int], list[int]] = {}
+    for c in candidates.tolist():
+        groups_by_set.setdefault((int(carrier_hash[c]), int(df[c])), []).append(c)
+    carrier_groups = list(groups_by_set.values())
+    # Word count of each line (the same wherever it appears).
+    weight_of = line_words[order][first][starts]
+
+    weights: dict[int, dict[int, int]] = {}
 
     def line_weights(i: int) -> dict[int, int]:
-        cached = weights[i]
+        cached = weights.get(i)
         if cached is None:
             cached = {}
-            for key, n in zip(docs[i].keys.tolist(), docs[i].words.tolist()):
+            lo, hi = int(line_offsets[i]), int(line_offsets[i + 1])
+            for key, n in zip(line_keys[lo:hi].tolist(), line_words[lo:hi].tolist()):
                 cached[key] = cached.get(key, 0) + n
             weights[i] = cached
         return cached
@@ -93,8 +109,7 @@ def learn(docs: Sequence[DocLines], rules: BoilerplateRules | None = None) -> se
             smaller = min(size_i, size_j)
             return smaller > 0 and shared / smaller >= rules.related
 
-        for c in candidates.tolist():
-            key = int(uniq[c])
+        def is_boiler(c: int, key: int) -> bool:
             start = int(starts[c])
             members = flat_docs[start : start + int(df[c])]
             if members.size > rules.sample:
@@ -106,8 +121,20 @@ def learn(docs: Sequence[DocLines], rules: BoilerplateRules | None = None) -> se
                 if not any(related(doc, rep, key) for rep in reps):
                     reps.append(doc)
                     if len(reps) >= rules.min_groups:
-                        found.add(key)
-                        break
+                        return True
+            return False
+
+        # Lines carried by exactly the same articles (the paragraphs of one wire story) are
+        # decided together: first with the heaviest line left out, the case least likely to
+        # look related; only if that says boilerplate is each line decided on its own.
+        for group in carrier_groups:
+            heaviest = max(group, key=lambda c: (int(weight_of[c]), int(uniq[c])))
+            if not is_boiler(heaviest, int(uniq[heaviest])):
+                continue
+            for c in group:
+                key = int(uniq[c])
+                if c == heaviest or is_boiler(c, key):
+                    found.add(key)
         if found == boiler:
             break
         boiler = found

@@ -135,9 +135,13 @@ def build_clusters(
         if len(piece) < 2:
             continue
         nodes = set(piece)
-        by_size = sorted(piece, key=lambda v: (-facts.sizes[v], facts.ids[v]))
-        checked = by_size[:_BRIDGE_CHECKS]
-        bridges = {v for v in checked if _is_bridge(v, nodes, adj)}
+        bridges: set[int] = set()
+        degree_sum = sum(sum(1 for w in adj[v] if w in nodes) for v in piece)
+        if degree_sum < len(piece) * (len(piece) - 1):
+            # Not every pair is a copy: look for articles that join otherwise separate groups.
+            by_size = sorted(piece, key=lambda v: (-facts.sizes[v], facts.ids[v]))
+            checked = by_size[:_BRIDGE_CHECKS]
+            bridges = {v for v in checked if _is_bridge(v, nodes, adj)}
         candidates = [v for v in piece if v not in bridges]
         if not candidates:
             candidates = list(piece)

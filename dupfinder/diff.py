@@ -15,9 +15,12 @@ from typing import Any
 from rapidfuzz.distance import Indel
 
 from .article import Article
-from .normalise import line_key, normalise, tokens
+from .normalise import normalise, tokens
+from .shingle import line_key
 
 _SURFACE_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+# Lines as the scan sees them (normalisation turns U+2028/U+2029 into line breaks).
+_LINE = re.compile("[^\n\u2028\u2029]*")
 
 # A substitution is at most this many words on each side; longer ones read better as a
 # deletion and an insertion.
@@ -42,18 +45,18 @@ def tokenize(text: str, drop_lines: frozenset[int] | set[int] = frozenset()) -> 
     """
     out: list[Token] = []
     dropped = False
-    offset = 0
-    for line in text.split("\n"):
+    for match in _LINE.finditer(text):
+        line, offset = match.group(0), match.start()
+        if not line:
+            continue
         if drop_lines:
             words = tokens(normalise(line))
             if words and line_key(words) in drop_lines:
                 dropped = True
-                offset += len(line) + 1
                 continue
         for m in _SURFACE_WORD.finditer(line):
             out.append(Token(m.group(0), normalise(m.group(0)), offset + m.start(),
                              offset + m.end()))
-        offset += len(line) + 1
     return out, dropped
 
 

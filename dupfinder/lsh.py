@@ -11,12 +11,28 @@ from functools import lru_cache
 
 import numpy as np
 
+from .arrays import dedupe_pairs, pairs_within_runs, runs
+
 # Buckets larger than this are linked as a chain of neighbours instead of all pairs: a bucket of
 # thousands of identical pages would otherwise yield millions of pairs. Clustering verifies every
 # member against its canonical directly, so the chain loses no copy.
 MAX_BUCKET_PAIRS = 400
 
 _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+FALSE_POSITIVE_WEIGHT = 0.1
+FALSE_NEGATIVE_WEIGHT = 0.9
+
+# datasketch's optimiser answers for common settings, so that a scan need not import scipy
+# (half a second per process). tests/test_lsh.py checks every entry against datasketch itself.
+KNOWN_BANDS: dict[tuple[float, int], tuple[int, int]] = {
+    (0.3, 64): (32, 2), (0.3, 128): (32, 2), (0.3, 256): (85, 3),
+    (0.35, 64): (23, 2), (0.35, 128): (42, 3), (0.35, 256): (65, 3),
+    (0.4, 64): (17, 2), (0.4, 128): (42, 3), (0.4, 256): (64, 4),
+    (0.45, 64): (21, 3), (0.45, 128): (29, 3), (0.45, 256): (64, 4),
+    (0.5, 64): (21, 3), (0.5, 128): (32, 4), (0.5, 256): (42, 4),
+}
 
 
 @lru_cache(maxsize=32)
@@ -26,9 +42,12 @@ def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
     False negatives cost recall that nothing later can recover, false positives only cost a
     verification, so misses are weighted 9:1.
     """
+    known = KNOWN_BANDS.get((round(threshold, 4), num_perm))
+    if known is not None:
+        return known
     from datasketch.lsh import _optimal_param
 
-    bands, rows = _optimal_param(threshold, num_perm, 0.1, 0.9)
+    bands, rows = _optimal_param(threshold, num_perm, FALSE_POSITIVE_WEIGHT, FALSE_NEGATIVE_WEIGHT)
     return int(bands), int(rows)
 
 
@@ -50,37 +69,8 @@ def pairs_from_groups(keys: np.ndarray, valid: np.ndarray | None = None) -> np.n
     if keys.size < 2:
         return np.zeros((0, 2), dtype=np.int64)
     order = np.argsort(keys, kind="stable")
-    sk = keys[order]
-    si = idx[order]
-    boundary = np.ones(sk.size + 1, dtype=bool)
-    boundary[1:-1] = sk[1:] != sk[:-1]
-    starts = np.nonzero(boundary)[0]
-    sizes = np.diff(starts)
-    starts = starts[:-1]
-    out: list[np.ndarray] = []
-    two = starts[sizes == 2]
-    if two.size:
-        out.append(np.stack([si[two], si[two + 1]], axis=1))
-    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-        members = si[start : start + size]
-        if size * (size - 1) // 2 <= MAX_BUCKET_PAIRS:
-            a, b = np.triu_indices(size, k=1)
-            out.append(np.stack([members[a], members[b]], axis=1))
-        else:
-            out.append(np.stack([members[:-1], members[1:]], axis=1))
-    if not out:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(out)
-    return np.sort(pairs, axis=1)
-
-
-def unique_pairs(parts: list[np.ndarray]) -> np.ndarray:
-    parts = [p for p in parts if p.size]
-    if not parts:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(parts)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0)
+    starts, sizes = runs(keys[order])
+    return pairs_within_runs(idx[order], starts, sizes, MAX_BUCKET_PAIRS)
 
 
 def candidate_pairs(
@@ -92,4 +82,7 @@ def candidate_pairs(
         return np.zeros((0, 2), dtype=np.int64)
     bands, rows = band_params(round(float(threshold), 4), int(num_perm))
     parts = [pairs_from_groups(band_keys(signatures, band, rows), valid) for band in range(bands)]
-    return unique_pairs(parts)
+    parts = [p for p in parts if p.size]
+    if not parts:
+        return np.zeros((0, 2), dtype=np.int64)
+    return dedupe_pairs(np.concatenate(parts), docs)

@@ -37,22 +37,7 @@ def tokens(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
-def normalised_lines(text: str) -> list[list[str]]:
-    """The text's lines as token lists; lines without words are dropped."""
-    out = []
-    for line in normalise(text).split("\n"):
-        words = WORD_RE.findall(line)
-        if words:
-            out.append(words)
-    return out
-
-
 def stable_hash64(value: str) -> int:
     """A hash that is the same in every process and on every run (unlike ``hash``)."""
-    return int.from_bytes(blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
-                          "little")
-
-
-def line_key(words: list[str]) -> int:
-    """Identity of a line for boilerplate counting: its normalised words."""
-    return stable_hash64(" ".join(words))
+    digest = blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")

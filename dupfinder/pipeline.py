@@ -1,15 +1,15 @@
 """``scan``: read -> learn boilerplate -> shingle -> MinHash -> candidates -> verify -> cluster.
 
-Every stage is a plain function over a batch; the per-batch work (normalising, shingling,
-signatures) runs in worker processes, in batch order, so the result does not depend on the
-number of workers.
+Every stage is a plain function over a batch; the per-batch work (normalising, tokenising,
+shingling, signatures) runs on ``workers`` threads, in batch order, so the result does not
+depend on the number of workers.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +22,18 @@ from .article import Article
 from .cluster import Facts, build_clusters
 from .errors import DuplicateIdError, UsageError
 from .fields import FieldMap, check_overrides, sort_key_for_date
-from .lsh import candidate_pairs, unique_pairs
+from .arrays import dedupe_pairs
+from .lsh import candidate_pairs
 from .minhash import signatures
-from .normalise import line_key, normalised_lines
 from .params import Params, resolve_workers
 from .readers import ReadContext, read_corpus
 from .result import Cluster, Member, ScanResult, Stats
-from .shingle import ShingleSets, shingle_batch
+from .shingle import Features, ShingleSets, featurize, shingle
 from .verify import Thresholds, similarity, verify
 
-BATCH = 2000
-# Below this many articles, worker start-up costs more than it saves.
-PARALLEL_MIN = 4000
+BATCH = 2048
+# Below this many articles, worker start-up and shipping texts cost more than they save.
+PARALLEL_MIN = 5000
 
 Progress = Callable[[str], None]
 
@@ -44,53 +44,41 @@ def _quiet(_: str) -> None:
 
 # ---- per-batch stage functions (run in workers) ----------------------------------------
 
-
-def lines_of_batch(texts: Sequence[str]) -> list[bp.DocLines]:
-    out = []
-    for text in texts:
-        lines = normalised_lines(text)
-        out.append(
-            bp.DocLines(
-                np.array([line_key(w) for w in lines], dtype=np.uint64),
-                np.array([len(w) for w in lines], dtype=np.int32),
-            )
-        )
-    return out
+# What the batch stages read; set for the duration of one scan.
+_SHARED: dict[str, Any] = {}
 
 
-def shingle_and_sign(
-    texts: Sequence[str], shingle: int, boilerplate: set[int], num_perm: int, seed: int
-) -> tuple[ShingleSets, np.ndarray]:
-    sets = shingle_batch(((t, None) for t in texts), shingle, boilerplate)
-    return sets, signatures(sets.hashes, sets.offsets, num_perm, seed)
+def _featurize_range(bounds: tuple[int, int]) -> Features:
+    texts = _SHARED["texts"]
+    return featurize(texts[bounds[0] : bounds[1]])
 
 
-def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _shingle_batch(index: int) -> tuple[ShingleSets, np.ndarray]:
+    params: Params = _SHARED["params"]
+    sets = shingle(_SHARED["features"][index], params.shingle, _SHARED["boiler"])
+    return sets, signatures(sets.hashes, sets.offsets, params.num_perm, params.seed)
+
+
+def _ranges(total: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
 
 
 class _Runner:
-    """Maps a stage over batches, in order, in-process or on a pool."""
+    """Maps a stage over batches, in order, on a thread pool.
+
+    The batch stages are numpy work that releases the GIL, so threads overlap them without
+    the cost of forking and pickling; results come back in batch order whatever the number
+    of workers.
+    """
 
     def __init__(self, workers: int, total: int) -> None:
         self.workers = workers if total >= PARALLEL_MIN else 1
-        self.pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> _Runner:
-        if self.workers > 1:
-            self.pool = ProcessPoolExecutor(max_workers=self.workers)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
-
-    def map(self, fn: Callable[..., Any], batches: Iterable[Any], *args: Any) -> list[Any]:
-        if self.pool is None:
-            return [fn(b, *args) for b in batches]
-        batches = list(batches)
-        return list(self.pool.map(fn, batches, *[[a] * len(batches) for a in args]))
+    def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        if self.workers <= 1 or len(items) <= 1:
+            return [fn(item) for item in items]
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            return list(pool.map(fn, items))
 
 
 # ---- inputs ----------------------------------------------------------------------------
@@ -119,6 +107,24 @@ def _articles_from(source: Any, ctx: ReadContext) -> Iterator[Article]:
 
 def _is_dataframe(obj: Any) -> bool:
     return type(obj).__name__ == "DataFrame" and hasattr(obj, "to_dict")
+
+
+class _AgencyMarks:
+    """Agency markers, looked up only for the articles the canonical rule asks about."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles = articles
+        self.cache: dict[int, bool] = {}
+
+    def __getitem__(self, i: int) -> bool:
+        hit = self.cache.get(i)
+        if hit is None:
+            a = self.articles[i]
+            hit = self.cache[i] = has_agency_marker(a.text, a.title)
+        return hit
+
+    def __len__(self) -> int:
+        return len(self.articles)
 
 
 def _check_unique(articles: Sequence[Article]) -> None:
@@ -202,48 +208,59 @@ def scan(
         seconds=time.perf_counter() - started,
     )
     say(f"{len(clusters):,} clusters, {in_clusters:,} articles in clusters")
-    return ScanResult(clusters, params, stats, list(ctx.skipped), list(ctx.warnings))
+    return ScanResult(clusters, params, stats, list(ctx.skipped), list(ctx.warnings),
+                      list(articles), boiler)
 
 
 def _match(
     articles: Sequence[Article], params: Params, workers: int, say: Progress
 ) -> tuple[list[Any], ShingleSets, frozenset[int]]:
-    texts = [a.text for a in articles]
-    with _Runner(workers, len(texts)) as runner:
+    runner = _Runner(workers, len(articles))
+    say("tokenising")
+    _SHARED.clear()
+    _SHARED["texts"] = [a.text for a in articles]
+    try:
+        batches = runner.map(_featurize_range, _ranges(len(articles), BATCH))
         boiler: set[int] = set()
-        if params.boilerplate and len(texts) >= bp.BoilerplateRules().min_docs:
+        if params.boilerplate and batches:
             say("learning boilerplate")
-            docs: list[bp.DocLines] = []
-            for part in runner.map(lines_of_batch, _batches(texts, BATCH)):
-                docs.extend(part)
-            boiler = bp.learn(docs)
-            del docs
+            lines = Features.concat_lines(batches)
+            boiler = bp.learn(lines.line_keys, lines.line_sizes, lines.line_offsets)
             say(f"{len(boiler):,} boilerplate lines")
         say("shingling and signing")
-        parts = runner.map(
-            shingle_and_sign, _batches(texts, BATCH), params.shingle, boiler, params.num_perm,
-            params.seed,
+        _SHARED.update(
+            features=batches, params=params,
+            boiler=np.array(sorted(boiler), dtype=np.uint64),
         )
+        parts = runner.map(_shingle_batch, list(range(len(batches))))
+    finally:
+        _SHARED.clear()
     sets = ShingleSets.concat([p[0] for p in parts])
-    sigs = (
-        np.concatenate([p[1] for p in parts])
-        if parts
-        else np.zeros((0, params.num_perm), dtype=np.uint32)
-    )
+    sigs = (np.concatenate([p[1] for p in parts]) if parts
+            else np.zeros((0, params.num_perm), dtype=np.uint32))
     valid = sets.sizes() > 0
     say("finding candidates")
-    lsh = candidate_pairs(sigs, params.lsh_threshold, valid)
-    contained = containment_pairs(sets, params.containment, params.min_shingles, valid)
-    pairs = unique_pairs([lsh, contained])
-    say(f"verifying {len(pairs):,} candidate pairs")
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles)
-    edges = verify(sets, pairs, thresholds)
+    lsh = candidate_pairs(sigs, params.lsh_threshold, valid)
+    edges = verify(sets, lsh, thresholds)
+    contained = containment_pairs(
+        sets, params.containment, params.min_shingles, valid, linked=edges.pairs
+    )
+    extra = dedupe_pairs(np.concatenate([contained, lsh]), len(articles))
+    if extra.size:
+        # Only pairs LSH did not already propose.
+        n = len(articles)
+        seen = lsh[:, 0] * n + lsh[:, 1]
+        codes = extra[:, 0] * n + extra[:, 1]
+        extra = extra[~np.isin(codes, seen)]
+    say(f"verifying {len(lsh) + len(extra):,} candidate pairs")
+    edges = edges.merged(verify(sets, extra, thresholds))
     sizes = sets.sizes().tolist()
     facts = Facts(
         ids=[a.id for a in articles],
         sizes=sizes,
         dates=[sort_key_for_date(a.published) for a in articles],
-        agency=[has_agency_marker(a.text, a.title) for a in articles],
+        agency=_AgencyMarks(articles),
     )
 
     def score(i: int, j: int) -> tuple[float, float] | None:

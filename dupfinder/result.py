@@ -125,6 +125,20 @@ class ScanResult:
     stats: Stats
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list, repr=False)
+    boilerplate: frozenset[int] = field(default_factory=frozenset, repr=False)
+
+    def article(self, article_id: str) -> Article:
+        for a in self.articles:
+            if a.id == article_id:
+                return a
+        raise KeyError(f"no article with id {article_id!r} in the input; check the id")
+
+    def diff_pair(self, a_id: str, b_id: str) -> Any:
+        """B's edits against A, for any two articles of the scan."""
+        from .diff import diff_articles
+
+        return diff_articles(self.article(a_id), self.article(b_id), self.boilerplate)
 
     def cluster(self, cluster_id: str) -> Cluster:
         for c in self.clusters:

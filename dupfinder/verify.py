@@ -55,6 +55,13 @@ class Edges:
     jaccard: np.ndarray  # float64
     containment: np.ndarray  # float64
 
+    def merged(self, other: Edges) -> Edges:
+        return Edges(
+            np.concatenate([self.pairs, other.pairs]),
+            np.concatenate([self.jaccard, other.jaccard]),
+            np.concatenate([self.containment, other.containment]),
+        )
+
 
 def verify(sets: ShingleSets, pairs: np.ndarray, thresholds: Thresholds) -> Edges:
     sizes = sets.sizes()

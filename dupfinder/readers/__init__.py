@@ -8,6 +8,7 @@ A new format is a new module plus one line in ``_READERS``.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -91,14 +92,14 @@ class ReadContext:
         )
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _replace_surrogates(value: str | None) -> tuple[str | None, bool]:
     """Readers decode with ``surrogateescape`` so a bad byte can be blamed on its record."""
-    if value is None:
-        return None, False
-    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+    if value is None or value.isascii() or not _SURROGATE.search(value):
         return value, False
-    fixed = "".join("\ufffd" if "\udc80" <= ch <= "\udcff" else ch for ch in value)
-    return fixed, True
+    return _SURROGATE.sub("\ufffd", value), True
 
 
 Reader = Callable[[Path, str, ReadContext], Iterator[Article]]

@@ -1,0 +1,80 @@
+"""Small numpy helpers shared by the stages.
+
+``np.unique`` hashes in numpy 2.x and is tens of times slower than the SIMD sort for the integer
+keys used here, so dedupe and counting go through ``np.sort``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+
+def unique(x: np.ndarray) -> np.ndarray:
+    if x.size == 0:
+        return x
+    s = np.sort(x)
+    keep = np.ones(s.size, dtype=bool)
+    keep[1:] = s[1:] != s[:-1]
+    return s[keep]
+
+
+def unique_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if x.size == 0:
+        return x, np.zeros(0, dtype=np.int64)
+    s = np.sort(x)
+    starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+    counts = np.diff(np.append(starts, s.size))
+    return s[starts], counts
+
+
+def runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start index and length of each run of equal values in a sorted array."""
+    if sorted_keys.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    return starts, np.diff(np.append(starts, sorted_keys.size))
+
+
+@lru_cache(maxsize=512)
+def _triu(n: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = np.triu_indices(n, k=1)
+    return a, b
+
+
+def pairs_within_runs(
+    members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, max_pairs: int | None = None
+) -> np.ndarray:
+    """All (i, j) pairs of ``members`` values inside each run, as an (n, 2) int64 array.
+
+    A run whose all-pairs count exceeds ``max_pairs`` is linked as a chain instead.
+    """
+    out: list[np.ndarray] = []
+    two = starts[sizes == 2]
+    if two.size:
+        out.append(np.stack([members[two], members[two + 1]], axis=1))
+    big = sizes > 2
+    for size in np.unique(sizes[big]).tolist() if big.any() else []:
+        run_starts = starts[sizes == size]
+        if max_pairs is not None and size * (size - 1) // 2 > max_pairs:
+            for start in run_starts.tolist():
+                chunk = members[start : start + size]
+                out.append(np.stack([chunk[:-1], chunk[1:]], axis=1))
+            continue
+        a, b = _triu(size)
+        base = run_starts[:, None]
+        out.append(np.stack([members[(base + a).ravel()], members[(base + b).ravel()]], axis=1))
+    if not out:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.concatenate(out).astype(np.int64, copy=False)
+
+
+def dedupe_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
+    """Unique (i < j) rows, sorted."""
+    if pairs.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    p = np.sort(pairs, axis=1)
+    p = p[p[:, 0] != p[:, 1]]
+    code = unique(p[:, 0].astype(np.int64) * n + p[:, 1])
+    return np.stack([code // n, code % n], axis=1)
