@@ -82,8 +82,8 @@ def learn(
             weights[i] = cached
         return cached
 
-    boiler: set[int] = set()
-    for _ in range(rules.rounds):
+    def one_round(boiler: set[int]) -> set[int]:
+        """Boilerplate lines, judging relatedness without the lines in ``boiler``."""
         found: set[int] = set()
         overlap_cache: dict[tuple[int, int], tuple[int, int, int]] = {}
 
@@ -135,6 +135,11 @@ def learn(
                 key = int(uniq[c])
                 if c == heaviest or is_boiler(c, key):
                     found.add(key)
+        return found
+
+    boiler: set[int] = set()
+    for _ in range(rules.rounds):
+        found = one_round(boiler)
         if found == boiler:
             break
         boiler = found

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from .verify import Edges
 
@@ -35,6 +36,10 @@ class Group:
     members: tuple[MemberScore, ...]  # canonical first, then by article order
 
 
+class Flags(Protocol):
+    def __getitem__(self, index: int) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Facts:
     """What the canonical rule looks at, per article."""
@@ -42,7 +47,7 @@ class Facts:
     ids: Sequence[str]
     sizes: Sequence[int]  # shingles after boilerplate removal: how full a version is
     dates: Sequence[float | None]  # UTC timestamps where published parsed
-    agency: Sequence[bool]  # an agency marker in byline or text
+    agency: Flags  # an agency marker in byline or text (looked up lazily)
 
 
 class _UnionFind:

@@ -38,7 +38,9 @@ class Token:
     end: int
 
 
-def tokenize(text: str, drop_lines: frozenset[int] | set[int] = frozenset()) -> tuple[list[Token], bool]:
+def tokenize(
+    text: str, drop_lines: frozenset[int] | set[int] = frozenset()
+) -> tuple[list[Token], bool]:
     """Tokens with their offsets, leaving out lines that are known boilerplate.
 
     Returns the tokens and whether any boilerplate line was left out.
@@ -110,6 +112,11 @@ class Diff:
     def kinds(self) -> list[str]:
         present = {e.kind for e in self.edits}
         return [k for k in KINDS if k in present]
+
+    def _repr_html_(self) -> str:
+        from .report_html import render_diffs
+
+        return render_diffs([self], full_page=False)
 
     def summary(self) -> dict[str, Any]:
         return {"headline_changed": self.headline_changed, **self.counts(), "kinds": self.kinds()}

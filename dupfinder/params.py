@@ -44,7 +44,8 @@ class Params:
 
     def report(self) -> dict[str, float | int]:
         d = asdict(self)
-        return {k: d[k] for k in ("threshold", "containment", "shingle", "num_perm", "min_shingles")}
+        keys = ("threshold", "containment", "shingle", "num_perm", "min_shingles")
+        return {k: d[k] for k in keys}
 
 
 def resolve_workers(workers: int | None) -> int:

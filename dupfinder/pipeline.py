@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +19,18 @@ import numpy as np
 from . import boilerplate as bp
 from .agency import has_agency_marker
 from .anchors import containment_pairs
+from .arrays import dedupe_pairs
 from .article import Article
 from .cluster import Facts, build_clusters
 from .errors import DuplicateIdError, UsageError
 from .fields import FieldMap, check_overrides, sort_key_for_date
-from .arrays import dedupe_pairs
 from .lsh import candidate_pairs
 from .minhash import signatures
 from .params import Params, resolve_workers
 from .readers import ReadContext, read_corpus
 from .result import Cluster, Member, ScanResult, Stats
 from .shingle import Features, ShingleSets, featurize, shingle
-from .verify import Thresholds, similarity, verify
+from .verify import Edges, Thresholds, similarity, verify
 
 BATCH = 2048
 # Below this many articles, worker start-up and shipping texts cost more than they save.
@@ -173,7 +174,8 @@ def scan(
         unknown = sorted(set(overrides) - allowed)
         if unknown:
             raise UsageError(
-                f"unknown option {unknown[0]!r} for scan(); use one of: {', '.join(sorted(allowed))}"
+                f"unknown option {unknown[0]!r} for scan(); "
+                f"use one of: {', '.join(sorted(allowed))}"
             )
         params = Params(**{**params.__dict__, **overrides})
     fields = FieldMap(id=id, text=text, title=title, outlet=outlet, url=url, date=date)
@@ -212,15 +214,34 @@ def scan(
                       list(articles), boiler)
 
 
-def _match(
-    articles: Sequence[Article], params: Params, workers: int, say: Progress
-) -> tuple[list[Any], ShingleSets, frozenset[int]]:
-    runner = _Runner(workers, len(articles))
+@dataclass
+class Prepared:
+    """Everything the matching stages need, per article, as arrays."""
+
+    sets: ShingleSets
+    signatures: np.ndarray
+    boilerplate: frozenset[int]
+
+
+@dataclass
+class Matches:
+    """Verified copy pairs, and the candidate pairs each generator proposed."""
+
+    edges: Edges
+    lsh: np.ndarray
+    containment: np.ndarray
+
+
+def prepare(
+    texts: Sequence[str], params: Params, workers: int = 1, say: Progress = _quiet
+) -> Prepared:
+    """Tokenise, learn boilerplate, shingle and sign every text."""
+    runner = _Runner(workers, len(texts))
     say("tokenising")
     _SHARED.clear()
-    _SHARED["texts"] = [a.text for a in articles]
+    _SHARED["texts"] = texts
     try:
-        batches = runner.map(_featurize_range, _ranges(len(articles), BATCH))
+        batches = runner.map(_featurize_range, _ranges(len(texts), BATCH))
         boiler: set[int] = set()
         if params.boilerplate and batches:
             say("learning boilerplate")
@@ -238,23 +259,35 @@ def _match(
     sets = ShingleSets.concat([p[0] for p in parts])
     sigs = (np.concatenate([p[1] for p in parts]) if parts
             else np.zeros((0, params.num_perm), dtype=np.uint32))
+    return Prepared(sets, sigs, frozenset(boiler))
+
+
+def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet) -> Matches:
+    """Candidates from LSH (Jaccard) and sampled shingles (containment), verified exactly."""
+    sets, n = prepared.sets, len(prepared.sets)
     valid = sets.sizes() > 0
     say("finding candidates")
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles)
-    lsh = candidate_pairs(sigs, params.lsh_threshold, valid)
+    lsh = candidate_pairs(prepared.signatures, params.lsh_threshold, valid)
     edges = verify(sets, lsh, thresholds)
     contained = containment_pairs(
         sets, params.containment, params.min_shingles, valid, linked=edges.pairs
     )
-    extra = dedupe_pairs(np.concatenate([contained, lsh]), len(articles))
-    if extra.size:
+    extra = dedupe_pairs(contained, n) if contained.size else contained
+    if extra.size and lsh.size:
         # Only pairs LSH did not already propose.
-        n = len(articles)
-        seen = lsh[:, 0] * n + lsh[:, 1]
-        codes = extra[:, 0] * n + extra[:, 1]
-        extra = extra[~np.isin(codes, seen)]
-    say(f"verifying {len(lsh) + len(extra):,} candidate pairs")
-    edges = edges.merged(verify(sets, extra, thresholds))
+        extra = extra[~np.isin(extra[:, 0] * n + extra[:, 1], lsh[:, 0] * n + lsh[:, 1])]
+    say(f"verified {len(lsh):,} LSH pairs; verifying {len(extra):,} containment pairs")
+    return Matches(edges.merged(verify(sets, extra, thresholds)), lsh, extra)
+
+
+def _match(
+    articles: Sequence[Article], params: Params, workers: int, say: Progress
+) -> tuple[list[Any], ShingleSets, frozenset[int]]:
+    prepared = prepare([a.text for a in articles], params, workers, say)
+    matches = find_matches(prepared, params, say)
+    sets = prepared.sets
+    thresholds = Thresholds(params.threshold, params.containment, params.min_shingles)
     sizes = sets.sizes().tolist()
     facts = Facts(
         ids=[a.id for a in articles],
@@ -268,4 +301,4 @@ def _match(
         return (jac, con) if thresholds.is_copy(jac, con, min(sizes[i], sizes[j])) else None
 
     say("clustering")
-    return build_clusters(edges, facts, score), sets, frozenset(boiler)
+    return build_clusters(matches.edges, facts, score), sets, prepared.boilerplate

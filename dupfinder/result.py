@@ -76,6 +76,11 @@ class Cluster:
         chosen = self.member(member) if isinstance(member, str) else member
         return diff_articles(self.canonical, chosen.article, self.boilerplate)
 
+    def _repr_html_(self) -> str:
+        from .report_html import render_cluster
+
+        return render_cluster(self)
+
     def to_dict(self, with_edits: bool = True) -> dict[str, Any]:
         members = []
         for m in self.members:
@@ -189,6 +194,19 @@ class ScanResult:
         text = buf.getvalue()
         _write(target, text)
         return text
+
+    def to_html(self, target: str | Path | None = None) -> str:
+        """The self-contained HTML report (jinja2 is the ``html`` extra)."""
+        from .report_html import render_result
+
+        text = render_result(self)
+        _write(target, text)
+        return text
+
+    def _repr_html_(self) -> str:
+        from .report_html import render_result
+
+        return render_result(self, full_page=False, limit=20)
 
     def table(self) -> str:
         from .report_text import cluster_table

@@ -71,7 +71,8 @@ class ReadContext:
 
     def finish(self, article: Article) -> Article | None:
         text = article.text
-        text, had_surrogates = _replace_surrogates(text)
+        fixed, had_surrogates = _replace_surrogates(text)
+        text = fixed if fixed is not None else text
         title, title_surrogates = _replace_surrogates(article.title)
         if had_surrogates or title_surrogates:
             self.note(f"{article.source}: undecodable bytes replaced with U+FFFD")
@@ -125,23 +126,16 @@ def _reader_for(fmt: str) -> Reader:
 
 def _optional_readers() -> dict[str, Callable[[], Reader]]:
     """Formats whose readers need an optional extra: imported only when used."""
+    import importlib
 
-    def parquet() -> Reader:
-        from . import parquet as mod
+    def loader(module: str) -> Callable[[], Reader]:
+        def load() -> Reader:
+            reader: Reader = importlib.import_module(f"{__name__}.{module}").read
+            return reader
 
-        return mod.read
+        return load
 
-    def html() -> Reader:
-        from . import htmlfile as mod
-
-        return mod.read
-
-    def warc() -> Reader:
-        from . import warcfile as mod
-
-        return mod.read
-
-    return {"parquet": parquet, "html": html, "warc": warc}
+    return {"parquet": loader("parquet"), "html": loader("htmlfile"), "warc": loader("warcfile")}
 
 
 FORMATS = ("jsonl", "json", "csv", "tsv", "txt", "parquet", "html", "warc")

@@ -1,0 +1,47 @@
+"""Parquet (``.parquet``): streamed by row group, reading only the columns an article needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..article import Article
+from ..errors import InputError, MissingExtraError
+from ..fields import (
+    DATE_FIELDS,
+    ID_FIELDS,
+    OUTLET_FIELDS,
+    TEXT_FIELDS,
+    TITLE_FIELDS,
+    URL_FIELDS,
+)
+from . import ReadContext
+
+_ALL_NAMES = {n for names in (ID_FIELDS, TEXT_FIELDS, TITLE_FIELDS, OUTLET_FIELDS, URL_FIELDS,
+                              DATE_FIELDS) for n in names}
+
+
+def read(path: Path, display: str, ctx: ReadContext) -> Iterator[Article]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as error:
+        raise MissingExtraError("parquet", "Reading Parquet files") from error
+    label = str(path)
+    try:
+        file = pq.ParquetFile(path)
+    except Exception as error:  # pyarrow raises ArrowInvalid and OSError subclasses
+        raise InputError(f"{label}: not a readable Parquet file ({error})") from error
+    overrides = {v.casefold() for v in vars(ctx.fields).values() if v}
+    wanted = _ALL_NAMES | overrides
+    columns = [name for name in file.schema_arrow.names if name.casefold() in wanted]
+    row = 0
+    for batch in file.iter_batches(columns=columns, batch_size=4096):
+        for record in batch.to_pylist():
+            row += 1
+            source = f"{label}#{row}"
+            for key, value in list(record.items()):
+                if hasattr(value, "isoformat"):
+                    record[key] = value.isoformat()
+            article = ctx.emit(record, source, default_id=source)
+            if article is not None:
+                yield article
