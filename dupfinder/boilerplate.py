@@ -29,6 +29,14 @@ class BoilerplateRules:
     rounds: int = 2
 
 
+def _mix(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> np.uint64(33))
+
+
 def learn(
     line_keys: np.ndarray,
     line_words: np.ndarray,
@@ -78,13 +86,74 @@ def learn(
             cached = {}
             lo, hi = int(line_offsets[i]), int(line_offsets[i + 1])
             for key, n in zip(line_keys[lo:hi].tolist(), line_words[lo:hi].tolist()):
-                cached[key] = cached.get(key, 0) + n
+                cached[key] = n  # a line repeated inside one article counts once
             weights[i] = cached
         return cached
 
-    def one_round(boiler: set[int]) -> set[int]:
-        """Boilerplate lines, judging relatedness without the lines in ``boiler``."""
+    def sampled_carriers(c: int) -> np.ndarray:
+        start = int(starts[c])
+        members = flat_docs[start : start + int(df[c])]
+        if members.size > rules.sample:
+            # An even spread over the carriers, deterministic.
+            pick = np.linspace(0, members.size - 1, rules.sample).astype(np.int64)
+            members = members[pick]
+        return members
+
+    heaviest_of = [max(g, key=lambda c: (int(weight_of[c]), int(uniq[c]))) for g in carrier_groups]
+    samples = [sampled_carriers(c) for c in heaviest_of]
+    by_doc = np.argsort(flat_docs, kind="stable")
+    doc_starts = np.searchsorted(flat_docs[by_doc], np.arange(docs + 1))
+    entry_mix = _mix(flat_keys ^ (flat_docs.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93)))
+    mix_order = np.argsort(entry_mix)
+    sorted_mix = entry_mix[mix_order]
+    entry_weight = weight_of[np.repeat(np.arange(starts.size), df)]
+
+    def all_related_to_first(boiler: set[int]) -> np.ndarray:
+        """Per group: is every sampled carrier related to the first one? (numpy, all at once)
+
+        Such a group is one story's copies and cannot be boilerplate; the exact greedy check
+        below gives the same answer for it, at Python speed.
+        """
+        weight = entry_weight.copy()
+        if boiler:
+            weight[np.isin(flat_keys, np.fromiter(boiler, np.uint64, len(boiler)))] = 0
+        size = np.bincount(flat_docs, weights=weight, minlength=docs)
+        counts = np.array([m.size - 1 for m in samples], dtype=np.int64)
+        if counts.sum() == 0:
+            return np.ones(len(samples), dtype=bool)
+        rep = np.repeat(np.array([m[0] for m in samples], dtype=np.int64), counts)
+        other = np.concatenate([m[1:] for m in samples])
+        group_of_pair = np.repeat(np.arange(len(samples)), counts)
+        # Every line of rep, looked up in other's lines.
+        n_lines = doc_starts[rep + 1] - doc_starts[rep]
+        pair_of_query = np.repeat(np.arange(rep.size), n_lines)
+        base = np.repeat(doc_starts[rep] - np.concatenate(([0], np.cumsum(n_lines)[:-1])), n_lines)
+        entry = by_doc[base + np.arange(int(n_lines.sum()))]
+        query = _mix(flat_keys[entry] ^ (other[pair_of_query].astype(np.uint64)
+                                        * np.uint64(0xD6E8FEB86659FD93)))
+        pos = np.searchsorted(sorted_mix, query)
+        pos[pos == sorted_mix.size] = sorted_mix.size - 1
+        hit = sorted_mix[pos] == query
+        shared = np.bincount(pair_of_query[hit], weights=weight[entry[hit]], minlength=rep.size)
+        key_w = np.array([0 if int(uniq[c]) in boiler else int(weight_of[c]) for c in heaviest_of],
+                         dtype=np.float64)[group_of_pair]
+        smaller = np.minimum(size[rep], size[other]) - key_w
+        ok = (smaller > 0) & ((shared - key_w) >= rules.related * smaller)
+        bad = np.bincount(group_of_pair[~ok], minlength=len(samples))
+        return bad == 0
+
+    def one_round(boiler: set[int], previous: set[int] | None) -> set[int]:
+        """Boilerplate lines, judging relatedness without the lines in ``boiler``.
+
+        With ``previous`` (the last round's answer), only lines whose carriers hold a known
+        boilerplate line are judged again: nothing else can have changed.
+        """
         found: set[int] = set()
+        touched: np.ndarray | None = None
+        if previous is not None:
+            hit = np.isin(flat_keys, np.fromiter(boiler, dtype=np.uint64, count=len(boiler)))
+            touched = np.zeros(docs, dtype=bool)
+            touched[flat_docs[hit]] = True
         overlap_cache: dict[tuple[int, int], tuple[int, int, int]] = {}
 
         def related(i: int, j: int, key: int) -> bool:
@@ -110,14 +179,8 @@ def learn(
             return smaller > 0 and shared / smaller >= rules.related
 
         def is_boiler(c: int, key: int) -> bool:
-            start = int(starts[c])
-            members = flat_docs[start : start + int(df[c])]
-            if members.size > rules.sample:
-                # An even spread over the carriers, deterministic.
-                pick = np.linspace(0, members.size - 1, rules.sample).astype(np.int64)
-                members = members[pick]
             reps: list[int] = []
-            for doc in members.tolist():
+            for doc in sampled_carriers(c).tolist():
                 if not any(related(doc, rep, key) for rep in reps):
                     reps.append(doc)
                     if len(reps) >= rules.min_groups:
@@ -127,8 +190,17 @@ def learn(
         # Lines carried by exactly the same articles (the paragraphs of one wire story) are
         # decided together: first with the heaviest line left out, the case least likely to
         # look related; only if that says boilerplate is each line decided on its own.
-        for group in carrier_groups:
-            heaviest = max(group, key=lambda c: (int(weight_of[c]), int(uniq[c])))
+        settled = all_related_to_first(boiler)
+        for index, group in enumerate(carrier_groups):
+            if settled[index]:
+                continue
+            if touched is not None and previous is not None:
+                first_c = group[0]
+                carriers = flat_docs[int(starts[first_c]) : int(starts[first_c] + df[first_c])]
+                if not touched[carriers].any():
+                    found.update(int(uniq[c]) for c in group if int(uniq[c]) in previous)
+                    continue
+            heaviest = heaviest_of[index]
             if not is_boiler(heaviest, int(uniq[heaviest])):
                 continue
             for c in group:
@@ -138,9 +210,10 @@ def learn(
         return found
 
     boiler: set[int] = set()
+    previous: set[int] | None = None
     for _ in range(rules.rounds):
-        found = one_round(boiler)
+        found = one_round(boiler, previous)
         if found == boiler:
             break
-        boiler = found
+        previous = boiler = found
     return boiler

@@ -135,6 +135,46 @@ def host_of(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
+@dataclass(frozen=True)
+class _Resolved:
+    """Which key of a record holds each field (None: absent)."""
+
+    text: str | None
+    id: str | None
+    title: str | None
+    outlet: str | None
+    url: str | None
+    date: str | None
+    present: tuple[str, ...]
+
+
+# Records of one file nearly always share their keys: resolve the names once per key layout.
+_RESOLVED: dict[tuple[tuple[Any, ...], FieldMap], _Resolved] = {}
+
+
+def _resolve(keys: tuple[Any, ...], fields: FieldMap) -> _Resolved:
+    hit = _RESOLVED.get((keys, fields))
+    if hit is not None:
+        return hit
+    lower: dict[str, str] = {}
+    for key in keys:
+        if isinstance(key, str):
+            lower.setdefault(key.casefold(), key)
+    hit = _Resolved(
+        text=_pick(lower, fields.text, TEXT_FIELDS),
+        id=_pick(lower, fields.id, ID_FIELDS),
+        title=_pick(lower, fields.title, TITLE_FIELDS),
+        outlet=_pick(lower, fields.outlet, OUTLET_FIELDS),
+        url=_pick(lower, fields.url, URL_FIELDS),
+        date=_pick(lower, fields.date, DATE_FIELDS),
+        present=tuple(sorted(lower)),
+    )
+    if len(_RESOLVED) > 1000:
+        _RESOLVED.clear()
+    _RESOLVED[(keys, fields)] = hit
+    return hit
+
+
 def record_to_article(
     record: Any, source: str, fields: FieldMap, default_id: str | None = None
 ) -> Article:
@@ -142,37 +182,31 @@ def record_to_article(
     if not isinstance(record, Mapping):
         kind = type(record).__name__
         raise RecordError(source, f"expected a JSON object with a text field, got a {kind}")
-    lower: dict[str, str] = {}
-    for key in record:
-        if isinstance(key, str):
-            lower.setdefault(key.casefold(), key)
-
-    text_key = _pick(lower, fields.text, TEXT_FIELDS)
-    if text_key is None:
+    names = _resolve(tuple(record), fields)
+    if names.text is None:
         wanted = fields.text or "/".join(TEXT_FIELDS[:4])
-        present = ", ".join(sorted(lower)[:8]) or "none"
+        present = ", ".join(names.present[:8]) or "none"
         raise RecordError(
             source,
             f"no text field ('{wanted}'); fields present: {present}. "
             "Name the body field with --text-field",
         )
-    text = _as_text(record[text_key], text_key, source) or ""
+    text = _as_text(record[names.text], names.text, source) or ""
 
-    def get(override: str | None, names: tuple[str, ...]) -> str | None:
-        key = _pick(lower, override, names)
+    def get(key: str | None) -> str | None:
         if key is None:
             return None
         value = _as_text(record[key], key, source)
         return value.strip() if value is not None else None
 
-    url = get(fields.url, URL_FIELDS)
-    ident = get(fields.id, ID_FIELDS) or url or default_id or source
-    outlet = get(fields.outlet, OUTLET_FIELDS) or host_of(url)
-    published = get(fields.date, DATE_FIELDS)
+    url = get(names.url)
+    ident = get(names.id) or url or default_id or source
+    outlet = get(names.outlet) or host_of(url)
+    published = get(names.date)
     return Article(
         id=ident,
         text=text,
-        title=get(fields.title, TITLE_FIELDS) or None,
+        title=get(names.title) or None,
         outlet=outlet or None,
         url=url or None,
         published=parse_date(published) if published else None,

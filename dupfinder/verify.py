@@ -64,26 +64,29 @@ class Edges:
 
 
 def verify(sets: ShingleSets, pairs: np.ndarray, thresholds: Thresholds) -> Edges:
-    sizes = sets.sizes()
+    off = sets.offsets.tolist()
+    hashes = sets.hashes
+    searchsorted, count_nonzero = np.searchsorted, np.count_nonzero
+    min_j, min_c, min_size = thresholds.jaccard, thresholds.containment, thresholds.min_shingles
     keep: list[int] = []
     jac_out: list[float] = []
     con_out: list[float] = []
-    hashes, offsets = sets.hashes, sets.offsets
     for k, (i, j) in enumerate(pairs.tolist()):
-        si, sj = int(sizes[i]), int(sizes[j])
-        smaller, larger = (si, sj) if si <= sj else (sj, si)
-        if smaller == 0:
-            continue
+        si, sj = off[i + 1] - off[i], off[j + 1] - off[j]
+        if si <= sj:
+            small, large, ns, nl = hashes[off[i] : off[i + 1]], hashes[off[j] : off[j + 1]], si, sj
+        else:
+            small, large, ns, nl = hashes[off[j] : off[j + 1]], hashes[off[i] : off[i + 1]], sj, si
         # Cheap bound: even full containment cannot reach the Jaccard threshold, and the
         # smaller is too small for the containment rule.
-        if smaller / larger < thresholds.jaccard and smaller < thresholds.min_shingles:
+        if ns == 0 or (ns / nl < min_j and ns < min_size):
             continue
-        a = hashes[offsets[i] : offsets[i + 1]]
-        b = hashes[offsets[j] : offsets[j + 1]]
-        inter = intersection_size(a, b)
-        jac = inter / (si + sj - inter)
-        con = inter / smaller
-        if thresholds.is_copy(jac, con, smaller):
+        pos = searchsorted(large, small)
+        pos[pos == nl] = nl - 1
+        inter = int(count_nonzero(large[pos] == small))
+        jac = inter / (ns + nl - inter)
+        con = inter / ns
+        if jac >= min_j or (con >= min_c and ns >= min_size):
             keep.append(k)
             jac_out.append(jac)
             con_out.append(con)
