@@ -7,12 +7,14 @@ depend on the number of workers.
 
 from __future__ import annotations
 
+import functools
+import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -143,6 +145,30 @@ def _check_unique(articles: Sequence[Article]) -> None:
 # ---- the scan ----------------------------------------------------------------------------
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _gc_paused(fn: F) -> F:
+    """Pause the cyclic garbage collector for the call.
+
+    A scan allocates millions of small acyclic objects (articles, lists, tuples) and the
+    collector's repeated passes over them cost up to a tenth of the run while freeing nothing.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return wrapper  # type: ignore[return-value]
+
+
+@_gc_paused
 def scan(
     source: Any,
     *,
