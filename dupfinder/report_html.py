@@ -54,6 +54,7 @@ def _span(text: str, tokens: list[Any], start: int, end: int) -> str:
 def pieces(diff: Diff, fold: int = FOLD_WORDS) -> list[Piece]:
     out: list[Piece] = []
     a_text, b_text = diff.canonical.text, diff.member.text
+    trims = {e.a_start for e in diff.edits if e.kind in ("trimmed_start", "trimmed_end")}
     for tag, a0, a1, b0, b1 in diff.ops:
         if tag == "equal":
             if b1 - b0 > 2 * fold + 10:
@@ -65,7 +66,8 @@ def pieces(diff: Diff, fold: int = FOLD_WORDS) -> list[Piece]:
             else:
                 out.append(Piece("equal", "", _span(b_text, diff.b_tokens, b0, b1)))
         elif tag == "delete":
-            out.append(Piece("delete", _span(a_text, diff.a_tokens, a0, a1), ""))
+            kind = "trim" if a0 in trims else "delete"
+            out.append(Piece(kind, _span(a_text, diff.a_tokens, a0, a1), ""))
         elif tag == "insert":
             out.append(Piece("insert", "", _span(b_text, diff.b_tokens, b0, b1)))
         else:

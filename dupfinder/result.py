@@ -223,6 +223,33 @@ class ScanResult:
             raise MissingExtraError("notebook", "to_pandas()") from error
         return pd.read_csv(io.StringIO(self.to_csv()), dtype={"id": str, "canonical": str})
 
+    def edits_frame(self) -> Any:
+        """One row per edit of every member against its canonical (pandas: ``notebook`` extra)."""
+        try:
+            import pandas as pd
+        except ImportError as error:
+            from .errors import MissingExtraError
+
+            raise MissingExtraError("notebook", "edits_frame()") from error
+        columns = ["cluster", "canonical", "id", "outlet", "kind", "a_start", "a_end",
+                   "b_start", "b_end", "old", "new"]
+        return pd.DataFrame(_edit_rows(self), columns=columns)
+
+
+def _edit_rows(result: ScanResult) -> list[dict[str, Any]]:
+    rows = []
+    for c in result.clusters:
+        for m in c.members:
+            if m.id == c.canonical.id:
+                continue
+            d = c.diff(m)
+            for e in d.edits:
+                rows.append({"cluster": c.id, "canonical": c.canonical.id, "id": m.id,
+                             "outlet": m.outlet, "kind": e.kind, "a_start": e.a_start,
+                             "a_end": e.a_end, "b_start": e.b_start, "b_end": e.b_end,
+                             "old": e.old, "new": e.new})
+    return rows
+
 
 def _write(target: str | Path | IO[str] | None, text: str) -> None:
     if target is None:
