@@ -3,7 +3,7 @@
 A copy cut to 30% of the wire text has Jaccard 0.3 with it, and a 60-word brief inside a
 600-word story has 0.1: banding tuned for such thresholds would flood verification. Containment
 is found instead from a content-defined sample of shingles (those whose mixed hash is 0 modulo
-``SAMPLE_RATE``): both articles sample the same shingles of the text they share, so a short
+``shingle.SAMPLE_RATE``): both articles sample the same shingles of the text they share, so a short
 copy meets its original in an inverted index of samples.
 
 Copies already linked by LSH are grouped first: an article is then compared with each *group*
@@ -16,17 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from .arrays import runs, unique_counts
-from .minhash import fmix32
 from .shingle import ShingleSets
 
-SAMPLE_RATE = 4
 # A sampled shingle carried by more groups than this is a stock phrase, not evidence (copies
 # of one story count once, as one group).
 MAX_POSTING = 16
-
-
-def sample_mask(hashes: np.ndarray) -> np.ndarray:
-    return (fmix32(hashes ^ np.uint32(0x5BD1E995)) % np.uint32(SAMPLE_RATE)) == 0
 
 
 def components(n: int, pairs: np.ndarray) -> np.ndarray:
@@ -67,12 +61,12 @@ def containment_pairs(
     fullest = np.zeros(docs, dtype=np.int64)
     fullest[group[order][starts]] = order[starts]
 
-    keep = sample_mask(sets.hashes)
-    doc_of = np.repeat(np.arange(docs, dtype=np.int64), sizes)
+    if sets.sample_docs.size == 0 and sets.hashes.size:
+        sets.with_sample()
+    sample_hash, sample_doc = sets.sample_hashes, sets.sample_docs
     if valid is not None:
-        keep &= valid[doc_of]
-    sample_hash = sets.hashes[keep]
-    sample_doc = doc_of[keep]
+        keep = valid[sample_doc]
+        sample_hash, sample_doc = sample_hash[keep], sample_doc[keep]
     samples_per_doc = np.bincount(sample_doc, minlength=docs)
 
     # One entry per (sample, group): the groups carrying each sampled shingle.

@@ -106,8 +106,11 @@ def _stderr_progress(quiet: bool) -> tuple[Callable[[str], None] | None, Callabl
         if not quiet:
             click.echo(f"dupfinder: {message}", err=True)
 
-    progress = note if (not quiet and sys.stderr.isatty()) else None
-    return progress, note
+    if quiet or not sys.stderr.isatty():
+        return None, note
+    from .progress import StderrProgress
+
+    return StderrProgress(), note
 
 
 def _run_scan(paths: tuple[str, ...], opts: dict[str, Any]) -> Any:

@@ -20,6 +20,10 @@ from __future__ import annotations
 class DupfinderError(Exception):
     """Base class: a problem the user can fix, reported as one line."""
 
+    def __init__(self, message: str = "") -> None:
+        # Messages quote third-party errors, which may span lines: keep ours to one.
+        super().__init__(" ".join(str(message).split()))
+
 
 class UsageError(DupfinderError):
     """Parameters or options that cannot work together."""

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from . import boilerplate as bp
+from . import corpus
 from .agency import has_agency_marker
 from .anchors import containment_pairs
 from .arrays import dedupe_pairs
@@ -37,6 +38,8 @@ from .verify import Edges, Thresholds, similarity, verify
 BATCH = 2048
 # Below this many articles, worker start-up and shipping texts cost more than they save.
 PARALLEL_MIN = 5000
+# Text held before reading turns lean (see corpus.py); a module setting so tests can lower it.
+LEAN_CHARS = corpus.LEAN_CHARS
 
 Progress = Callable[[str], None]
 
@@ -58,7 +61,9 @@ def _featurize_range(bounds: tuple[int, int]) -> Features:
 
 def _shingle_batch(index: int) -> tuple[ShingleSets, np.ndarray]:
     params: Params = _SHARED["params"]
-    sets = shingle(_SHARED["features"][index], params.shingle, _SHARED["boiler"])
+    features = _SHARED["features"][index]
+    _SHARED["features"][index] = None  # freed as soon as it is shingled
+    sets = shingle(features, params.shingle, _SHARED["boiler"]).with_sample()
     return sets, signatures(sets.hashes, sets.offsets, params.num_perm, params.seed)
 
 
@@ -115,9 +120,9 @@ def _is_dataframe(obj: Any) -> bool:
 class _AgencyMarks:
     """Agency markers, looked up only for the articles the canonical rule asks about."""
 
-    def __init__(self, articles: Sequence[Article]) -> None:
+    def __init__(self, articles: Sequence[Article], known: dict[int, bool] | None = None) -> None:
         self.articles = articles
-        self.cache: dict[int, bool] = {}
+        self.cache: dict[int, bool] = dict(known or {})
 
     def __getitem__(self, i: int) -> bool:
         hit = self.cache.get(i)
@@ -210,11 +215,17 @@ def scan(
     ctx = ReadContext(fields=fields, on_error=on_error, format=format, warn=warn)
 
     say("reading")
-    articles = list(_articles_from(source, ctx))
+    paths = corpus.reloadable_paths(source)
+    loaded = corpus.load(_articles_from(source, ctx), paths is not None, BATCH,
+                         getattr(progress, "count", None), LEAN_CHARS)
+    articles = loaded.articles
     _check_unique(articles)
     say(f"read {len(articles):,} articles")
     n_workers = resolve_workers(workers)
-    groups, sets, boiler = _match(articles, params, n_workers, say)
+    groups, sets, boiler = _match(articles, params, n_workers, say, loaded)
+    if loaded.lean and paths is not None:
+        say("reading the clustered articles' text again")
+        loaded.reload((m.index for g in groups for m in g.members), paths, ctx)
 
     clusters: list[Cluster] = []
     for g in groups:
@@ -236,8 +247,15 @@ def scan(
         seconds=time.perf_counter() - started,
     )
     say(f"{len(clusters):,} clusters, {in_clusters:,} articles in clusters")
+    reload = None
+    if loaded.lean and paths is not None:
+        lean_paths = paths
+
+        def reload(indices: list[int]) -> None:
+            loaded.reload(indices, lean_paths, ctx)
+
     return ScanResult(clusters, params, stats, list(ctx.skipped), list(ctx.warnings),
-                      list(articles), boiler)
+                      articles, boiler, reload)
 
 
 @dataclass
@@ -259,27 +277,36 @@ class Matches:
 
 
 def prepare(
-    texts: Sequence[str], params: Params, workers: int = 1, say: Progress = _quiet
+    texts: Sequence[str], params: Params, workers: int = 1, say: Progress = _quiet,
+    done: list[Features] | None = None,
 ) -> Prepared:
-    """Tokenise, learn boilerplate, shingle and sign every text."""
+    """Tokenise, learn boilerplate, shingle and sign every text.
+
+    ``done`` holds batches already tokenised while reading (the first ``len(done)`` batches of
+    ``BATCH`` texts); only the rest is tokenised here.
+    """
     runner = _Runner(workers, len(texts))
     say("tokenising")
     _SHARED.clear()
     _SHARED["texts"] = texts
+    done = list(done or [])
     try:
-        batches = runner.map(_featurize_range, _ranges(len(texts), BATCH))
+        batches = done + runner.map(_featurize_range, _ranges(len(texts), BATCH)[len(done):])
         boiler: set[int] = set()
         if params.boilerplate and batches:
             say("learning boilerplate")
             lines = Features.concat_lines(batches)
             boiler = bp.learn(lines.line_keys, lines.line_sizes, lines.line_offsets)
+            del lines
             say(f"{len(boiler):,} boilerplate lines")
         say("shingling and signing")
         _SHARED.update(
-            features=batches, params=params,
+            features=list(batches), params=params,
             boiler=np.array(sorted(boiler), dtype=np.uint64),
         )
-        parts = runner.map(_shingle_batch, list(range(len(batches))))
+        count = len(batches)
+        del batches
+        parts = runner.map(_shingle_batch, list(range(count)))
     finally:
         _SHARED.clear()
     sets = ShingleSets.concat([p[0] for p in parts])
@@ -308,9 +335,11 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet) -> 
 
 
 def _match(
-    articles: Sequence[Article], params: Params, workers: int, say: Progress
+    articles: Sequence[Article], params: Params, workers: int, say: Progress,
+    loaded: corpus.LoadedCorpus | None = None,
 ) -> tuple[list[Any], ShingleSets, frozenset[int]]:
-    prepared = prepare([a.text for a in articles], params, workers, say)
+    prepared = prepare([a.text for a in articles], params, workers, say,
+                       loaded.features if loaded else None)
     matches = find_matches(prepared, params, say)
     sets = prepared.sets
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles)
@@ -319,7 +348,7 @@ def _match(
         ids=[a.id for a in articles],
         sizes=sizes,
         dates=[sort_key_for_date(a.published) for a in articles],
-        agency=_AgencyMarks(articles),
+        agency=_AgencyMarks(articles, loaded.agency if loaded else None),
     )
 
     def score(i: int, j: int) -> tuple[float, float] | None:

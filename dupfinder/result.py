@@ -8,6 +8,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import IO, Any
 
 from .article import Article
@@ -132,10 +133,15 @@ class ScanResult:
     warnings: list[str] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list, repr=False)
     boilerplate: frozenset[int] = field(default_factory=frozenset, repr=False)
+    # Puts back the text of articles a lean (large) scan dropped; None when all texts are kept.
+    reload: Callable[[list[int]], None] | None = field(default=None, repr=False)
 
     def article(self, article_id: str) -> Article:
-        for a in self.articles:
+        for index, a in enumerate(self.articles):
             if a.id == article_id:
+                if not a.text and self.reload is not None:
+                    self.reload([index])
+                    return self.articles[index]
                 return a
         raise KeyError(f"no article with id {article_id!r} in the input; check the id")
 

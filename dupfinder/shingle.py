@@ -10,11 +10,12 @@ Each article's shingle hashes are sorted and unique, so exact overlaps are sorte
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .arrays import runs, unique
+from .minhash import fmix32
 from .normalise import normalise
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
@@ -135,7 +136,7 @@ def word_hashes(words: Sequence[str]) -> np.ndarray:
 class Features:
     """Tokens and lines of a batch of articles, as flat arrays with per-article offsets."""
 
-    tokens: np.ndarray  # uint64 word hashes, all articles concatenated, separators removed
+    tokens: np.ndarray  # uint32 word hashes, all articles concatenated, separators removed
     token_offsets: np.ndarray  # int64, articles + 1
     line_keys: np.ndarray  # uint64 per line that has words
     line_sizes: np.ndarray  # int64 tokens per line
@@ -209,7 +210,10 @@ def _featurize_step(texts: Sequence[str]) -> Features:
     keys = line_keys(tokens, line_starts, line_sizes)
     line_doc = doc_of[line_starts] if line_starts.size else np.zeros(0, np.int64)
     line_offsets = np.searchsorted(line_doc, np.arange(docs + 1)).astype(np.int64)
-    return Features(tokens, token_offsets, keys, line_sizes.astype(np.int64), line_offsets)
+    # Line identities use the full 64-bit token hashes; shingling needs only 32 bits per word,
+    # which halves the largest array a scan holds.
+    folded = (tokens ^ (tokens >> np.uint64(32))).astype(np.uint32)
+    return Features(folded, token_offsets, keys, line_sizes.astype(np.int64), line_offsets)
 
 
 @dataclass
@@ -221,6 +225,9 @@ class ShingleSets:
     offsets: np.ndarray  # int64, len = articles + 1
     words: np.ndarray  # int32 token count per article, after boilerplate removal
     stripped: np.ndarray  # bool: boilerplate lines were removed from this article
+    # The content-defined sample of shingles the containment candidates use (see anchors).
+    sample_hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
+    sample_docs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def __len__(self) -> int:
         return int(self.offsets.size - 1)
@@ -236,6 +243,14 @@ class ShingleSets:
         return ShingleSets(np.zeros(0, np.uint32), np.zeros(1, np.int64), np.zeros(0, np.int32),
                            np.zeros(0, bool))
 
+    def with_sample(self) -> ShingleSets:
+        """Attach the sampled shingles (computed per batch, where it is cheap)."""
+        keep = sample_mask(self.hashes)
+        doc_of = np.repeat(np.arange(len(self), dtype=np.int64), self.sizes())
+        self.sample_hashes = self.hashes[keep]
+        self.sample_docs = doc_of[keep]
+        return self
+
     @staticmethod
     def concat(parts: Sequence[ShingleSets]) -> ShingleSets:
         if not parts:
@@ -243,16 +258,28 @@ class ShingleSets:
         sizes = np.concatenate([p.sizes() for p in parts])
         offsets = np.zeros(sizes.size + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
+        base = np.concatenate(([0], np.cumsum([len(p) for p in parts])[:-1]))
         return ShingleSets(
             np.concatenate([p.hashes for p in parts]), offsets,
             np.concatenate([p.words for p in parts]),
             np.concatenate([p.stripped for p in parts]),
+            np.concatenate([p.sample_hashes for p in parts]),
+            np.concatenate([p.sample_docs + b for p, b in zip(parts, base.tolist())]),
         )
+
+
+SAMPLE_RATE = 4
+
+
+def sample_mask(hashes: np.ndarray) -> np.ndarray:
+    """Content-defined sample: about one shingle in SAMPLE_RATE, the same in every article."""
+    return (fmix32(hashes ^ np.uint32(0x5BD1E995)) % np.uint32(SAMPLE_RATE)) == 0
 
 
 def _combine(tokens: np.ndarray, n: int) -> np.ndarray:
     """Hash of each window of n consecutive token hashes, folded to 32 bits."""
     count = tokens.size - n + 1
+    tokens = _mix64(tokens.astype(np.uint64))
     h = tokens[:count].copy()
     for k in range(1, n):
         h *= _STEP

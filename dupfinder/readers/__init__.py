@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,8 +209,8 @@ def _read_file(path: Path, display: str, ctx: ReadContext, label: str) -> Iterat
             ctx.skipped.append(Skipped(label, problem))
             return
         raise InputError(f"{label}: {problem}") from error
-    except EOFError as error:
-        problem = "file ends early (truncated compressed file?)"
+    except (EOFError, zlib.error) as error:
+        problem = "file ends early or is corrupt (truncated compressed file?)"
         if ctx.on_error == "skip":
             ctx.skipped.append(Skipped(label, problem))
             return

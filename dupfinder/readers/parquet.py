@@ -35,8 +35,18 @@ def read(path: Path, display: str, ctx: ReadContext) -> Iterator[Article]:
     wanted = _ALL_NAMES | overrides
     columns = [name for name in file.schema_arrow.names if name.casefold() in wanted]
     row = 0
-    for batch in file.iter_batches(columns=columns, batch_size=4096):
-        for record in batch.to_pylist():
+    batches = file.iter_batches(columns=columns, batch_size=4096)
+    while True:
+        try:
+            batch = next(batches)
+            records = batch.to_pylist()
+        except StopIteration:
+            return
+        except Exception as error:  # corrupt pages: ArrowInvalid, OSError, bad UTF-8
+            raise InputError(
+                f"{label}: unreadable after row {row} ({error}); the file is damaged"
+            ) from error
+        for record in records:
             row += 1
             source = f"{label}#{row}"
             for key, value in list(record.items()):

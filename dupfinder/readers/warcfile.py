@@ -38,7 +38,9 @@ def read(path: Path, display: str, ctx: ReadContext) -> Iterator[Article]:
                 record = next(records)
             except StopIteration:
                 return
-            except (ArchiveLoadFailed, ValueError, EOFError) as error:
+            except (ArchiveLoadFailed, ValueError, EOFError, OSError, AttributeError,
+                    IndexError, TypeError) as error:
+                # warcio reports broken headers and framing in several ways.
                 ctx.fail_or_skip(RecordError(f"{label}#{number + 1}",
                                              f"unreadable WARC record: {error}"))
                 return

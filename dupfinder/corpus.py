@@ -1,0 +1,102 @@
+"""Reading a corpus into memory without keeping every text.
+
+A scan needs each article's text twice: once to tokenise it, and again at the end for the
+articles that turn out to be copies (diffs, reports). Holding a 2 GB scrape's text in between is
+what made memory grow with the corpus, so once the text read passes ``LEAN_CHARS`` and the input
+can be read again (files, not stdin or an iterator), finished batches are tokenised as they are
+read and their text is dropped; clustered articles get their text back from a second pass.
+Batches are cut at the same ``BATCH`` boundaries either way, so the result is the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .agency import has_agency_marker
+from .article import Article
+from .errors import InputError
+from .readers import ReadContext, read_corpus
+from .shingle import Features, featurize
+
+# Text kept in memory before finished batches are tokenised and their text dropped.
+LEAN_CHARS = 200_000_000
+
+
+@dataclasses.dataclass
+class LoadedCorpus:
+    articles: list[Article]
+    features: list[Features]  # tokenised batches for articles[: len(features) * batch]
+    agency: dict[int, bool]  # agency markers of articles whose text was dropped
+    lean: bool  # some texts were dropped and must be reloaded
+
+    def reload(self, indices: Iterable[int], paths: Sequence[str | Path], ctx: ReadContext) -> None:
+        """Put the text back into the articles at ``indices`` with a second read."""
+        wanted = sorted(i for i in set(indices) if not self.articles[i].text)
+        if not wanted:
+            return
+        quiet = ReadContext(fields=ctx.fields, on_error=ctx.on_error, format=ctx.format)
+        targets = iter(wanted)
+        target = next(targets)
+        for index, article in enumerate(read_corpus(paths, quiet)):
+            if index != target:
+                continue
+            if article.id != self.articles[index].id:
+                raise InputError(
+                    f"{article.source}: the input changed while it was being scanned "
+                    f"(expected id {self.articles[index].id!r}); scan it again"
+                )
+            self.articles[index] = article
+            target = next(targets, -1)
+            if target < 0:
+                return
+
+
+def load(
+    stream: Iterable[Article], reloadable: bool, batch: int,
+    count: Callable[[int], None] | None = None, lean_chars: int = LEAN_CHARS,
+) -> LoadedCorpus:
+    articles: list[Article] = []
+    features: list[Features] = []
+    agency: dict[int, bool] = {}
+    chars = 0
+    lean = False
+    done = 0  # articles already tokenised (a multiple of batch)
+
+    def drop_texts_upto(end: int) -> None:
+        nonlocal done
+        while end - done >= batch:
+            chunk = articles[done : done + batch]
+            features.append(featurize([a.text for a in chunk]))
+            for k, a in enumerate(chunk, start=done):
+                agency[k] = has_agency_marker(a.text, a.title)
+                articles[k] = dataclasses.replace(a, text="")
+            done += batch
+
+    for n, article in enumerate(stream, start=1):
+        articles.append(article)
+        chars += len(article.text)
+        if count is not None and n % 1000 == 0:
+            count(n)
+        if reloadable and not lean and chars > lean_chars:
+            lean = True
+        if lean:
+            drop_texts_upto(len(articles))
+    return LoadedCorpus(articles, features, agency, lean)
+
+
+def reloadable_paths(source: Any) -> list[str | Path] | None:
+    """The paths to read again, or None when the source cannot be read twice."""
+    if isinstance(source, (str, Path)):
+        paths: list[Any] = [source]
+    elif isinstance(source, (list, tuple)) and source and all(
+        isinstance(x, (str, Path)) for x in source
+    ):
+        paths = list(source)
+    else:
+        return None
+    if any(str(p) == "-" for p in paths):
+        return None
+    return paths
