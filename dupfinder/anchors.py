@@ -70,10 +70,12 @@ def containment_pairs(
     samples_per_doc = np.bincount(sample_doc, minlength=docs)
 
     # One entry per (sample, group): the groups carrying each sampled shingle.
-    sample_group = group[sample_doc]
+    sample_group = group[sample_doc].astype(np.int32)
     packed = (sample_hash.astype(np.uint64) << np.uint64(32)) | sample_group.astype(np.uint64)
     o = np.argsort(packed)
+    del packed
     sh, sg, sd = sample_hash[o], sample_group[o], sample_doc[o]
+    del o, sample_group
     first = np.ones(sh.size, dtype=bool)
     first[1:] = (sh[1:] != sh[:-1]) | (sg[1:] != sg[:-1])
     g_hash, g_group = sh[first], sg[first]
@@ -100,7 +102,7 @@ def containment_pairs(
     )
     other = groups_ok[idx]
     mask = other != rep_group
-    code, shared = unique_counts(rep_doc[mask] * docs + other[mask])
+    code, shared = unique_counts(rep_doc[mask].astype(np.int64) * docs + other[mask])
     doc, grp = code // docs, code % docs
     target = fullest[grp]
     smaller = np.minimum(samples_per_doc[doc], samples_per_doc[target])

@@ -227,7 +227,7 @@ class ShingleSets:
     stripped: np.ndarray  # bool: boilerplate lines were removed from this article
     # The content-defined sample of shingles the containment candidates use (see anchors).
     sample_hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
-    sample_docs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    sample_docs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
     def __len__(self) -> int:
         return int(self.offsets.size - 1)
@@ -246,7 +246,7 @@ class ShingleSets:
     def with_sample(self) -> ShingleSets:
         """Attach the sampled shingles (computed per batch, where it is cheap)."""
         keep = sample_mask(self.hashes)
-        doc_of = np.repeat(np.arange(len(self), dtype=np.int64), self.sizes())
+        doc_of = np.repeat(np.arange(len(self), dtype=np.int32), self.sizes())
         self.sample_hashes = self.hashes[keep]
         self.sample_docs = doc_of[keep]
         return self
@@ -264,7 +264,7 @@ class ShingleSets:
             np.concatenate([p.words for p in parts]),
             np.concatenate([p.stripped for p in parts]),
             np.concatenate([p.sample_hashes for p in parts]),
-            np.concatenate([p.sample_docs + b for p, b in zip(parts, base.tolist())]),
+            np.concatenate([p.sample_docs + np.int32(b) for p, b in zip(parts, base.tolist())]),
         )
 
 
