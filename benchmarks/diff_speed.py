@@ -59,7 +59,8 @@ def main() -> None:
         t = time.perf_counter()
         diff_articles(a, b)
         times.append(time.perf_counter() - t)
-    print(f"{'diff one 600-word member (median of 200)':<50} {statistics.median(times) * 1e3:8.2f} ms")
+    median_ms = statistics.median(times) * 1e3
+    print(f"{'diff one 600-word member (median of 200)':<50} {median_ms:8.2f} ms")
 
     base = article_of(600, writer)
     canonical = Article(id="wire", text=base, title="Wire story")

@@ -45,8 +45,19 @@ def _fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def field_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--*-field overrides and reader choices, shared by every command that reads a corpus."""
+def _field_options(format_flag: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--*-field overrides and reader choices, shared by every command that reads a corpus.
+
+    ``check`` uses --format for its report, so there the reader choice is --input-format.
+    """
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        return _apply_field_options(fn, format_flag)
+
+    return decorate
+
+
+def _apply_field_options(fn: Callable[..., Any], format_flag: str) -> Callable[..., Any]:
     options = [
         click.option("--id-field", help="Record field holding the article id."),
         click.option("--text-field", help="Record field holding the body text."),
@@ -54,7 +65,7 @@ def field_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--outlet-field", help="Record field holding the outlet or site."),
         click.option("--url-field", help="Record field holding the URL."),
         click.option("--date-field", help="Record field holding the publication date."),
-        click.option("--format", "fmt", type=click.Choice(FORMATS),
+        click.option(format_flag, "fmt", type=click.Choice(FORMATS),
                      help="Read every input as this format instead of going by file suffix."),
         click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail",
                      show_default=True,
@@ -66,6 +77,10 @@ def field_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+field_options = _field_options("--format")
+check_field_options = _field_options("--input-format")
 
 
 def match_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -181,6 +196,52 @@ def diff(paths: tuple[str, ...], cluster_id: str | None, pair: tuple[str, str] |
         raise CommandError("give exactly one of --cluster ID or --pair ID_A ID_B")
     result = _run_scan(paths, opts)
     run_diff(result, cluster_id, pair, json_out, html_out)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--baseline", metavar="FILE",
+              help="Accepted clusters (JSON). Clusters not in it fail the check.")
+@click.option("--update-baseline", is_flag=True,
+              help="Write every current cluster to --baseline (atomically) and pass.")
+@click.option("--max-clusters", type=int, metavar="N", help="Fail when there are more clusters.")
+@click.option("--max-duplicate-ratio", type=float, metavar="F",
+              help="Fail when more than this share of articles are copies of another.")
+@click.option("--format", "out_format", type=click.Choice(["text", "json", "junit", "github"]),
+              default="text", show_default=True, help="Report format (the exit code is the same).")
+@click.option("--config", metavar="FILE",
+              help="TOML file with the allow-list (default: dupfinder.toml or pyproject.toml).")
+@click.option("--exit-zero", is_flag=True, help="Report findings but exit 0.")
+@match_options
+@check_field_options
+@_fail_cleanly
+def check(paths: tuple[str, ...], baseline: str | None, update_baseline: bool,
+          max_clusters: int | None, max_duplicate_ratio: float | None, out_format: str,
+          config: str | None, exit_zero: bool, **opts: Any) -> None:
+    """Gate a scrape in CI: exit 1 when clusters are not in the baseline or past a limit.
+
+    Exit 0 when the policy holds, 1 when it does not, 2 on a usage or input error.
+    """
+    from . import check as gate
+
+    if update_baseline and not baseline:
+        raise CommandError("--update-baseline needs --baseline FILE to write")
+    allow = gate.load_allow_list(config)
+    accepted = None if (update_baseline or not baseline) else gate.Baseline.load(baseline)
+    result = _run_scan(paths, opts)
+    if update_baseline and baseline:
+        new_base = gate.accept(result, allow)
+        new_base.write(baseline)
+        click.echo(f"dupfinder check: baseline {baseline} now accepts "
+                   f"{len(new_base.fingerprints)} clusters")
+        for c in result.clusters:
+            if gate.fingerprint(c) in new_base.fingerprints:
+                click.echo(f"  accepted {c.id}: {c.size} copies of {c.canonical.id!r}")
+        return
+    verdict = gate.evaluate(result, accepted, allow, max_clusters, max_duplicate_ratio)
+    click.echo(gate.render(verdict, out_format), nl=False)
+    if verdict.failed and not exit_zero:
+        sys.exit(1)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ bytes flipped, bytes inserted); the scan must either succeed or raise a ``Dupfin
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -19,7 +20,8 @@ import dupfinder
 from tests.conftest import sample_records
 from tests.formats import write_all
 
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
+# FUZZ_EXAMPLES=1500 for a long local run; CI runs the default.
+SETTINGS = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 
