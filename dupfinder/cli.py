@@ -244,5 +244,112 @@ def check(paths: tuple[str, ...], baseline: str | None, update_baseline: bool,
         sys.exit(1)
 
 
+@cli.group()
+def index() -> None:
+    """A persistent index (one SQLite file) to match each day's scrape against past weeks."""
+
+
+def _fields(opts: dict[str, Any]) -> Any:
+    from .fields import FieldMap
+
+    return FieldMap(id=opts["id_field"], text=opts["text_field"], title=opts["title_field"],
+                    outlet=opts["outlet_field"], url=opts["url_field"], date=opts["date_field"])
+
+
+def _open_index(db: str, opts: dict[str, Any] | None) -> Any:
+    from .index import Index
+
+    return Index(db, _params(opts) if opts is not None else None)
+
+
+@index.command("add")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--no-replace", is_flag=True,
+              help="Refuse an id that is already indexed instead of replacing it.")
+@click.option("--chunk", type=int, default=1000, show_default=True,
+              help="Articles per transaction (a killed add keeps whole chunks only).")
+@match_options
+@field_options
+@_fail_cleanly
+def index_add(db: str, paths: tuple[str, ...], no_replace: bool, chunk: int,
+              **opts: Any) -> None:
+    """Add the articles in PATHS to the index DB (created with these parameters if new)."""
+    explicit = _explicit_params(opts)
+    with _open_index(db, opts if explicit else None) as idx:
+        report = idx.add(list(paths), replace=not no_replace, chunk=chunk,
+                         fields=_fields(opts), on_error=opts["on_error"], format=opts["fmt"])
+    if not opts["quiet"]:
+        click.echo(f"dupfinder: {report.added} added ({report.replaced} replaced), "
+                   f"{len(report.skipped)} skipped", err=True)
+
+
+@index.command("query")
+@click.argument("db", type=click.Path(dir_okay=False, exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "json_out", metavar="FILE|-", help="Write the matches as JSON.")
+@click.option("--diff", "with_diff", is_flag=True, help="Add each match's edit summary.")
+@click.option("--limit", type=int, default=20, show_default=True,
+              help="Matches kept per article, best first.")
+@match_options
+@field_options
+@_fail_cleanly
+def index_query(db: str, paths: tuple[str, ...], json_out: str | None, with_diff: bool,
+                limit: int, **opts: Any) -> None:
+    """Match the articles in PATHS against the index DB; verified exactly, best first."""
+    import json as jsonlib
+
+    from .result import _write
+
+    explicit = _explicit_params(opts)
+    with _open_index(db, opts if explicit else None) as idx:
+        results = idx.query(list(paths), limit=limit, with_diff=with_diff,
+                            fields=_fields(opts), on_error=opts["on_error"], format=opts["fmt"])
+    if json_out:
+        body = {"schema": 1, "queries": [
+            {"id": r.article.id, "matches": [m.to_dict() for m in r.matches]} for r in results]}
+        _write(json_out, jsonlib.dumps(body, indent=2, ensure_ascii=False) + "\n")
+        if json_out == "-":
+            return
+    for r in results:
+        if r.matches:
+            best = ", ".join(f"{m.id} (J {m.jaccard:.2f}, C {m.containment:.2f})"
+                             for m in r.matches[:3])
+            click.echo(f"{r.article.id}: {len(r.matches)} matches: {best}")
+    hit = sum(1 for r in results if r.matches)
+    click.echo(f"{hit} of {len(results)} articles match the index")
+
+
+@index.command("prune")
+@click.argument("db", type=click.Path(dir_okay=False, exists=True))
+@click.option("--older-than", required=True, metavar="AGE",
+              help="30m, 12h, 7d, 2w, or an ISO date: drop articles published before it.")
+@_fail_cleanly
+def index_prune(db: str, older_than: str) -> None:
+    """Drop articles older than AGE from the index DB (undated ones by when they were added)."""
+    with _open_index(db, None) as idx:
+        dropped = idx.prune(older_than)
+    click.echo(f"dupfinder: dropped {dropped} articles")
+
+
+@index.command("stats")
+@click.argument("db", type=click.Path(dir_okay=False, exists=True))
+@_fail_cleanly
+def index_stats(db: str) -> None:
+    """Print what the index DB holds (JSON): articles, size on disk, dates, parameters."""
+    import json as jsonlib
+
+    with _open_index(db, None) as idx:
+        click.echo(jsonlib.dumps(idx.stats(), indent=2))
+
+
+def _explicit_params(opts: dict[str, Any]) -> bool:
+    """Did the user set any matching parameter? (Only then is it checked against the index.)"""
+    ctx = click.get_current_context()
+    names = ("threshold", "containment", "shingle", "num_perm", "min_shingles", "no_boilerplate")
+    return any(ctx.get_parameter_source(n) == click.core.ParameterSource.COMMANDLINE
+               for n in names)
+
+
 def main() -> None:
     cli(prog_name="dupfinder")

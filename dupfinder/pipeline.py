@@ -278,7 +278,7 @@ class Matches:
 
 def prepare(
     texts: Sequence[str], params: Params, workers: int = 1, say: Progress = _quiet,
-    done: list[Features] | None = None,
+    done: list[Features] | None = None, known_boilerplate: frozenset[int] = frozenset(),
 ) -> Prepared:
     """Tokenise, learn boilerplate, shingle and sign every text.
 
@@ -299,6 +299,7 @@ def prepare(
             boiler = bp.learn(lines.line_keys, lines.line_sizes, lines.line_offsets)
             del lines
             say(f"{len(boiler):,} boilerplate lines")
+        boiler |= known_boilerplate
         say("shingling and signing")
         _SHARED.update(
             features=list(batches), params=params,
