@@ -19,6 +19,7 @@ from .errors import (
     RecordError,
     UsageError,
 )
+from .index import Index
 from .params import Params
 from .pipeline import scan
 from .readers import Skipped
@@ -37,6 +38,7 @@ __all__ = [
     "Params",
     "RecordError",
     "ScanResult",
+    "Index",
     "Skipped",
     "UsageError",
     "__version__",
