@@ -141,6 +141,8 @@ class Features:
     line_keys: np.ndarray  # uint64 per line that has words
     line_sizes: np.ndarray  # int64 tokens per line
     line_offsets: np.ndarray  # int64, articles + 1: lines of article i
+    # Tokens holding a digit (12, 0, 75, 2026): the figures a template report changes.
+    has_digit: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
     def __len__(self) -> int:
         return int(self.token_offsets.size - 1)
@@ -174,6 +176,7 @@ class Features:
             np.concatenate([p.line_keys for p in parts]),
             np.concatenate([p.line_sizes for p in parts]),
             offsets([p.line_offsets for p in parts]),
+            np.concatenate([p.has_digit for p in parts]),
         )
 
 
@@ -200,7 +203,9 @@ def _featurize_step(texts: Sequence[str]) -> Features:
     docs = len(texts)
     joined = (_NL + _SEP).join(normalise(t.replace(_SEP, " ")) for t in texts)
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    starts, _ends, tokens = tokenize_codes(codes)
+    starts, ends, tokens = tokenize_codes(codes)
+    digits = np.concatenate(([0], np.cumsum((codes >= 48) & (codes <= 57))))
+    has_digit = (digits[ends] - digits[starts]) > 0
     is_sep = codes == ord(_SEP)
     is_break = is_sep | (codes == ord(_NL))
     doc_of = np.cumsum(is_sep)[starts] if starts.size else np.zeros(0, np.int64)
@@ -213,7 +218,8 @@ def _featurize_step(texts: Sequence[str]) -> Features:
     # Line identities use the full 64-bit token hashes; shingling needs only 32 bits per word,
     # which halves the largest array a scan holds.
     folded = (tokens ^ (tokens >> np.uint64(32))).astype(np.uint32)
-    return Features(folded, token_offsets, keys, line_sizes.astype(np.int64), line_offsets)
+    return Features(folded, token_offsets, keys, line_sizes.astype(np.int64), line_offsets,
+                    has_digit)
 
 
 @dataclass
@@ -228,6 +234,14 @@ class ShingleSets:
     # The content-defined sample of shingles the containment candidates use (see anchors).
     sample_hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
     sample_docs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    # Sorted unique hashes of each article's figure tokens (see verify.figures_agree).
+    figures: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
+    figure_offsets: np.ndarray | None = None
+
+    def figures_of(self, i: int) -> np.ndarray:
+        if self.figure_offsets is None:
+            return self.figures[:0]
+        return self.figures[self.figure_offsets[i] : self.figure_offsets[i + 1]]
 
     def __len__(self) -> int:
         return int(self.offsets.size - 1)
@@ -259,12 +273,19 @@ class ShingleSets:
         offsets = np.zeros(sizes.size + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
         base = np.concatenate(([0], np.cumsum([len(p) for p in parts])[:-1]))
+        fig_sizes = np.concatenate([
+            np.diff(p.figure_offsets) if p.figure_offsets is not None
+            else np.zeros(len(p), np.int64) for p in parts])
+        fig_offsets = np.zeros(fig_sizes.size + 1, dtype=np.int64)
+        np.cumsum(fig_sizes, out=fig_offsets[1:])
         return ShingleSets(
             np.concatenate([p.hashes for p in parts]), offsets,
             np.concatenate([p.words for p in parts]),
             np.concatenate([p.stripped for p in parts]),
             np.concatenate([p.sample_hashes for p in parts]),
             np.concatenate([p.sample_docs + np.int32(b) for p, b in zip(parts, base.tolist())]),
+            np.concatenate([p.figures for p in parts]),
+            fig_offsets,
         )
 
 
@@ -297,6 +318,7 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None) -
     """
     docs = len(features)
     tokens = features.tokens
+    has_digit = features.has_digit if features.has_digit.size == tokens.size else None
     tok_doc = np.repeat(np.arange(docs, dtype=np.int64), np.diff(features.token_offsets))
     stripped = np.zeros(docs, dtype=bool)
     if boilerplate is not None and boilerplate.size and features.line_keys.size:
@@ -307,6 +329,8 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None) -
             keep = ~np.repeat(drop_line, features.line_sizes)
             tokens = tokens[keep]
             tok_doc = tok_doc[keep]
+            if has_digit is not None:
+                has_digit = has_digit[keep]
     lengths = np.bincount(tok_doc, minlength=docs).astype(np.int64)
     starts = np.zeros(docs + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
@@ -330,4 +354,11 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None) -
     doc_ids = (keys >> np.uint64(32)).astype(np.int64)
     hashes = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     offsets = np.searchsorted(doc_ids, np.arange(docs + 1, dtype=np.int64)).astype(np.int64)
-    return ShingleSets(hashes, offsets, lengths.astype(np.int32), stripped)
+    sets = ShingleSets(hashes, offsets, lengths.astype(np.int32), stripped)
+    if has_digit is not None:
+        fig_keys = unique((tok_doc[has_digit].astype(np.uint64) << np.uint64(32))
+                          | tokens[has_digit].astype(np.uint64))
+        sets.figures = (fig_keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        sets.figure_offsets = np.searchsorted(
+            (fig_keys >> np.uint64(32)).astype(np.int64), np.arange(docs + 1)).astype(np.int64)
+    return sets
