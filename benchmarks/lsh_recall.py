@@ -24,6 +24,7 @@ from benchmarks.corpora import available, reuters  # noqa: E402
 from dupfinder.anchors import components  # noqa: E402
 from dupfinder.params import Params  # noqa: E402
 from dupfinder.pipeline import find_matches, prepare  # noqa: E402
+from dupfinder.verify import figures_agree  # noqa: E402
 
 
 def brute_force_pairs(sets, params: Params) -> set[tuple[int, int]]:  # type: ignore[no-untyped-def]
@@ -43,7 +44,9 @@ def brute_force_pairs(sets, params: Params) -> set[tuple[int, int]]:  # type: ig
     con = both / np.maximum(smaller, 1)
     contained = (con >= params.containment) & (smaller >= params.min_shingles)
     copy = (jac >= params.threshold) | contained
-    return set(zip(i[copy].tolist(), j[copy].tolist()))
+    # The same decision as verification, figure agreement for short notices included.
+    return {(a, b) for a, b in zip(i[copy].tolist(), j[copy].tolist())
+            if figures_agree(sets, a, b)}
 
 
 def measure(articles: int) -> dict[str, float]:

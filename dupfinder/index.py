@@ -33,9 +33,9 @@ from .params import Params
 from .pipeline import _articles_from, prepare
 from .readers import ReadContext, Skipped
 from .shingle import ShingleSets
-from .verify import Thresholds, intersection_size
+from .verify import Thresholds, figure_arrays_agree, intersection_size
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _BAND_SALT = np.uint64(0x51AF_D7ED_558C_CD00)
 _SAMPLE_SALT = np.uint64(0x2545_F491_4F6C_DD1D)
 
@@ -47,6 +47,8 @@ CREATE TABLE IF NOT EXISTS articles (
     outlet TEXT, title TEXT, url TEXT, published TEXT,
     published_ts REAL, added_ts REAL NOT NULL,
     samples INTEGER NOT NULL,
+    words INTEGER NOT NULL,
+    figures BLOB NOT NULL,
     signature BLOB NOT NULL,
     shingles BLOB NOT NULL,
     text BLOB
@@ -235,11 +237,12 @@ class Index:
                     report.replaced += 1
                 cur = db.execute(
                     "INSERT INTO articles (id, outlet, title, url, published, published_ts,"
-                    " added_ts, samples, signature, shingles, text)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    " added_ts, samples, words, figures, signature, shingles, text)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (a.id, a.outlet, a.title, a.url, a.published,
                      sort_key_for_date(a.published), now,
-                     int(np.count_nonzero(sets.sample_docs == i)),
+                     int(np.count_nonzero(sets.sample_docs == i)), int(sets.words[i]),
+                     sets.figures_of(i).astype("<u4").tobytes(),
                      sigs[i].astype("<u4").tobytes(), sets.of(i).astype("<u4").tobytes(),
                      zlib.compress(a.text.encode("utf-8", "surrogatepass"), 6)),
                 )
@@ -278,7 +281,7 @@ class Index:
             for i, article in enumerate(batch):
                 out.append(QueryResult(article, self._matches(
                     article, sets.of(i), keys[i], int(np.count_nonzero(sets.sample_docs == i)),
-                    thresholds, limit, with_diff)))
+                    thresholds, limit, with_diff, (sets.figures_of(i), int(sets.words[i])))))
         return out
 
     def _candidates(self, keys: tuple[list[int], list[int]], samples: int) -> list[int]:
@@ -302,14 +305,15 @@ class Index:
 
     def _matches(self, article: Article, shingles: np.ndarray,
                  keys: tuple[list[int], list[int]], samples: int,
-                 thresholds: Thresholds, limit: int, with_diff: bool) -> list[Match]:
+                 thresholds: Thresholds, limit: int, with_diff: bool,
+                 figures: tuple[np.ndarray, int]) -> list[Match]:
         if shingles.size == 0:
             return []
         found: list[Match] = []
         for rowid in self._candidates(keys, samples):
             row = self.db.execute(
-                "SELECT id, outlet, shingles, samples, title, url, published, text"
-                " FROM articles WHERE rowid=?", (rowid,)).fetchone()
+                "SELECT id, outlet, shingles, samples, title, url, published, text, figures,"
+                " words FROM articles WHERE rowid=?", (rowid,)).fetchone()
             if row is None or row[0] == article.id:
                 continue
             other = np.frombuffer(row[2], dtype="<u4").astype(np.uint32)
@@ -319,6 +323,9 @@ class Index:
             jac = inter / union if union else 0.0
             con = inter / smaller if smaller else 0.0
             if not thresholds.is_copy(jac, con, smaller):
+                continue
+            theirs = np.frombuffer(row[8], dtype="<u4").astype(np.uint32)
+            if not figure_arrays_agree(figures[0], theirs, figures[1], int(row[9])):
                 continue
             diff = None
             if with_diff:

@@ -321,6 +321,12 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None) -
     has_digit = features.has_digit if features.has_digit.size == tokens.size else None
     tok_doc = np.repeat(np.arange(docs, dtype=np.int64), np.diff(features.token_offsets))
     stripped = np.zeros(docs, dtype=bool)
+    # Figures are taken before boilerplate removal: in wire notices the line that recurs across
+    # unrelated articles ("Pay April 10 Record March 27") is the one that tells them apart.
+    fig_keys = np.zeros(0, np.uint64)
+    if has_digit is not None:
+        fig_keys = unique((tok_doc[has_digit].astype(np.uint64) << np.uint64(32))
+                          | tokens[has_digit].astype(np.uint64))
     if boilerplate is not None and boilerplate.size and features.line_keys.size:
         drop_line = np.isin(features.line_keys, boilerplate)
         if drop_line.any():
@@ -329,8 +335,6 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None) -
             keep = ~np.repeat(drop_line, features.line_sizes)
             tokens = tokens[keep]
             tok_doc = tok_doc[keep]
-            if has_digit is not None:
-                has_digit = has_digit[keep]
     lengths = np.bincount(tok_doc, minlength=docs).astype(np.int64)
     starts = np.zeros(docs + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
@@ -356,8 +360,6 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None) -
     offsets = np.searchsorted(doc_ids, np.arange(docs + 1, dtype=np.int64)).astype(np.int64)
     sets = ShingleSets(hashes, offsets, lengths.astype(np.int32), stripped)
     if has_digit is not None:
-        fig_keys = unique((tok_doc[has_digit].astype(np.uint64) << np.uint64(32))
-                          | tokens[has_digit].astype(np.uint64))
         sets.figures = (fig_keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         sets.figure_offsets = np.searchsorted(
             (fig_keys >> np.uint64(32)).astype(np.int64), np.arange(docs + 1)).astype(np.int64)

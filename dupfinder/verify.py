@@ -36,9 +36,13 @@ def figures_agree(sets: ShingleSets, i: int, j: int) -> bool:
     """False when the shorter of two short articles has figures the other lacks."""
     if sets.figure_offsets is None:
         return True
-    if min(int(sets.words[i]), int(sets.words[j])) > FIGURE_MAX_WORDS:
+    return figure_arrays_agree(sets.figures_of(i), sets.figures_of(j),
+                               int(sets.words[i]), int(sets.words[j]))
+
+
+def figure_arrays_agree(fi: np.ndarray, fj: np.ndarray, words_i: int, words_j: int) -> bool:
+    if min(words_i, words_j) > FIGURE_MAX_WORDS:
         return True
-    fi, fj = sets.figures_of(i), sets.figures_of(j)
     small, large = (fi, fj) if fi.size <= fj.size else (fj, fi)
     if small.size == 0:
         return True
