@@ -200,8 +200,13 @@ def record_to_article(
         return value.strip() if value is not None else None
 
     url = get(names.url)
+    outlet = get(names.outlet)
+    if outlet and outlet.startswith(("http://", "https://")):
+        # trafilatura's JSON puts the page URL in "source": the outlet is its host.
+        url = url or outlet
+        outlet = host_of(outlet)
     ident = get(names.id) or url or default_id or source
-    outlet = get(names.outlet) or host_of(url)
+    outlet = outlet or host_of(url)
     published = get(names.date)
     return Article(
         id=ident,

@@ -79,3 +79,25 @@ def test_ragged_csv_row_names_its_line(tmp_path) -> None:
     out = run("scan", str(path))
     assert out.exit_code == 2 and f"{path}:3" in out.stderr and "2 fields" not in out.stderr
     assert "3 fields but the header has 2" in out.stderr
+
+
+def test_trafilatura_json_and_gzipped_csv(tmp_path) -> None:
+    records = sample_records()
+    # trafilatura's JSON output: "source" is the page URL, "hostname" the site.
+    folder = tmp_path / "traf"
+    folder.mkdir()
+    for r in records:
+        (folder / f"{r['id']}.json").write_text(json.dumps({
+            "title": r["title"], "text": r["text"], "source": r["url"],
+            "source-hostname": r["outlet"], "date": r["published"][:10],
+            "fingerprint": "x", "language": "en"}))
+    got = dupfinder.scan(str(folder))
+    by_url = {a.url: a for a in got.articles}
+    flood = by_url[records[0]["url"]]
+    assert flood.outlet == records[0]["outlet"] and flood.id == records[0]["url"]
+    assert len(got.clusters) == 5
+    path = tmp_path / "c.csv.gz"
+    rows = ["id,title,text"] + [
+        f'{r["id"]},"{r["title"]}","{r["text"]}"' for r in records]
+    path.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode()))
+    assert clusters_as_sets(dupfinder.scan(str(path))) == _expected()
