@@ -11,6 +11,15 @@ from functools import lru_cache
 import numpy as np
 
 
+def mix64(h: np.ndarray) -> np.ndarray:
+    """The MurmurHash3 64-bit finaliser: spreads structured integer keys over all bits."""
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> np.uint64(33))
+
+
 def unique(x: np.ndarray) -> np.ndarray:
     if x.size == 0:
         return x

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import runs
+from .arrays import mix64, runs
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,6 @@ class BoilerplateRules:
     related: float = 0.3
     sample: int = 24
     rounds: int = 2
-
-
-def _mix(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
 
 
 def learn(
@@ -103,7 +95,7 @@ def learn(
     samples = [sampled_carriers(c) for c in heaviest_of]
     by_doc = np.argsort(flat_docs, kind="stable")
     doc_starts = np.searchsorted(flat_docs[by_doc], np.arange(docs + 1))
-    entry_mix = _mix(flat_keys ^ (flat_docs.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93)))
+    entry_mix = mix64(flat_keys ^ (flat_docs.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93)))
     mix_order = np.argsort(entry_mix)
     sorted_mix = entry_mix[mix_order]
     entry_weight = weight_of[np.repeat(np.arange(starts.size), df)]
@@ -129,7 +121,7 @@ def learn(
         pair_of_query = np.repeat(np.arange(rep.size), n_lines)
         base = np.repeat(doc_starts[rep] - np.concatenate(([0], np.cumsum(n_lines)[:-1])), n_lines)
         entry = by_doc[base + np.arange(int(n_lines.sum()))]
-        query = _mix(flat_keys[entry] ^ (other[pair_of_query].astype(np.uint64)
+        query = mix64(flat_keys[entry] ^ (other[pair_of_query].astype(np.uint64)
                                         * np.uint64(0xD6E8FEB86659FD93)))
         pos = np.searchsorted(sorted_mix, query)
         pos[pos == sorted_mix.size] = sorted_mix.size - 1

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from .arrays import mix64
 from .article import Article
 from .errors import InputError, UsageError
 from .fields import FieldMap, sort_key_for_date
@@ -59,14 +60,6 @@ CREATE TABLE IF NOT EXISTS keys (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS boilerplate (key INTEGER PRIMARY KEY);
 """
-
-
-def _mix(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
 
 
 def _signed(h: np.ndarray) -> list[int]:
@@ -181,12 +174,12 @@ class Index:
                     ) -> list[tuple[list[int], list[int]]]:
         n = sigs.shape[0]
         per_band = [
-            _mix(band_keys(sigs, b, self.rows)
+            mix64(band_keys(sigs, b, self.rows)
                  ^ np.uint64((int(_BAND_SALT) * (b + 1)) & 0xFFFFFFFFFFFFFFFF))
             for b in range(self.bands)
         ]
         bands = np.stack(per_band, axis=1) if per_band else np.zeros((n, 0), np.uint64)
-        samples = _mix(sets.sample_hashes.astype(np.uint64) ^ _SAMPLE_SALT)
+        samples = mix64(sets.sample_hashes.astype(np.uint64) ^ _SAMPLE_SALT)
         bounds = np.searchsorted(sets.sample_docs, np.arange(n + 1))
         return [(_signed(np.unique(bands[i])), _signed(np.unique(samples[bounds[i]:bounds[i + 1]])))
                 for i in range(n)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arrays import runs, unique
+from .arrays import mix64, runs, unique
 from .minhash import fmix32
 from .normalise import normalise
 
@@ -97,16 +97,8 @@ def tokenize_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     np.cumsum(codes.astype(np.uint64) * pw, out=prefix[1:])
     inv = _powers(_B_INV, codes.size)
     h = (prefix[ends] - prefix[starts]) * inv[starts]
-    h = _mix64(h ^ ((ends - starts).astype(np.uint64) * _LEN))
+    h = mix64(h ^ ((ends - starts).astype(np.uint64) * _LEN))
     return starts, ends, h
-
-
-def _mix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
 
 
 def line_keys(tokens: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -114,8 +106,8 @@ def line_keys(tokens: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.n
     if starts.size == 0:
         return np.zeros(0, dtype=np.uint64)
     pos = np.arange(tokens.size, dtype=np.uint64) - np.repeat(starts, sizes).astype(np.uint64)
-    mixed = _mix64(tokens ^ (pos * _POS))
-    return _mix64(np.add.reduceat(mixed, starts) + sizes.astype(np.uint64))
+    mixed = mix64(tokens ^ (pos * _POS))
+    return mix64(np.add.reduceat(mixed, starts) + sizes.astype(np.uint64))
 
 
 def line_key(words: Sequence[str]) -> int:
@@ -300,7 +292,7 @@ def sample_mask(hashes: np.ndarray) -> np.ndarray:
 def _combine(tokens: np.ndarray, n: int) -> np.ndarray:
     """Hash of each window of n consecutive token hashes, folded to 32 bits."""
     count = tokens.size - n + 1
-    tokens = _mix64(tokens.astype(np.uint64))
+    tokens = mix64(tokens.astype(np.uint64))
     h = tokens[:count].copy()
     for k in range(1, n):
         h *= _STEP
