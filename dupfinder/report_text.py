@@ -23,17 +23,17 @@ def cluster_table(result: ScanResult, width: int | None = None) -> str:
     ]
     if not result.clusters:
         return lines[0] + "\n"
-    head_w = max(20, width - 58)
-    lines.append(
-        f"{'cluster':<8} {'size':>4} {'min J':>5} {'canonical (reason)':<24} "
-        f"{'outlets':<12} headline"
-    )
+    label = "wire original (chosen by)"
+    canon_w = min(36, max([len(label)] + [len(f"{c.canonical.id} ({c.canonical_reason})")
+                                          for c in result.clusters]))
+    head_w = max(20, width - 33 - canon_w)
+    lines.append(f"{'cluster':<8} {'size':>4} {'outlets':>7} {'min J':>5} "
+                 f"{label:<{canon_w}} headline")
     for c in result.clusters:
-        outlets = ", ".join(c.outlets)
         canonical = f"{c.canonical.id} ({c.canonical_reason})"
         headline = c.canonical.title or c.canonical.text.strip().split("\n", 1)[0]
         lines.append(
-            f"{c.id:<8} {c.size:>4} {c.min_jaccard:>5.2f} {_clip(canonical, 24):<24} "
-            f"{_clip(outlets, 12):<12} {_clip(headline, head_w)}"
+            f"{c.id:<8} {c.size:>4} {len(c.outlets):>7} {c.min_jaccard:>5.2f} "
+            f"{_clip(canonical, canon_w):<{canon_w}} {_clip(headline, head_w)}"
         )
     return "\n".join(lines) + "\n"
