@@ -29,6 +29,9 @@ WORD_RE = re.compile(r"\w+(?:'\w+)*")
 
 def normalise(text: str) -> str:
     """NFKC, quotes and dashes unified, casefolded."""
+    if text.isascii():
+        # Nothing for NFKC or the quote table to change, and casefold is lower for ASCII.
+        return text.lower()
     return unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
 
 
