@@ -116,6 +116,22 @@ def line_key(words: Sequence[str]) -> int:
     return int(line_keys(h, np.zeros(1, np.int64), np.array([h.size], np.int64))[0])
 
 
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred half quarter"
+).split()
+_NUMBER_HASHES: np.ndarray | None = None
+
+
+def _number_words() -> np.ndarray:
+    """Hashes of spelled-out numbers: wire notices write "two billion" as often as "2 billion"."""
+    global _NUMBER_HASHES
+    if _NUMBER_HASHES is None:
+        _NUMBER_HASHES = np.sort(word_hashes(_NUMBER_WORDS))
+    return _NUMBER_HASHES
+
+
 def word_hashes(words: Sequence[str]) -> np.ndarray:
     """The hashes ``tokenize_codes`` gives these words (each a single token)."""
     if not words:
@@ -198,6 +214,7 @@ def _featurize_step(texts: Sequence[str]) -> Features:
     starts, ends, tokens = tokenize_codes(codes)
     digits = np.concatenate(([0], np.cumsum((codes >= 48) & (codes <= 57))))
     has_digit = (digits[ends] - digits[starts]) > 0
+    has_digit |= np.isin(tokens, _number_words())
     is_sep = codes == ord(_SEP)
     is_break = is_sep | (codes == ord(_NL))
     doc_of = np.cumsum(is_sep)[starts] if starts.size else np.zeros(0, np.int64)
