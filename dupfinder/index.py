@@ -116,14 +116,42 @@ class Index:
         self.path = Path(path)
         try:
             self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SQL)
+            self._initialise(timeout)
         except sqlite3.DatabaseError as error:
             raise InputError(f"{self.path}: not a dupfinder index ({error})") from error
         self.params = self._settle_params(params)
         self.bands, self.rows = band_params(round(self.params.lsh_threshold, 4),
                                             self.params.num_perm)
+
+    def _initialise(self, timeout: float) -> None:
+        """Switch to WAL and create the tables, waiting out another process doing the same.
+
+        Changing the journal mode, and upgrading a read to a write, can fail at once with
+        "database is locked" instead of waiting (SQLite's deadlock avoidance), so retry.
+        """
+        deadline = time.monotonic() + timeout
+        delay = 0.01
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _SQL.split(";"):
+                        if statement.strip():
+                            self.db.execute(statement)
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    self.db.execute("ROLLBACK")
+                    raise
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
 
     def close(self) -> None:
         self.db.close()
