@@ -113,3 +113,14 @@ def test_real_process_prints_one_line_and_no_traceback(tmp_path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert f"{bad}:2" in proc.stderr
+
+
+def test_absurd_record_is_cut_with_a_warning(tmp_path, monkeypatch) -> None:
+    import dupfinder.readers as readers
+
+    monkeypatch.setattr(readers, "MAX_TEXT_CHARS", 5000)
+    huge = {"id": "huge", "text": "word " * 10_000}
+    path = write_jsonl(tmp_path / "big.jsonl", [huge])
+    result = dupfinder.scan(str(path))
+    assert len(result.articles[0].text) == 5000
+    assert any(f"{path}:1" in w and "cut to 5,000" in w for w in result.warnings)
