@@ -3,7 +3,9 @@
     python benchmarks/sweep.py
 
 A grid over shingle size (3-7 words), Jaccard threshold and containment threshold, then one
-parameter at a time around the defaults (min_shingles, num_perm, boilerplate learning). The
+parameter at a time around the defaults (min_shingles, num_perm, boilerplate learning), and
+character shingles: each line is rewritten as its character n-grams (spaces as "_"), so that
+the same pipeline with 1-token shingles compares character n-grams. The
 criterion for a default is the worst F1 over the corpora (a setting must win on all of them),
 then the mean.
 """
@@ -22,6 +24,15 @@ from benchmarks.accuracy import CORPORA, load_docs, load_gold, run_dupfinder, sc
 from benchmarks.corpora import available  # noqa: E402
 
 
+def char_grams(text: str, n: int) -> str:
+    """Each line as its overlapping character n-grams of lower-cased word characters."""
+    out = []
+    for line in text.split("\n"):
+        flat = "_".join("".join(ch for ch in w if ch.isalnum()) for w in line.lower().split())
+        out.append(" ".join(flat[i : i + n] for i in range(max(1, len(flat) - n + 1))))
+    return "\n".join(out)
+
+
 def main() -> None:
     if not available():
         print("skipped: ../shared/data is not here")
@@ -36,12 +47,17 @@ def main() -> None:
     for num_perm in (64, 256):
         settings.append({"num_perm": num_perm})
     settings.append({"boilerplate": False})
+    for chars in (5, 7):
+        for threshold in (0.5, 0.6):
+            settings.append({"chars": chars, "threshold": threshold, "shingle": 1})
     rows = []
     for s in settings:
         row: dict = {"shingle": 5, "threshold": 0.5, "containment": 0.7, "min_shingles": 20,
-                     "num_perm": 128, "boilerplate": True, **s}
+                     "num_perm": 128, "boilerplate": True, "chars": 0, **s}
         f1s = []
         for name, (docs, same, neutral) in data.items():
+            if row["chars"]:
+                docs = [dict(d, text=char_grams(d["text"], row["chars"])) for d in docs]
             params = {k: row[k] for k in ("shingle", "threshold", "containment", "min_shingles",
                                           "num_perm", "boilerplate")}
             r = score([d["id"] for d in docs], run_dupfinder(docs, **params), same, neutral)
@@ -62,7 +78,8 @@ def main() -> None:
     best = sorted(rows, key=lambda r: (-r["min_f1"], -r["mean_f1"]))[:5]
     print("\nbest settings (worst-corpus F1, then mean):")
     for r in best:
-        print(f"  shingle {r['shingle']}, threshold {r['threshold']}, containment "
+        unit = f"{r['chars']}-char" if r["chars"] else f"{r['shingle']}-word"
+        print(f"  {unit} shingles, threshold {r['threshold']}, containment "
               f"{r['containment']}, min_shingles {r['min_shingles']}, num_perm {r['num_perm']}, "
               f"boilerplate {r['boilerplate']}: min {r['min_f1']:.3f}, mean {r['mean_f1']:.3f}")
     print(f"wrote {out}")
