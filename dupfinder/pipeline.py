@@ -48,23 +48,7 @@ def _quiet(_: str) -> None:
     return None
 
 
-# ---- per-batch stage functions (run in workers) ----------------------------------------
-
-# What the batch stages read; set for the duration of one scan.
-_SHARED: dict[str, Any] = {}
-
-
-def _featurize_range(bounds: tuple[int, int]) -> Features:
-    texts = _SHARED["texts"]
-    return featurize(texts[bounds[0] : bounds[1]])
-
-
-def _shingle_batch(index: int) -> tuple[ShingleSets, np.ndarray]:
-    params: Params = _SHARED["params"]
-    features = _SHARED["features"][index]
-    _SHARED["features"][index] = None  # freed as soon as it is shingled
-    sets = shingle(features, params.shingle, _SHARED["boiler"]).with_sample()
-    return sets, signatures(sets.hashes, sets.offsets, params.num_perm, params.seed)
+# ---- batches --------------------------------------------------------------------------
 
 
 def _ranges(total: int, size: int) -> list[tuple[int, int]]:
@@ -287,29 +271,29 @@ def prepare(
     """
     runner = _Runner(workers, len(texts))
     say("tokenising")
-    _SHARED.clear()
-    _SHARED["texts"] = texts
     done = list(done or [])
-    try:
-        batches = done + runner.map(_featurize_range, _ranges(len(texts), BATCH)[len(done):])
-        boiler: set[int] = set()
-        if params.boilerplate and batches:
-            say("learning boilerplate")
-            lines = Features.concat_lines(batches)
-            boiler = bp.learn(lines.line_keys, lines.line_sizes, lines.line_offsets)
-            del lines
-            say(f"{len(boiler):,} boilerplate lines")
-        boiler |= known_boilerplate
-        say("shingling and signing")
-        _SHARED.update(
-            features=list(batches), params=params,
-            boiler=np.array(sorted(boiler), dtype=np.uint64),
-        )
-        count = len(batches)
-        del batches
-        parts = runner.map(_shingle_batch, list(range(count)))
-    finally:
-        _SHARED.clear()
+    ranges = _ranges(len(texts), BATCH)[len(done):]
+    batches: list[Features | None] = [
+        *done, *runner.map(lambda r: featurize(texts[r[0] : r[1]]), ranges)]
+    boiler: set[int] = set()
+    if params.boilerplate and batches:
+        say("learning boilerplate")
+        lines = Features.concat_lines([b for b in batches if b is not None])
+        boiler = bp.learn(lines.line_keys, lines.line_sizes, lines.line_offsets)
+        del lines
+        say(f"{len(boiler):,} boilerplate lines")
+    boiler |= known_boilerplate
+    boiler_keys = np.array(sorted(boiler), dtype=np.uint64)
+    say("shingling and signing")
+
+    def shingle_and_sign(index: int) -> tuple[ShingleSets, np.ndarray]:
+        features = batches[index]
+        batches[index] = None  # freed as soon as it is shingled
+        assert features is not None
+        sets = shingle(features, params.shingle, boiler_keys).with_sample()
+        return sets, signatures(sets.hashes, sets.offsets, params.num_perm, params.seed)
+
+    parts = runner.map(shingle_and_sign, list(range(len(batches))))
     sets = ShingleSets.concat([p[0] for p in parts])
     sigs = (np.concatenate([p[1] for p in parts]) if parts
             else np.zeros((0, params.num_perm), dtype=np.uint32))

@@ -65,3 +65,20 @@ def test_scan_accepts_dicts_and_articles(records) -> None:
     from_articles = dupfinder.scan(articles)
     assert clusters_as_sets(from_dicts) == clusters_as_sets(from_articles)
     assert len(from_dicts.clusters) == 5
+
+
+def test_concurrent_scans_in_one_process_do_not_interfere(monkeypatch, records) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(pipeline, "BATCH", 5)
+    half = [r for r in records if r["id"].endswith(("-flood", "-rates"))]
+    expected = {
+        "all": clusters_as_sets(dupfinder.scan(records, workers=2)),
+        "half": clusters_as_sets(dupfinder.scan(half, workers=2)),
+    }
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        jobs = [(k, pool.submit(dupfinder.scan, records if k == "all" else half, workers=2))
+                for k in ("all", "half") * 3]
+        for key, job in jobs:
+            assert clusters_as_sets(job.result()) == expected[key]
