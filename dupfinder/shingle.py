@@ -50,6 +50,8 @@ def _is_word(codes: np.ndarray) -> np.ndarray:
     global _WORD_TABLE
     if _WORD_TABLE is None:
         _WORD_TABLE = _word_char_table()
+    if codes.dtype == np.uint8:  # ASCII text: one table lookup, no range checks
+        return _WORD_TABLE[:128][codes]
     out = np.zeros(codes.size, dtype=bool)
     bmp = codes < 0x10000
     out[bmp] = _WORD_TABLE[codes[bmp]]
@@ -210,15 +212,22 @@ def featurize(texts: Sequence[str]) -> Features:
 def _featurize_step(texts: Sequence[str]) -> Features:
     docs = len(texts)
     joined = (_NL + _SEP).join(normalise(t.replace(_SEP, " ")) for t in texts)
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if joined.isascii():
+        # The same code points in a quarter of the memory traffic.
+        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    else:
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     starts, ends, tokens = tokenize_codes(codes)
-    digits = np.concatenate(([0], np.cumsum((codes >= 48) & (codes <= 57))))
+    digits = np.zeros(codes.size + 1, dtype=np.int32)
+    np.cumsum((codes >= 48) & (codes <= 57), out=digits[1:])
     has_digit = (digits[ends] - digits[starts]) > 0
     has_digit |= np.isin(tokens, _number_words())
+    # Article and line of each token: how many separators / line breaks precede its start.
     is_sep = codes == ord(_SEP)
-    is_break = is_sep | (codes == ord(_NL))
-    doc_of = np.cumsum(is_sep)[starts] if starts.size else np.zeros(0, np.int64)
-    line_of = np.cumsum(is_break)[starts] if starts.size else np.zeros(0, np.int64)
+    sep_at = np.flatnonzero(is_sep)
+    break_at = np.flatnonzero(is_sep | (codes == ord(_NL)))
+    doc_of = np.searchsorted(sep_at, starts)
+    line_of = np.searchsorted(break_at, starts)
     token_offsets = np.searchsorted(doc_of, np.arange(docs + 1)).astype(np.int64)
     line_starts, line_sizes = runs(line_of)
     keys = line_keys(tokens, line_starts, line_sizes)
