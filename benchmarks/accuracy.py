@@ -63,22 +63,17 @@ def pairs_of(groups: Iterable[Iterable[str]]) -> set[frozenset[str]]:
 
 
 def components(ids: list[str], pairs: Iterable[frozenset[str]]) -> list[list[str]]:
-    parent = {i: i for i in ids}
+    """Groups (of two or more) joined by the pairs, via dupfinder's own component labelling."""
+    import numpy as np
 
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    from dupfinder.anchors import components as labels_of
 
-    for p in pairs:
-        a, b = tuple(p)
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = {}
-    for i in ids:
-        groups.setdefault(find(i), []).append(i)
+    index = {k: n for n, k in enumerate(ids)}
+    edges = np.array([[index[a], index[b]] for a, b in (tuple(p) for p in pairs)],
+                     dtype=np.int64).reshape(-1, 2)
+    groups: dict[int, list[str]] = {}
+    for k, label in zip(ids, labels_of(len(ids), edges).tolist()):
+        groups.setdefault(label, []).append(k)
     return [g for g in groups.values() if len(g) > 1]
 
 

@@ -34,7 +34,7 @@ from .params import Params
 from .pipeline import _articles_from, prepare
 from .readers import ReadContext, Skipped
 from .shingle import ShingleSets
-from .verify import Thresholds, figure_arrays_agree, intersection_size
+from .verify import Thresholds, figure_arrays_agree, overlap
 
 SCHEMA_VERSION = 2
 _BAND_SALT = np.uint64(0x51AF_D7ED_558C_CD00)
@@ -338,12 +338,8 @@ class Index:
             if row is None or row[0] == article.id:
                 continue
             other = np.frombuffer(row[2], dtype="<u4").astype(np.uint32)
-            inter = intersection_size(shingles, other)
-            union = shingles.size + other.size - inter
-            smaller = min(shingles.size, other.size)
-            jac = inter / union if union else 0.0
-            con = inter / smaller if smaller else 0.0
-            if not thresholds.is_copy(jac, con, smaller):
+            jac, con = overlap(shingles, other)
+            if not thresholds.is_copy(jac, con, min(shingles.size, other.size)):
                 continue
             theirs = np.frombuffer(row[8], dtype="<u4").astype(np.uint32)
             if not figure_arrays_agree(figures[0], theirs, figures[1], int(row[9])):

@@ -33,7 +33,7 @@ from .params import Params, resolve_workers
 from .readers import ReadContext, read_corpus
 from .result import Cluster, Member, ScanResult, Stats
 from .shingle import Features, ShingleSets, featurize, shingle
-from .verify import Edges, Thresholds, figures_agree, similarity, verify
+from .verify import Edges, Thresholds, copy_score, verify
 
 BATCH = 2048
 # Below this many articles, worker start-up and shipping texts cost more than they save.
@@ -337,9 +337,7 @@ def _match(
     )
 
     def score(i: int, j: int) -> tuple[float, float] | None:
-        jac, con = similarity(sets, i, j)
-        copy = thresholds.is_copy(jac, con, min(sizes[i], sizes[j])) and figures_agree(sets, i, j)
-        return (jac, con) if copy else None
+        return copy_score(sets, i, j, thresholds)
 
     say("clustering")
     return build_clusters(matches.edges, facts, score), sets, prepared.boilerplate

@@ -69,15 +69,36 @@ def intersection_size(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(both[1:] == both[:-1]))
 
 
-def similarity(sets: ShingleSets, i: int, j: int) -> tuple[float, float]:
-    """(jaccard, containment) of articles i and j."""
-    a, b = sets.of(i), sets.of(j)
+def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(jaccard, containment) of two sorted unique shingle arrays."""
     inter = intersection_size(a, b)
     union = a.size + b.size - inter
     smaller = min(a.size, b.size)
     jac = inter / union if union else 0.0
     con = inter / smaller if smaller else 0.0
     return jac, con
+
+
+def similarity(sets: ShingleSets, i: int, j: int) -> tuple[float, float]:
+    """(jaccard, containment) of articles i and j."""
+    return overlap(sets.of(i), sets.of(j))
+
+
+def copy_score(sets: ShingleSets, i: int, j: int,
+               thresholds: Thresholds) -> tuple[float, float] | None:
+    """(jaccard, containment) when articles i and j are copies, else None: the one decision
+    that verification, clustering and the recall benchmark share."""
+    a, b = sets.of(i), sets.of(j)
+    smaller, larger = min(a.size, b.size), max(a.size, b.size)
+    # Cheap bound: even full containment cannot reach the Jaccard threshold, and the
+    # smaller is too small for the containment rule.
+    if smaller == 0 or (smaller / larger < thresholds.jaccard
+                        and smaller < thresholds.min_shingles):
+        return None
+    jac, con = overlap(a, b)
+    if thresholds.is_copy(jac, con, smaller) and figures_agree(sets, i, j):
+        return jac, con
+    return None
 
 
 @dataclass
@@ -97,29 +118,15 @@ class Edges:
 
 
 def verify(sets: ShingleSets, pairs: np.ndarray, thresholds: Thresholds) -> Edges:
-    off = sets.offsets.tolist()
-    hashes = sets.hashes
-    min_j, min_c, min_size = thresholds.jaccard, thresholds.containment, thresholds.min_shingles
     keep: list[int] = []
     jac_out: list[float] = []
     con_out: list[float] = []
     for k, (i, j) in enumerate(pairs.tolist()):
-        si, sj = off[i + 1] - off[i], off[j + 1] - off[j]
-        if si <= sj:
-            small, large, ns, nl = hashes[off[i] : off[i + 1]], hashes[off[j] : off[j + 1]], si, sj
-        else:
-            small, large, ns, nl = hashes[off[j] : off[j + 1]], hashes[off[i] : off[i + 1]], sj, si
-        # Cheap bound: even full containment cannot reach the Jaccard threshold, and the
-        # smaller is too small for the containment rule.
-        if ns == 0 or (ns / nl < min_j and ns < min_size):
-            continue
-        inter = intersection_size(small, large)
-        jac = inter / (ns + nl - inter)
-        con = inter / ns
-        if (jac >= min_j or (con >= min_c and ns >= min_size)) and figures_agree(sets, i, j):
+        scores = copy_score(sets, i, j, thresholds)
+        if scores is not None:
             keep.append(k)
-            jac_out.append(jac)
-            con_out.append(con)
+            jac_out.append(scores[0])
+            con_out.append(scores[1])
     return Edges(
         pairs[np.array(keep, dtype=np.int64)] if keep else np.zeros((0, 2), dtype=np.int64),
         np.array(jac_out, dtype=np.float64),
