@@ -207,9 +207,15 @@ def scan(
     say(f"read {len(articles):,} articles")
     n_workers = resolve_workers(workers)
     groups, sets, boiler = _match(articles, params, n_workers, say, loaded)
+    reload: Callable[[list[int]], None] | None = None
     if loaded.lean and paths is not None:
+        lean_paths = paths
+
+        def reload(indices: list[int]) -> None:
+            loaded.reload(indices, lean_paths, ctx)
+
         say("reading the clustered articles' text again")
-        loaded.reload((m.index for g in groups for m in g.members), paths, ctx)
+        reload([m.index for g in groups for m in g.members])
 
     clusters: list[Cluster] = []
     for g in groups:
@@ -231,13 +237,6 @@ def scan(
         seconds=time.perf_counter() - started,
     )
     say(f"{len(clusters):,} clusters, {in_clusters:,} articles in clusters")
-    reload = None
-    if loaded.lean and paths is not None:
-        lean_paths = paths
-
-        def reload(indices: list[int]) -> None:
-            loaded.reload(indices, lean_paths, ctx)
-
     return ScanResult(clusters, params, stats, list(ctx.skipped), list(ctx.warnings),
                       articles, boiler, reload)
 
