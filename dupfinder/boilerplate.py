@@ -1,17 +1,30 @@
-"""Learn boilerplate lines from the corpus itself.
+"""Learn boilerplate units (lines, or the sentences of a one-line text) from the corpus itself.
 
-Boilerplate is a line that recurs across articles that are otherwise unrelated: a newsletter
-prompt on every page of one outlet, "Advertisement" everywhere, an agency copyright footer. A
-wire paragraph also recurs, but only among copies of one story, and those copies share much more
-than that line. So a recurring line is boilerplate when the articles carrying it fall into at
-least ``min_groups`` groups that share little else; relatedness is measured on the other lines
-the articles have in common, after removing lines already known to be boilerplate (two rounds,
-so that heavy chrome cannot make two unrelated pages look related).
+Chrome is a unit that recurs across articles that are otherwise unrelated: a newsletter prompt on
+every page of one outlet, "Advertisement" everywhere, an agency copyright footer. A wire
+paragraph also recurs, but among copies of one story (which share much more than that unit),
+and in live pages, digests and related-article blocks that quote the story. So a recurring unit
+is chrome when the articles carrying it fall into at least ``min_groups`` groups that share little
+else (relatedness is measured on the other units they have in common, after removing units
+already known to be chrome; two rounds, so that heavy chrome cannot make two unrelated pages
+look related) -- unless the evidence says it is story text:
+
+- it is the whole or most of the text of every article carrying it (identical copies of a
+  one-line text share nothing else once it is set aside, and are still copies);
+- some outlet carries it only in copies of one story: the group of related carriers holds an
+  article whose outlet prints the unit nowhere else. An outlet's chrome is printed by that outlet
+  on unrelated pages too, so this exemption never covers it, and chrome is in effect judged per
+  outlet; a paragraph quoted by three live pages is still story text, because the outlets that
+  ran the story carry it in their copy of the story alone.
+
+A unit printed twice inside one article (a photo caption above and below the picture, gallery
+captions) is chrome too, when the repeat is a short run of short units: a whole story repeated
+(a digest listing it twice, two related entries of one wire story) is content.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,30 +33,125 @@ from .arrays import mix64, runs
 
 @dataclass(frozen=True)
 class BoilerplateRules:
-    """How much evidence makes a line boilerplate."""
+    """How much evidence makes a unit boilerplate."""
 
     min_docs: int = 3
     min_groups: int = 3
     related: float = 0.3
     sample: int = 24
     rounds: int = 2
+    # A unit at least this share of every carrier's words is that text, not chrome around it.
+    most_of_text: float = 0.5
+    # Units this long or longer can be story text (a sentence); shorter ones are judged as chrome.
+    story_min_words: int = 6
+    # A repeat inside one article is chrome when its run has at most this many units, each at
+    # most this many words.
+    repeat_max_units: int = 3
+    repeat_max_words: int = 40
+
+
+@dataclass(frozen=True)
+class LearnedLine:
+    """One learned unit: its key, how many articles and outlets carry it, and why."""
+
+    key: int
+    articles: int
+    outlets: int
+    example: int  # an article carrying it (index in the batch given to ``learn``)
+    reason: str  # "recurring" | "repeated"
+
+
+@dataclass
+class Learned:
+    keys: set[int] = field(default_factory=set)
+    lines: list[LearnedLine] = field(default_factory=list)
 
 
 def learn(
     line_keys: np.ndarray,
     line_words: np.ndarray,
     line_offsets: np.ndarray,
+    outlets: np.ndarray | None = None,
     rules: BoilerplateRules | None = None,
-) -> set[int]:
-    """Return the line keys that are boilerplate in this corpus.
+) -> Learned:
+    """The units that are boilerplate in this corpus, with their evidence.
 
-    ``line_keys``/``line_words`` hold every line of every article (its identity and word count);
-    article i owns ``line_offsets[i]:line_offsets[i+1]``.
+    ``line_keys``/``line_words`` hold every unit of every article in text order (its identity and
+    word count); article i owns ``line_offsets[i]:line_offsets[i+1]``. ``outlets`` gives each
+    article's outlet as an integer code (articles without one share a code).
     """
     rules = rules or BoilerplateRules()
     docs = line_offsets.size - 1
-    if docs < rules.min_docs or line_keys.size == 0:
+    if docs < 1 or line_keys.size == 0:
+        return Learned()
+    if outlets is None:
+        outlets = np.zeros(docs, dtype=np.int64)
+    entry_doc = np.repeat(np.arange(docs, dtype=np.int64), np.diff(line_offsets))
+    doc_words = np.bincount(entry_doc, weights=line_words, minlength=docs)
+    repeated = _repeated(line_keys, line_words, entry_doc, rules)
+    recurring = (_recurring(line_keys, line_words, line_offsets, outlets, doc_words, rules)
+                 if docs >= rules.min_docs else set())
+    keys = recurring | repeated
+    if not keys:
+        return Learned()
+    # Evidence for the report: carriers and outlets of each learned unit.
+    wanted = np.fromiter(keys, dtype=np.uint64, count=len(keys))
+    hit = np.isin(line_keys, wanted)
+    pairs = np.unique(np.stack([line_keys[hit], entry_doc[hit].astype(np.uint64)], axis=1), axis=0)
+    lines: list[LearnedLine] = []
+    starts, counts = runs(pairs[:, 0])
+    for start, count in zip(starts.tolist(), counts.tolist()):
+        key = int(pairs[start, 0])
+        carriers = pairs[start : start + count, 1].astype(np.int64)
+        lines.append(LearnedLine(key, count, int(np.unique(outlets[carriers]).size),
+                                 int(carriers[0]),
+                                 "recurring" if key in recurring else "repeated"))
+    lines.sort(key=lambda line: (-line.articles, line.example, line.key))
+    return Learned(keys, lines)
+
+
+def _repeated(line_keys: np.ndarray, line_words: np.ndarray, entry_doc: np.ndarray,
+              rules: BoilerplateRules) -> set[int]:
+    """Units printed twice or more inside one article, in short runs of short units."""
+    n = line_keys.size
+    order = np.lexsort((entry_doc, line_keys))
+    k, d = line_keys[order], entry_doc[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = (k[1:] != k[:-1]) | (d[1:] != d[:-1])
+    run_id = np.cumsum(new) - 1
+    repeated = np.zeros(n, dtype=bool)
+    repeated[order] = np.bincount(run_id)[run_id] >= 2
+    if not repeated.any():
         return set()
+    # Runs of consecutive repeated units inside an article (entries are in text order).
+    brk = np.ones(n, dtype=bool)
+    brk[1:] = (repeated[1:] != repeated[:-1]) | (entry_doc[1:] != entry_doc[:-1])
+    seg = np.cumsum(brk) - 1
+    seg_units = np.bincount(seg)
+    seg_longest = np.maximum.reduceat(line_words, np.flatnonzero(brk))
+    ok = (repeated & (seg_units[seg] <= rules.repeat_max_units)
+          & (seg_longest[seg] <= rules.repeat_max_words))
+    if not ok.any():
+        return set()
+    # A unit that is most of some carrier's text is that text (an article of one caption).
+    candidates = np.unique(line_keys[ok])
+    words = np.bincount(entry_doc, weights=line_words)
+    share = line_words / np.maximum(words[entry_doc], 1)
+    in_cand = np.isin(line_keys, candidates)
+    mostly = set(np.unique(line_keys[in_cand & (share >= rules.most_of_text)]).tolist())
+    return {int(key) for key in candidates.tolist() if int(key) not in mostly}
+
+
+def _recurring(
+    line_keys: np.ndarray,
+    line_words: np.ndarray,
+    line_offsets: np.ndarray,
+    outlets: np.ndarray,
+    doc_words: np.ndarray,
+    rules: BoilerplateRules,
+) -> set[int]:
+    """Units recurring across unrelated articles (see the module docstring)."""
+    docs = line_offsets.size - 1
     flat_docs = np.repeat(np.arange(docs, dtype=np.int64), np.diff(line_offsets))
     order = np.lexsort((flat_docs, line_keys))
     flat_keys = line_keys[order]
@@ -55,7 +163,11 @@ def learn(
     flat_docs = flat_docs[first]
     starts, df = runs(flat_keys)
     uniq = flat_keys[starts]
-    candidates = np.nonzero(df >= rules.min_docs)[0]
+    # A unit that is the whole or most of every carrier's text is that text: identical
+    # one-line copies share nothing else once it is set aside, and are still copies.
+    entry_share = line_words[order][first] / np.maximum(doc_words[flat_docs], 1)
+    mostly = np.minimum.reduceat(entry_share, starts) >= rules.most_of_text
+    candidates = np.nonzero((df >= rules.min_docs) & ~mostly)[0]
     if candidates.size == 0:
         return set()
 
@@ -171,12 +283,28 @@ def learn(
             return smaller > 0 and shared / smaller >= rules.related
 
         def is_boiler(c: int, key: int) -> bool:
-            reps: list[int] = []
+            story_like = int(weight_of[c]) >= rules.story_min_words
+            groups: list[list[int]] = []
             for doc in sampled_carriers(c).tolist():
-                if not any(related(doc, rep, key) for rep in reps):
-                    reps.append(doc)
-                    if len(reps) >= rules.min_groups:
+                for g in groups:
+                    if related(doc, g[0], key):
+                        g.append(doc)
+                        break
+                else:
+                    groups.append([doc])
+                    if not story_like and len(groups) >= rules.min_groups:
                         return True
+            return len(groups) >= rules.min_groups and not (story_like and _story_text(groups))
+
+        def _story_text(groups: list[list[int]]) -> bool:
+            """Does some outlet carry the unit only in related copies (one story's)?"""
+            codes = [[int(outlets[d]) for d in g] for g in groups]
+            for index, g in enumerate(codes):
+                if len(g) < 2:
+                    continue
+                outside = {o for other, h in enumerate(codes) if other != index for o in h}
+                if any(o not in outside for o in g):
+                    return True
             return False
 
         # Lines carried by exactly the same articles (the paragraphs of one wire story) are

@@ -15,12 +15,10 @@ from typing import Any
 from rapidfuzz.distance import Indel
 
 from .article import Article
-from .normalise import normalise, tokens
+from .normalise import UNIT_RE, normalise, tokens, unit_text
 from .shingle import line_key
 
 _SURFACE_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
-# Lines as the scan sees them (normalisation turns U+2028/U+2029 into line breaks).
-_LINE = re.compile("[^\n\u2028\u2029]*")
 
 # A substitution is at most this many words on each side; longer ones read better as a
 # deletion and an insertion.
@@ -47,7 +45,7 @@ def tokenize(
     """
     out: list[Token] = []
     dropped = False
-    for match in _LINE.finditer(text):
+    for match in UNIT_RE.finditer(unit_text(text)):
         line, offset = match.group(0), match.start()
         if not line:
             continue

@@ -44,3 +44,51 @@ def stable_hash64(value: str) -> int:
     """A hash that is the same in every process and on every run (unlike ``hash``)."""
     digest = blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "little")
+
+
+# ---- units: the lines boilerplate is learned on -------------------------------------------
+#
+# Chrome is learned per *unit*: a line of the page. Many scrapes store a body on one line
+# (CSV exports, JSON dumps, the 2019 scrapes joining paragraphs with " ### "), where the whole
+# text would be one unit and three identical copies would look like one line carried by three
+# unrelated articles. So separators (" ### ", " | ", bullets) end a unit too, and a line longer
+# than LONG_UNIT_CHARS (a run-on paragraph, or a whole one-line text) is cut into sentences.
+# Boundaries are written as "\n" in place of a whitespace or separator character, so the text
+# keeps its length and every offset into it: the scan, the diff and the report see the same
+# units at the same places, and word tokens (hence shingles) are unchanged.
+
+LONG_UNIT_CHARS = 320
+_BREAKS = "\n\u2028\u2029"
+_SEPARATOR = re.compile(r"(?:(?<=\s)|^)(?:#{3,}|[|\u2022\u25a0\u25aa\u25c6])(?=\s|$)")
+_LONG_LINE = re.compile(r"[^\n\u2028\u2029]{%d,}" % LONG_UNIT_CHARS)
+_NEEDS_SPLIT = re.compile(_SEPARATOR.pattern + "|" + _LONG_LINE.pattern)
+# A sentence ends at . ! or ? (closing quotes and brackets may follow) before whitespace and a
+# character that does not start a lower-case word.
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(\s+)(?=[^\sa-z])")
+UNIT_RE = re.compile(r"[^\n\u2028\u2029]+")
+
+
+def _split_sentences(match: re.Match[str]) -> str:
+    line = match.group(0)
+    out = []
+    last = 0
+    for m in _SENTENCE_END.finditer(line):
+        space = m.start(1)
+        out.append(line[last:space])
+        out.append("\n")
+        last = space + 1
+    out.append(line[last:])
+    return "".join(out)
+
+
+def unit_text(text: str) -> str:
+    """``text`` with every unit boundary as a line break, the same length as ``text``."""
+    if not _NEEDS_SPLIT.search(text):
+        return text
+    text = _SEPARATOR.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), text)
+    return _LONG_LINE.sub(_split_sentences, text)
+
+
+def unit_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-empty unit of ``text``."""
+    return [m.span() for m in UNIT_RE.finditer(unit_text(text))]

@@ -12,7 +12,7 @@ import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -248,6 +248,7 @@ class Prepared:
     sets: ShingleSets
     signatures: np.ndarray
     boilerplate: frozenset[int]
+    learned: list[bp.LearnedLine] = field(default_factory=list)
 
 
 @dataclass
@@ -262,6 +263,7 @@ class Matches:
 def prepare(
     texts: Sequence[str], params: Params, workers: int = 1, say: Progress = _quiet,
     done: list[Features] | None = None, known_boilerplate: frozenset[int] = frozenset(),
+    outlets: Sequence[str | None] | None = None,
 ) -> Prepared:
     """Tokenise, learn boilerplate, shingle and sign every text.
 
@@ -275,10 +277,13 @@ def prepare(
     batches: list[Features | None] = [
         *done, *runner.map(lambda r: featurize(texts[r[0] : r[1]]), ranges)]
     boiler: set[int] = set()
+    learned: list[bp.LearnedLine] = []
     if params.boilerplate and batches:
         say("learning boilerplate")
         lines = Features.concat_lines([b for b in batches if b is not None])
-        boiler = bp.learn(lines.line_keys, lines.line_sizes, lines.line_offsets)
+        found = bp.learn(lines.line_keys, lines.line_sizes, lines.line_offsets,
+                         outlet_codes(outlets, len(texts)))
+        boiler, learned = found.keys, found.lines
         del lines
         say(f"{len(boiler):,} boilerplate lines")
     boiler |= known_boilerplate
@@ -296,7 +301,16 @@ def prepare(
     sets = ShingleSets.concat([p[0] for p in parts])
     sigs = (np.concatenate([p[1] for p in parts]) if parts
             else np.zeros((0, params.num_perm), dtype=np.uint32))
-    return Prepared(sets, sigs, frozenset(boiler))
+    return Prepared(sets, sigs, frozenset(boiler), learned)
+
+
+def outlet_codes(outlets: Sequence[str | None] | None, n: int) -> np.ndarray:
+    """Each article's outlet as an integer (articles without an outlet share one code)."""
+    if outlets is None:
+        return np.zeros(n, dtype=np.int64)
+    names = sorted({o.casefold() for o in outlets if o})
+    index = {name: k + 1 for k, name in enumerate(names)}
+    return np.array([index[o.casefold()] if o else 0 for o in outlets], dtype=np.int64)
 
 
 def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet) -> Matches:
@@ -323,7 +337,8 @@ def _match(
     loaded: corpus.LoadedCorpus | None = None,
 ) -> tuple[list[Any], ShingleSets, frozenset[int]]:
     prepared = prepare([a.text for a in articles], params, workers, say,
-                       loaded.features if loaded else None)
+                       loaded.features if loaded else None,
+                       outlets=[a.outlet for a in articles])
     matches = find_matches(prepared, params, say)
     sets = prepared.sets
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles)

@@ -16,7 +16,7 @@ import numpy as np
 
 from .arrays import mix64, runs, unique
 from .minhash import fmix32
-from .normalise import normalise
+from .normalise import normalise, unit_text
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _STEP = np.uint64(0xC2B2AE3D27D4EB4F)
@@ -211,7 +211,7 @@ def featurize(texts: Sequence[str]) -> Features:
 
 def _featurize_step(texts: Sequence[str]) -> Features:
     docs = len(texts)
-    joined = (_NL + _SEP).join(normalise(t.replace(_SEP, " ")) for t in texts)
+    joined = (_NL + _SEP).join(normalise(unit_text(t.replace(_SEP, " "))) for t in texts)
     if joined.isascii():
         # The same code points in a quarter of the memory traffic.
         codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
