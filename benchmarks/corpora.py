@@ -101,3 +101,37 @@ def daily8_stories() -> list[dict]:
                             "title": block[3], "text": "\n".join(block[4:])})
         block = []
     return stories
+
+
+SYNDICATION_FILES = {"census": "census_articles.csv", "spotify": "spotify_articles.csv"}
+
+
+def syndication_path(prefix: str) -> Path:
+    """The 2019 scrape file behind the ids ``f"{prefix}-{id}"`` (census or spotify)."""
+    return DATA / "syndication_2019" / SYNDICATION_FILES[prefix]
+
+
+def syndication_rows(*prefixes: str) -> list[dict]:
+    """The 2019 scrapes as the files hold them: the CSV text untouched (headline as the first
+    ' ### ' paragraph), ids as in ``syndication()``."""
+    csv.field_size_limit(2**31 - 1)
+    out = []
+    for prefix in prefixes or tuple(SYNDICATION_FILES):
+        with open(syndication_path(prefix), encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                out.append({"id": f"{prefix}-{row['id']}", "text": row["text"],
+                            "outlet": row["publisher"], "published": row["scrape_time"]})
+    return out
+
+
+def flattened(docs: list[dict]) -> list[dict]:
+    """The same articles with each text on one line (its non-blank lines joined by a space)."""
+    return [dict(d, text=" ".join(line.strip() for line in d["text"].splitlines()
+                                  if line.strip())) for d in docs]
+
+
+def daily8() -> list[dict]:
+    """The seed page scanned whole (id "page": the file's whole text) beside its stories."""
+    page = {"id": "page", "title": None, "outlet": "daily8",
+            "text": (SHARED / "seed" / "daily8_page.txt").read_text(encoding="utf-8")}
+    return [page, *daily8_stories()]
