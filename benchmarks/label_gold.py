@@ -1,6 +1,6 @@
 """Propose gold labels for article pairs from two independent signals, for a person to read.
 
-    python benchmarks/label_gold.py syndication|reuters|bbc [--show-borderline]
+    python benchmarks/label_gold.py syndication|reuters|bbc|daily8 [--show-borderline]
 
 Signals (neither is dupfinder's own pipeline):
   A  word 4-gram containment: plain lowercase word 4-grams, no boilerplate removal, the share
@@ -141,6 +141,8 @@ def load(name: str) -> list[dict]:
         return corpora.reuters()
     if name == "bbc":
         return corpora.bbc()
+    if name == "daily8":
+        return corpora.daily8()
     raise SystemExit(f"unknown corpus {name!r}")
 
 
@@ -162,12 +164,12 @@ def candidate_pairs(docs: list[dict], all_pairs: bool) -> list[tuple[int, int]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("corpus", choices=["syndication", "reuters", "bbc"])
+    parser.add_argument("corpus", choices=["syndication", "reuters", "bbc", "daily8"])
     parser.add_argument("--show-borderline", action="store_true")
     args = parser.parse_args()
     docs = load(args.corpus)
     overrides = json.loads((GOLD / "overrides.json").read_text()).get(args.corpus, {})
-    pairs = candidate_pairs(docs, all_pairs=args.corpus == "syndication")
+    pairs = candidate_pairs(docs, all_pairs=args.corpus in ("syndication", "daily8"))
     global RARE_NAMES
     if args.corpus == "reuters":
         df: dict[str, int] = {}
