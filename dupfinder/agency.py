@@ -21,3 +21,19 @@ _WINDOW = 400
 def has_agency_marker(text: str, title: str | None = None) -> bool:
     head, tail = text[:_WINDOW], text[-_WINDOW:]
     return bool(_MARKER.search(head) or _MARKER.search(tail) or (title and _MARKER.search(title)))
+
+
+# Agencies' own sites, by the first label of the outlet's host or the outlet's name.
+_AGENCY_OUTLETS = frozenset({
+    "ap", "apnews", "associated press", "reuters", "pa", "pamedia", "pa media",
+    "press association", "afp", "agence france-presse", "upi", "dpa", "bloomberg",
+})
+
+
+def is_agency_outlet(outlet: str | None) -> bool:
+    if not outlet:
+        return False
+    name = outlet.strip().casefold()
+    if name.startswith("www."):
+        name = name[4:]
+    return name in _AGENCY_OUTLETS or name.split(".", 1)[0] in _AGENCY_OUTLETS

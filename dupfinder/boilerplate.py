@@ -18,8 +18,10 @@ look related) -- unless the evidence says it is story text:
   ran the story carry it in their copy of the story alone.
 
 A unit printed twice inside one article (a photo caption above and below the picture, gallery
-captions) is chrome too, when the repeat is a short run of short units: a whole story repeated
-(a digest listing it twice, two related entries of one wire story) is content.
+captions) is chrome too, where the repeat is a short run of short units: a whole story repeated
+(a digest listing it twice, two related entries of one wire story) is content. That rule is
+decided inside each article (``repeated_mask``), so it needs no corpus and drops the repeats
+from that article only.
 """
 
 from __future__ import annotations
@@ -41,13 +43,13 @@ class BoilerplateRules:
     sample: int = 24
     rounds: int = 2
     # A unit at least this share of every carrier's words is that text, not chrome around it.
-    most_of_text: float = 0.5
+    most_of_text: float = 0.8
     # Units this long or longer can be story text (a sentence); shorter ones are judged as chrome.
     story_min_words: int = 6
-    # A repeat inside one article is chrome when its run has at most this many units, each at
-    # most this many words.
-    repeat_max_units: int = 3
-    repeat_max_words: int = 40
+    # A repeat inside one article is chrome when its run of repeated units holds at most this
+    # many distinct units of at most this many words in all (a caption, a credit line).
+    repeat_max_units: int = 4
+    repeat_max_words: int = 60
 
 
 @dataclass(frozen=True)
@@ -88,15 +90,15 @@ def learn(
         outlets = np.zeros(docs, dtype=np.int64)
     entry_doc = np.repeat(np.arange(docs, dtype=np.int64), np.diff(line_offsets))
     doc_words = np.bincount(entry_doc, weights=line_words, minlength=docs)
-    repeated = _repeated(line_keys, line_words, entry_doc, rules)
     recurring = (_recurring(line_keys, line_words, line_offsets, outlets, doc_words, rules)
                  if docs >= rules.min_docs else set())
-    keys = recurring | repeated
-    if not keys:
+    repeats = repeated_mask(line_keys, line_words, entry_doc, rules)
+    if not recurring and not repeats.any():
         return Learned()
-    # Evidence for the report: carriers and outlets of each learned unit.
-    wanted = np.fromiter(keys, dtype=np.uint64, count=len(keys))
-    hit = np.isin(line_keys, wanted)
+    # Evidence for the report: carriers and outlets of each learned unit (for a repeated unit,
+    # the articles it is dropped from).
+    wanted = np.fromiter(recurring, dtype=np.uint64, count=len(recurring))
+    hit = np.isin(line_keys, wanted) | repeats
     pairs = np.unique(np.stack([line_keys[hit], entry_doc[hit].astype(np.uint64)], axis=1), axis=0)
     lines: list[LearnedLine] = []
     starts, counts = runs(pairs[:, 0])
@@ -107,13 +109,21 @@ def learn(
                                  int(carriers[0]),
                                  "recurring" if key in recurring else "repeated"))
     lines.sort(key=lambda line: (-line.articles, line.example, line.key))
-    return Learned(keys, lines)
+    return Learned(recurring, lines)
 
 
-def _repeated(line_keys: np.ndarray, line_words: np.ndarray, entry_doc: np.ndarray,
-              rules: BoilerplateRules) -> set[int]:
-    """Units printed twice or more inside one article, in short runs of short units."""
+def repeated_mask(line_keys: np.ndarray, line_words: np.ndarray, entry_doc: np.ndarray,
+                  rules: BoilerplateRules | None = None) -> np.ndarray:
+    """Which units (entries) are chrome repeated inside their own article.
+
+    Decided per article and per place, not per unit identity: the lede an outlet also used as
+    its photo caption is dropped where the caption block repeats it, and from that page only.
+    """
+    rules = rules or BoilerplateRules()
     n = line_keys.size
+    out = np.zeros(n, dtype=bool)
+    if n < 2:
+        return out
     order = np.lexsort((entry_doc, line_keys))
     k, d = line_keys[order], entry_doc[order]
     new = np.ones(n, dtype=bool)
@@ -122,24 +132,29 @@ def _repeated(line_keys: np.ndarray, line_words: np.ndarray, entry_doc: np.ndarr
     repeated = np.zeros(n, dtype=bool)
     repeated[order] = np.bincount(run_id)[run_id] >= 2
     if not repeated.any():
-        return set()
-    # Runs of consecutive repeated units inside an article (entries are in text order).
+        return out
+    # Runs of consecutive repeated units inside an article (entries are in text order). A run
+    # is measured by its distinct units: a caption printed six times over is one short run.
     brk = np.ones(n, dtype=bool)
     brk[1:] = (repeated[1:] != repeated[:-1]) | (entry_doc[1:] != entry_doc[:-1])
     seg = np.cumsum(brk) - 1
-    seg_units = np.bincount(seg)
-    seg_longest = np.maximum.reduceat(line_words, np.flatnonzero(brk))
-    ok = (repeated & (seg_units[seg] <= rules.repeat_max_units)
-          & (seg_longest[seg] <= rules.repeat_max_words))
-    if not ok.any():
-        return set()
-    # A unit that is most of some carrier's text is that text (an article of one caption).
-    candidates = np.unique(line_keys[ok])
-    words = np.bincount(entry_doc, weights=line_words)
-    share = line_words / np.maximum(words[entry_doc], 1)
-    in_cand = np.isin(line_keys, candidates)
-    mostly = set(np.unique(line_keys[in_cand & (share >= rules.most_of_text)]).tolist())
-    return {int(key) for key in candidates.tolist() if int(key) not in mostly}
+    by_seg = np.lexsort((line_keys, seg))
+    sk, ss = line_keys[by_seg], seg[by_seg]
+    distinct = np.ones(n, dtype=bool)
+    distinct[1:] = (sk[1:] != sk[:-1]) | (ss[1:] != ss[:-1])
+    segments = int(seg[-1]) + 1
+    seg_units = np.bincount(ss[distinct], minlength=segments)
+    seg_words = np.bincount(ss[distinct], weights=line_words[by_seg][distinct],
+                            minlength=segments)
+    out = (repeated & (seg_units[seg] <= rules.repeat_max_units)
+           & (seg_words[seg] <= rules.repeat_max_words))
+    if out.any():
+        # Never most of an article: a page that is one caption printed twice is that caption.
+        docs = int(entry_doc[-1]) + 1
+        total = np.bincount(entry_doc, weights=line_words, minlength=docs)
+        dropped = np.bincount(entry_doc[out], weights=line_words[out], minlength=docs)
+        out &= (dropped < rules.most_of_text * np.maximum(total, 1))[entry_doc]
+    return out
 
 
 def _recurring(

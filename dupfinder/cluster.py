@@ -1,11 +1,22 @@
 """From verified pairs to clusters, each around one canonical wire original.
 
-Connected components alone chain: a page that carries story A and, in its related-articles
-block, story B links A's copies to B's. So a component is split around canonicals: the canonical
-is chosen by the design's rule among members that are not *bridges* (articles whose copies fall
-into groups that are not copies of each other), and only articles that are themselves verified
-copies of the canonical join its cluster. The rest are clustered again on their own, or stand
-alone.
+Connected components alone chain, and a page that carries several stories (a live page with
+timed items, a news-in-brief digest, an article page with a related-articles block) contains
+every one of them, so it links their copies although they share nothing. A component is
+therefore split in three steps:
+
+1. *Embedding pages* are set aside: an article whose smaller neighbours fall into two or more
+   groups that share no text with each other carries several stories. It never joins the
+   clusters of the stories it embeds; it is listed in each one's ``embedded``, and joins one
+   cluster as a member only when that story is most of the page (an outlet's copy with a small
+   related-articles block).
+2. In what is left, a cluster grows around its canonical: an article joins when it is a copy of
+   the canonical, or of more than half of the members so far (measured on a sample of at most
+   ``MAJORITY_SAMPLE`` members). Such majority linkage keeps a copy that fails against an edited
+   or shorter canonical alone, and keeps chains out: a copy of one member only does not join.
+3. Whatever did not join is clustered again on its own.
+
+The canonical is the version the others derive from (``choose_canonical``).
 """
 
 from __future__ import annotations
@@ -14,12 +25,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from .verify import Edges
+import numpy as np
 
-# Only the fullest articles of a large component are tested for being a bridge: the test costs
-# the edges among an article's neighbours.
-_BRIDGE_CHECKS = 24
+from .arrays import unique_counts
+from .verify import Edges, intersection_size
+
+# Only the fullest articles of a component are tested for embedding several stories.
+_HUB_CHECKS = 48
+# Two neighbours of a page belong to one story when they share this share of the smaller.
+HUB_OVERLAP = 0.2
+# An embedding page joins a story's cluster when that story is at least this share of the page.
+OWN_STORY_SHARE = 0.5
 COVER_SHARE = 0.8
+# How many members a candidate is checked against for the majority rule.
+MAJORITY_SAMPLE = 15
 
 
 @dataclass(frozen=True)
@@ -27,6 +46,14 @@ class MemberScore:
     index: int
     jaccard: float
     containment: float
+    shared: int = 0  # shingles also carried by another member
+    own: int = 0  # shingles no other member carries (text this version added)
+
+
+@dataclass(frozen=True)
+class EmbeddedScore:
+    index: int  # the page
+    containment: float  # share of the story's best-contained member found in the page
 
 
 @dataclass(frozen=True)
@@ -34,6 +61,7 @@ class Group:
     canonical: int
     reason: str
     members: tuple[MemberScore, ...]  # canonical first, then by article order
+    embedded: tuple[EmbeddedScore, ...] = ()
 
 
 class Flags(Protocol):
@@ -42,12 +70,18 @@ class Flags(Protocol):
 
 @dataclass(frozen=True)
 class Facts:
-    """What the canonical rule looks at, per article."""
+    """What the clustering and the canonical rule look at, per article."""
 
     ids: Sequence[str]
     sizes: Sequence[int]  # shingles after boilerplate removal: how full a version is
-    dates: Sequence[float | None]  # UTC timestamps where published parsed
-    agency: Flags  # an agency marker in byline or text (looked up lazily)
+    dates: Sequence[float | None]  # UTC timestamps of dates the source states
+    agency: Flags  # an agency credit in byline or text (looked up lazily)
+    shingles: Callable[[int], np.ndarray]  # sorted unique shingle hashes of an article
+    agency_outlet: Sequence[bool] = ()  # published by an agency's own site
+
+
+Adjacency = dict[int, dict[int, tuple[float, float]]]
+Score = Callable[[int, int], "tuple[float, float] | None"]
 
 
 class _UnionFind:
@@ -71,7 +105,7 @@ class _UnionFind:
             self.parent[rb] = ra
 
 
-def _components(nodes: set[int], adj: dict[int, dict[int, tuple[float, float]]]) -> list[list[int]]:
+def _components(nodes: set[int], adj: Adjacency) -> list[list[int]]:
     uf = _UnionFind()
     for v in nodes:
         uf.find(v)
@@ -84,89 +118,248 @@ def _components(nodes: set[int], adj: dict[int, dict[int, tuple[float, float]]])
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def _is_bridge(v: int, nodes: set[int], adj: dict[int, dict[int, tuple[float, float]]]) -> bool:
-    neighbours = [w for w in adj.get(v, {}) if w in nodes]
-    if len(neighbours) < 2:
-        return False
-    inner = set(neighbours)
-    return len(_components(inner, adj)) >= 2
+# ---- the canonical ---------------------------------------------------------------------------
 
 
-def choose_canonical(candidates: Sequence[int], facts: Facts) -> tuple[int, str]:
-    """The design's rule: fullest versions, then earliest date, agency marker, smallest id."""
-    fullest = max(facts.sizes[v] for v in candidates)
-    eligible = [v for v in candidates if facts.sizes[v] >= COVER_SHARE * fullest]
-    if len(eligible) == 1:
-        return eligible[0], "covers"
-    dated = [v for v in eligible if facts.dates[v] is not None]
+def derivation(candidates: Sequence[int], facts: Facts) -> dict[int, tuple[int, int]]:
+    """(shared, own) shingle counts of each candidate within the group.
+
+    ``shared``: shingles another candidate also carries (the text the copies have in common);
+    ``own``: shingles no other candidate has (a local paragraph, chrome, an ad script).
+    """
+    sets = [facts.shingles(v) for v in candidates]
+    if not sets:
+        return {}
+    values, counts = unique_counts(np.concatenate(sets))
+    out: dict[int, tuple[int, int]] = {}
+    for v, s in zip(candidates, sets):
+        if s.size == 0:
+            out[v] = (0, 0)
+            continue
+        pos = np.searchsorted(values, s)
+        shared = int(np.count_nonzero(counts[pos] >= 2))
+        out[v] = (shared, int(s.size) - shared)
+    return out
+
+
+def choose_canonical(candidates: Sequence[int], facts: Facts,
+                     derived: dict[int, tuple[int, int]] | None = None) -> tuple[int, str]:
+    """The version the others derive from.
+
+    Among three or more versions: those that carry at least ``COVER_SHARE`` of the most shared
+    text (a trimmed copy lacks shared text), and of those the ones adding least text of their
+    own (an outlet copy adds a local paragraph or chrome; ``covers``). Ties, and a pair (where
+    text one side lacks cannot be told from text the other added), go to the earliest date the
+    source states (``earliest``), then an agency credit or agency outlet (``agency``), then the
+    fullest, then the smallest id (``id``).
+    """
+    pool = list(candidates)
+    if len(pool) >= 3:
+        derived = derived or derivation(pool, facts)
+        most = max(derived[v][0] for v in pool)
+        pool = [v for v in pool if derived[v][0] >= COVER_SHARE * most]
+        least = min(derived[v][1] for v in pool)
+        slack = max(3, int(0.05 * most))
+        pool = [v for v in pool if derived[v][1] <= least + slack]
+    else:
+        fullest = max(facts.sizes[v] for v in pool)
+        pool = [v for v in pool if facts.sizes[v] >= COVER_SHARE * fullest]
+    if len(pool) == 1:
+        return pool[0], "covers"
+    dated = [v for v in pool if facts.dates[v] is not None]
     if dated:
         earliest = min(facts.dates[v] for v in dated)  # type: ignore[type-var]
         tied = [v for v in dated if facts.dates[v] == earliest]
         if len(tied) == 1:
             return tied[0], "earliest"
-    else:
-        most = max(facts.sizes[v] for v in eligible)
-        tied = [v for v in eligible if facts.sizes[v] == most]
-        if len(tied) == 1:
-            return tied[0], "covers"
-    marked = [v for v in tied if facts.agency[v]]
+        pool = tied
+    # The agency's own site first (an identical outlet copy carries the same credit), then a
+    # credit in the text.
+    own_site = [v for v in pool if facts.agency_outlet and facts.agency_outlet[v]]
+    if len(own_site) == 1:
+        return own_site[0], "agency"
+    pool = own_site or pool
+    marked = [v for v in pool if facts.agency[v]]
     if len(marked) == 1:
         return marked[0], "agency"
-    pool = marked or tied
-    return min(pool, key=lambda v: facts.ids[v]), "id"
+    pool = marked or pool
+    most_size = max(facts.sizes[v] for v in pool)
+    fullest_ones = [v for v in pool if facts.sizes[v] == most_size]
+    if len(fullest_ones) == 1:
+        return fullest_ones[0], "covers"
+    return min(fullest_ones, key=lambda v: facts.ids[v]), "id"
+
+
+# ---- embedding pages -------------------------------------------------------------------------
+
+
+def _story_groups(page: int, nodes: set[int], adj: Adjacency, facts: Facts) -> list[list[int]]:
+    """The page's smaller neighbours, grouped by shared text (fullest first)."""
+    size = facts.sizes[page]
+    neighbours = sorted((w for w in adj.get(page, {}) if w in nodes and facts.sizes[w] < size),
+                        key=lambda w: (-facts.sizes[w], facts.ids[w]))
+    groups: list[list[int]] = []
+    for w in neighbours:
+        sw = facts.shingles(w)
+        home = None
+        for g in groups:
+            for u in g:
+                su = facts.shingles(u)
+                smaller = min(sw.size, su.size)
+                if smaller and intersection_size(sw, su) >= HUB_OVERLAP * smaller:
+                    home = g
+                    break
+            if home is not None:
+                break
+        if home is None:
+            groups.append([w])
+        else:
+            home.append(w)
+    return groups
+
+
+def find_hubs(nodes: set[int], adj: Adjacency, facts: Facts) -> set[int]:
+    """Articles that carry two or more stories that share no text with each other.
+
+    Checked from the smallest candidate up and repeated until nothing changes, so that two live
+    pages quoting the same stories do not hide each other.
+    """
+    degree = {v: sum(1 for w in adj.get(v, {}) if w in nodes) for v in nodes}
+    edges = sum(degree.values()) // 2
+    if edges == len(nodes) * (len(nodes) - 1) // 2:
+        return set()  # every pair is a copy
+    by_size = sorted((v for v in nodes if degree[v] >= 2),
+                     key=lambda v: (-facts.sizes[v], facts.ids[v]))[:_HUB_CHECKS]
+    hubs: set[int] = set()
+    for _ in range(3):
+        found = False
+        for v in reversed(by_size):
+            if v in hubs:
+                continue
+            if len(_story_groups(v, nodes - hubs, adj, facts)) >= 2:
+                hubs.add(v)
+                found = True
+        if not found:
+            break
+    return hubs
+
+
+# ---- growing a cluster -----------------------------------------------------------------------
+
+
+def _even_sample(items: list[int], k: int) -> list[int]:
+    if len(items) <= k:
+        return items
+    step = (len(items) - 1) / (k - 1)
+    return [items[round(n * step)] for n in range(k)]
+
+
+def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score) -> list[int]:
+    """Members of the cluster around the piece's canonical (canonical first)."""
+    canonical, _ = choose_canonical(piece, facts)
+
+    def copy(a: int, b: int) -> bool:
+        return b in adj.get(a, {}) or score(a, b) is not None
+
+    members = [canonical]
+    inside = set(piece)
+    pending = sorted((v for v in piece if v != canonical),
+                     key=lambda v: (-sum(1 for w in adj.get(v, {}) if w in inside),
+                                    facts.ids[v]))
+    progress = True
+    while progress and pending:
+        progress = False
+        left: list[int] = []
+        for v in pending:
+            if copy(canonical, v):
+                members.append(v)
+                progress = True
+                continue
+            sample = _even_sample(members, MAJORITY_SAMPLE)
+            hits = sum(1 for m in sample if copy(m, v))
+            if 2 * hits > len(sample):
+                members.append(v)
+                progress = True
+            else:
+                left.append(v)
+        pending = left
+    return members
+
+
+def _group(members: list[int], facts: Facts,
+           similarity: Callable[[int, int], tuple[float, float]]) -> Group:
+    derived = derivation(members, facts) if len(members) >= 3 else {}
+    canonical, reason = choose_canonical(members, facts, derived or None)
+    scored = []
+    for v in [canonical, *sorted(m for m in members if m != canonical)]:
+        jac, con = (1.0, 1.0) if v == canonical else similarity(canonical, v)
+        shared, own = derived.get(v, (0, 0))
+        scored.append(MemberScore(v, jac, con, shared, own))
+    return Group(canonical, reason, tuple(scored))
 
 
 def build_clusters(
     edges: Edges,
     facts: Facts,
-    score: Callable[[int, int], tuple[float, float] | None],
+    score: Score,
+    similarity: Callable[[int, int], tuple[float, float]],
 ) -> list[Group]:
     """Split the graph of verified copies into clusters around canonicals.
 
     ``score(i, j)`` returns the exact (jaccard, containment) of a pair when it is a copy, else
-    None; it is asked for pairs that candidate generation did not propose, so that membership is
-    always decided against the canonical itself.
+    None; it is asked for pairs that candidate generation did not propose. ``similarity`` gives
+    the exact scores of any pair, copy or not.
     """
-    adj: dict[int, dict[int, tuple[float, float]]] = {}
+    adj: Adjacency = {}
     for (i, j), jac, con in zip(edges.pairs.tolist(), edges.jaccard.tolist(),
                                 edges.containment.tolist()):
         adj.setdefault(i, {})[j] = (jac, con)
         adj.setdefault(j, {})[i] = (jac, con)
 
     groups: list[Group] = []
-    queue = _components(set(adj), adj)
-    while queue:
-        piece = queue.pop(0)
+    for component in _components(set(adj), adj):
+        if len(component) >= 2:
+            groups.extend(_split(component, adj, facts, score, similarity))
+    return groups
+
+
+def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
+           similarity: Callable[[int, int], tuple[float, float]]) -> list[Group]:
+    nodes = set(component)
+    hubs = find_hubs(nodes, adj, facts) if len(nodes) >= 3 else set()
+    found: list[list[int]] = []
+    stack = _components(nodes - hubs, adj)
+    while stack:
+        piece = stack.pop()
         if len(piece) < 2:
             continue
-        nodes = set(piece)
-        bridges: set[int] = set()
-        degree_sum = sum(sum(1 for w in adj[v] if w in nodes) for v in piece)
-        if degree_sum < len(piece) * (len(piece) - 1):
-            # Not every pair is a copy: look for articles that join otherwise separate groups.
-            by_size = sorted(piece, key=lambda v: (-facts.sizes[v], facts.ids[v]))
-            checked = by_size[:_BRIDGE_CHECKS]
-            bridges = {v for v in checked if _is_bridge(v, nodes, adj)}
-        candidates = [v for v in piece if v not in bridges]
-        if not candidates:
-            candidates = list(piece)
-        canonical, reason = choose_canonical(candidates, facts)
-        members = [MemberScore(canonical, 1.0, 1.0)]
-        for v in piece:
-            if v == canonical:
-                continue
-            pair = adj[canonical].get(v)
-            if pair is None:
-                pair = score(canonical, v)
-            if pair is not None:
-                members.append(MemberScore(v, pair[0], pair[1]))
-        taken = {m.index for m in members}
+        members = _grow(piece, adj, facts, score)
+        rest = set(piece) - (set(members) if len(members) >= 2 else {members[0]})
         if len(members) >= 2:
-            groups.append(Group(canonical, reason, tuple(members)))
-        else:
-            # The canonical has no verified copy left here: drop it and split the rest.
-            taken = {canonical}
-        rest = nodes - taken
+            found.append(members)
         if len(rest) >= 2:
-            queue.extend(_components(rest, adj))
-    return groups
+            stack.extend(_components(rest, adj))
+    # Each embedding page: a member of the story that is most of it, embedding the others.
+    embedded: list[list[EmbeddedScore]] = [[] for _ in found]
+    for page in sorted(hubs, key=lambda v: facts.ids[v]):
+        page_set = facts.shingles(page)
+        touched = [k for k, members in enumerate(found)
+                   if any(m in adj.get(page, {}) for m in members)]
+        own, own_share = -1, 0.0
+        for k in touched:
+            canonical = choose_canonical(found[k], facts)[0]
+            share = (intersection_size(page_set, facts.shingles(canonical)) / page_set.size
+                     if page_set.size else 0.0)
+            if share >= OWN_STORY_SHARE and share > own_share and score(canonical, page):
+                own, own_share = k, share
+        for k in touched:
+            if k == own:
+                found[k] = [*found[k], page]
+                continue
+            best = max(adj[page][m][1] for m in found[k] if m in adj[page])
+            embedded[k].append(EmbeddedScore(page, best))
+    out = []
+    for members, pages in zip(found, embedded):
+        g = _group(members, facts, similarity)
+        out.append(Group(g.canonical, g.reason, g.members, tuple(pages)))
+    return out

@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from rapidfuzz.distance import Indel
 
 from .article import Article
+from .boilerplate import repeated_mask
 from .normalise import UNIT_RE, normalise, tokens, unit_text
 from .shingle import line_key
 
@@ -39,25 +41,32 @@ class Token:
 def tokenize(
     text: str, drop_lines: frozenset[int] | set[int] = frozenset()
 ) -> tuple[list[Token], bool]:
-    """Tokens with their offsets, leaving out lines that are known boilerplate.
+    """Tokens with their offsets, leaving out the units the scan left out: learned boilerplate
+    and chrome repeated inside this article (``boilerplate.repeated_mask``).
 
-    Returns the tokens and whether any boilerplate line was left out.
+    Returns the tokens and whether any unit was left out.
     """
-    out: list[Token] = []
-    dropped = False
+    units: list[tuple[str, int, int, int]] = []  # text, offset, key, words
     for match in UNIT_RE.finditer(unit_text(text)):
-        line, offset = match.group(0), match.start()
-        if not line:
+        line = match.group(0)
+        words = tokens(normalise(line))
+        if words:
+            units.append((line, match.start(), line_key(words), len(words)))
+    if not units:
+        return [], False
+    keys = np.array([u[2] for u in units], dtype=np.uint64)
+    drop = repeated_mask(keys, np.array([u[3] for u in units], dtype=np.int64),
+                         np.zeros(len(units), dtype=np.int64))
+    if drop_lines:
+        drop |= np.array([u[2] in drop_lines for u in units], dtype=bool)
+    out: list[Token] = []
+    for (line, offset, _, _), skip in zip(units, drop.tolist()):
+        if skip:
             continue
-        if drop_lines:
-            words = tokens(normalise(line))
-            if words and line_key(words) in drop_lines:
-                dropped = True
-                continue
         for m in _SURFACE_WORD.finditer(line):
             out.append(Token(m.group(0), normalise(m.group(0)), offset + m.start(),
                              offset + m.end()))
-    return out, dropped
+    return out, bool(drop.any())
 
 
 @dataclass(frozen=True)

@@ -60,11 +60,15 @@ def stable_hash64(value: str) -> int:
 LONG_UNIT_CHARS = 320
 _BREAKS = "\n\u2028\u2029"
 _SEPARATOR = re.compile(r"(?:(?<=\s)|^)(?:#{3,}|[|\u2022\u25a0\u25aa\u25c6])(?=\s|$)")
-_LONG_LINE = re.compile(r"[^\n\u2028\u2029]{%d,}" % LONG_UNIT_CHARS)
+_LONG_LINE = re.compile(r"[^\n\u2028\u2029]{" + str(LONG_UNIT_CHARS) + ",}")
 _NEEDS_SPLIT = re.compile(_SEPARATOR.pattern + "|" + _LONG_LINE.pattern)
 # A sentence ends at . ! or ? (closing quotes and brackets may follow) before whitespace and a
 # character that does not start a lower-case word.
-_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(\s+)(?=[^\sa-z])")
+# Abbreviations ("R. Kelly", "U.S. officials", "Mr. Ek", "Roe v. Wade") end no sentence.
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Za-z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)"
+    r"(?<!\bvs)(?<!\bNo)(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bGen)"
+    r"[.!?][\"'\u201d\u2019)\]]*(\s+)(?=[^\sa-z])")
 UNIT_RE = re.compile(r"[^\n\u2028\u2029]+")
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import boilerplate as bp
 from . import corpus
-from .agency import has_agency_marker
+from .agency import has_agency_marker, is_agency_outlet
 from .anchors import containment_pairs
 from .arrays import dedupe_pairs
 from .article import Article
@@ -31,9 +31,9 @@ from .lsh import candidate_pairs
 from .minhash import signatures
 from .params import Params, resolve_workers
 from .readers import ReadContext, read_corpus
-from .result import Cluster, Member, ScanResult, Stats
-from .shingle import Features, ShingleSets, featurize, shingle
-from .verify import Edges, Thresholds, copy_score, verify
+from .result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
+from .shingle import Features, ShingleSets, featurize, shingle, unit_of
+from .verify import Edges, Thresholds, copy_score, similarity, verify
 
 BATCH = 2048
 # Below this many articles, worker start-up and shipping texts cost more than they save.
@@ -102,7 +102,7 @@ def _is_dataframe(obj: Any) -> bool:
 
 
 class _AgencyMarks:
-    """Agency markers, looked up only for the articles the canonical rule asks about."""
+    """Agency credits, looked up only for the articles the canonical rule asks about."""
 
     def __init__(self, articles: Sequence[Article], known: dict[int, bool] | None = None) -> None:
         self.articles = articles
@@ -206,7 +206,8 @@ def scan(
     _check_unique(articles)
     say(f"read {len(articles):,} articles")
     n_workers = resolve_workers(workers)
-    groups, sets, boiler = _match(articles, params, n_workers, say, loaded)
+    groups, sets, prepared = _match(articles, params, n_workers, say, loaded)
+    boiler = prepared.boilerplate
     reload: Callable[[list[int]], None] | None = None
     if loaded.lean and paths is not None:
         lean_paths = paths
@@ -215,16 +216,20 @@ def scan(
             loaded.reload(indices, lean_paths, ctx)
 
         say("reading the clustered articles' text again")
-        reload([m.index for g in groups for m in g.members])
+        reload([m.index for g in groups for m in g.members]
+               + [line.example for line in prepared.learned])
 
     clusters: list[Cluster] = []
     for g in groups:
         members = [
             Member(articles[m.index], m.jaccard, m.containment, bool(sets.stripped[m.index]),
-                   int(sets.words[m.index]))
+                   int(sets.words[m.index]), m.shared, m.own)
             for m in g.members
         ]
-        clusters.append(Cluster("", articles[g.canonical], g.reason, members, boiler))
+        embedded = [Embedded(articles[e.index].id, articles[e.index].outlet, e.containment)
+                    for e in g.embedded]
+        clusters.append(Cluster("", articles[g.canonical], g.reason, members, boiler,
+                                embedded))
     clusters.sort(key=lambda c: (-c.size, c.canonical.id))
     for number, c in enumerate(clusters, start=1):
         c.id = f"c{number}"
@@ -237,8 +242,10 @@ def scan(
         seconds=time.perf_counter() - started,
     )
     say(f"{len(clusters):,} clusters, {in_clusters:,} articles in clusters")
+    lines = [BoilerplateLine(unit_of(articles[line.example].text, line.key), line.articles,
+                             line.outlets, line.reason) for line in prepared.learned]
     return ScanResult(clusters, params, stats, list(ctx.skipped), list(ctx.warnings),
-                      articles, boiler, reload)
+                      articles, boiler, reload, lines)
 
 
 @dataclass
@@ -335,7 +342,7 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet) -> 
 def _match(
     articles: Sequence[Article], params: Params, workers: int, say: Progress,
     loaded: corpus.LoadedCorpus | None = None,
-) -> tuple[list[Any], ShingleSets, frozenset[int]]:
+) -> tuple[list[Any], ShingleSets, Prepared]:
     prepared = prepare([a.text for a in articles], params, workers, say,
                        loaded.features if loaded else None,
                        outlets=[a.outlet for a in articles])
@@ -348,10 +355,15 @@ def _match(
         sizes=sizes,
         dates=[sort_key_for_date(a.published) for a in articles],
         agency=_AgencyMarks(articles, loaded.agency if loaded else None),
+        shingles=sets.of,
+        agency_outlet=[is_agency_outlet(a.outlet) for a in articles],
     )
 
     def score(i: int, j: int) -> tuple[float, float] | None:
         return copy_score(sets, i, j, thresholds)
 
+    def similar(i: int, j: int) -> tuple[float, float]:
+        return similarity(sets, i, j)
+
     say("clustering")
-    return build_clusters(matches.edges, facts, score), sets, prepared.boilerplate
+    return build_clusters(matches.edges, facts, score, similar), sets, prepared

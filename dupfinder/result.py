@@ -27,6 +27,8 @@ class Member:
     containment: float
     boilerplate: bool  # chrome lines were removed from it before matching
     words: int  # word tokens shingled
+    shared: int = 0  # shingles another member also carries (0 in a pair: not measured)
+    own: int = 0  # shingles no other member carries: text this version added
 
     @property
     def id(self) -> str:
@@ -35,6 +37,34 @@ class Member:
     @property
     def outlet(self) -> str | None:
         return self.article.outlet
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """A page that carries this story among other stories (a live page, a digest, a
+    related-articles block): it contains the story but is not a copy of it."""
+
+    id: str
+    outlet: str | None
+    containment: float  # share of the story found in the page
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "outlet": self.outlet, "containment": round(self.containment, 4)}
+
+
+@dataclass(frozen=True)
+class BoilerplateLine:
+    """A unit learned as chrome, with the evidence: how many articles and outlets carry it, and
+    whether it recurs across unrelated articles or is repeated inside one."""
+
+    text: str
+    articles: int
+    outlets: int
+    reason: str  # "recurring" | "repeated"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "articles": self.articles, "outlets": self.outlets,
+                "reason": self.reason}
 
 
 @dataclass
@@ -46,6 +76,7 @@ class Cluster:
     canonical_reason: str
     members: list[Member]
     boilerplate: frozenset[int] = frozenset()  # line keys the scan learned as chrome
+    embedded_in: list[Embedded] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -94,6 +125,7 @@ class Cluster:
                 "published": a.published,
                 "jaccard": round(m.jaccard, 4),
                 "containment": round(m.containment, 4),
+                "shingles": {"shared": m.shared, "own": m.own},
             }
             if with_edits:
                 entry["edits"] = _edit_summary(self, m)
@@ -104,6 +136,7 @@ class Cluster:
             "canonical": self.canonical.id,
             "canonical_reason": self.canonical_reason,
             "members": members,
+            "embedded_in": [e.to_dict() for e in self.embedded_in],
         }
 
 
@@ -135,6 +168,7 @@ class ScanResult:
     boilerplate: frozenset[int] = field(default_factory=frozenset, repr=False)
     # Puts back the text of articles a lean (large) scan dropped; None when all texts are kept.
     reload: Callable[[list[int]], None] | None = field(default=None, repr=False)
+    boilerplate_lines: list[BoilerplateLine] = field(default_factory=list)
 
     def article(self, article_id: str) -> Article:
         for index, a in enumerate(self.articles):
@@ -174,6 +208,7 @@ class ScanResult:
             },
             "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
             "warnings": list(self.warnings),
+            "boilerplate": [line.to_dict() for line in self.boilerplate_lines],
             "clusters": [c.to_dict(with_edits) for c in self.clusters],
         }
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .arrays import mix64, runs, unique
+from .boilerplate import repeated_mask
 from .minhash import fmix32
 from .normalise import normalise, unit_text
 
@@ -110,6 +111,17 @@ def line_keys(tokens: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.n
     pos = np.arange(tokens.size, dtype=np.uint64) - np.repeat(starts, sizes).astype(np.uint64)
     mixed = mix64(tokens ^ (pos * _POS))
     return mix64(np.add.reduceat(mixed, starts) + sizes.astype(np.uint64))
+
+
+def unit_of(text: str, key: int) -> str:
+    """The unit of ``text`` whose identity is ``key``, as printed (empty when none is)."""
+    from .normalise import UNIT_RE, tokens
+
+    for match in UNIT_RE.finditer(unit_text(text)):
+        words = tokens(normalise(match.group(0)))
+        if words and line_key(words) == key:
+            return text[match.start() : match.end()].strip()
+    return ""
 
 
 def line_key(words: Sequence[str]) -> int:
@@ -345,10 +357,14 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None) -
     if has_digit is not None:
         fig_keys = unique((tok_doc[has_digit].astype(np.uint64) << np.uint64(32))
                           | tokens[has_digit].astype(np.uint64))
-    if boilerplate is not None and boilerplate.size and features.line_keys.size:
-        drop_line = np.isin(features.line_keys, boilerplate)
+    if features.line_keys.size:
+        line_doc = np.repeat(np.arange(docs), np.diff(features.line_offsets))
+        # Chrome repeated inside an article is dropped from that article; learned boilerplate
+        # from every article carrying it.
+        drop_line = repeated_mask(features.line_keys, features.line_sizes, line_doc)
+        if boilerplate is not None and boilerplate.size:
+            drop_line |= np.isin(features.line_keys, boilerplate)
         if drop_line.any():
-            line_doc = np.repeat(np.arange(docs), np.diff(features.line_offsets))
             stripped[line_doc[drop_line]] = True
             keep = ~np.repeat(drop_line, features.line_sizes)
             tokens = tokens[keep]
