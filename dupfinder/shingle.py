@@ -267,6 +267,26 @@ class ShingleSets:
     # Sorted unique hashes of each article's figure tokens (see verify.figures_agree).
     figures: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
     figure_offsets: np.ndarray | None = None
+    # The word tokens that were shingled (boilerplate left out), all articles concatenated;
+    # article i owns ``words[i]`` of them. The second look at near misses aligns these.
+    tokens: np.ndarray | None = None
+    token_figures: np.ndarray | None = None  # bool per token: holds a digit or a number word
+    _token_starts: np.ndarray | None = field(default=None, repr=False)
+
+    def tokens_of(self, i: int) -> np.ndarray | None:
+        if self.tokens is None:
+            return None
+        if self._token_starts is None:
+            starts = np.zeros(self.words.size + 1, dtype=np.int64)
+            np.cumsum(self.words, out=starts[1:])
+            self._token_starts = starts
+        return self.tokens[self._token_starts[i] : self._token_starts[i + 1]]
+
+    def token_figures_of(self, i: int) -> np.ndarray | None:
+        if self.token_figures is None or self.tokens_of(i) is None:
+            return None
+        assert self._token_starts is not None
+        return self.token_figures[self._token_starts[i] : self._token_starts[i + 1]]
 
     def figures_of(self, i: int) -> np.ndarray:
         if self.figure_offsets is None:
@@ -316,6 +336,10 @@ class ShingleSets:
             np.concatenate([p.sample_docs + np.int32(b) for p, b in zip(parts, base.tolist())]),
             np.concatenate([p.figures for p in parts]),
             fig_offsets,
+            (np.concatenate([p.tokens for p in parts])  # type: ignore[misc]
+             if all(p.tokens is not None for p in parts) else None),
+            (np.concatenate([p.token_figures for p in parts])  # type: ignore[misc]
+             if all(p.token_figures is not None for p in parts) else None),
         )
 
 
@@ -369,6 +393,8 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None) -
             keep = ~np.repeat(drop_line, features.line_sizes)
             tokens = tokens[keep]
             tok_doc = tok_doc[keep]
+            if has_digit is not None:
+                has_digit = has_digit[keep]
     lengths = np.bincount(tok_doc, minlength=docs).astype(np.int64)
     starts = np.zeros(docs + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
@@ -392,7 +418,8 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None) -
     doc_ids = (keys >> np.uint64(32)).astype(np.int64)
     hashes = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     offsets = np.searchsorted(doc_ids, np.arange(docs + 1, dtype=np.int64)).astype(np.int64)
-    sets = ShingleSets(hashes, offsets, lengths.astype(np.int32), stripped)
+    sets = ShingleSets(hashes, offsets, lengths.astype(np.int32), stripped, tokens=tokens,
+                       token_figures=has_digit)
     if has_digit is not None:
         sets.figures = (fig_keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         sets.figure_offsets = np.searchsorted(
