@@ -48,8 +48,8 @@ class BoilerplateRules:
     story_min_words: int = 6
     # A repeat inside one article is chrome when its run of repeated units holds at most this
     # many distinct units of at most this many words in all (a caption, a credit line).
-    repeat_max_units: int = 4
-    repeat_max_words: int = 60
+    repeat_max_units: int = 8
+    repeat_max_words: int = 150
 
 
 @dataclass(frozen=True)

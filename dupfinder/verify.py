@@ -24,15 +24,21 @@ FIGURE_MAX_WORDS = 60
 # five shingles to every changed word and lands below the containment cut; its word sequence
 # still aligns with the original, in short gaps. A write-through with a rewritten lede aligns as
 # well outside the lede, but in one long gap at the start. So pairs from LOOK_FROM up to the cut
-# are aligned (rapidfuzz Indel over the word tokens, the shorter against the longer) and are
-# copies when the shorter's words align in gaps of at most ALIGN_GAP words (an ending the
-# other lacks is a trim and does not count) covering at least ALIGN_SHARE of the rest, and at
-# least ALIGN_MIN of all its words. Measured: tests/test_page_classes.py (a reprint at 5-gram
+# are aligned (rapidfuzz Indel over the word tokens, the shorter against the longer; runs under
+# ALIGN_MIN_RUN words are chance) and are copies when: a run of ALIGN_ANCHOR words starts within
+# the first ALIGN_LEAD words (a headline, byline and dateline may differ, a lede may not); from
+# there the shorter aligns in gaps of at most ALIGN_GAP words that change no figure; the aligned
+# words cover ALIGN_SHARE of that body (an ending the other lacks is a trim, not counted) and
+# ALIGN_MIN of all the shorter's words. Measured: tests/test_page_classes.py (a reprint at 5-gram
 # containment 0.60 joins; a write-through at 0.58 stays apart) and benchmarks/accuracy.py.
 LOOK_FROM = 0.4
+LOOK_MIN_WORDS = 120  # template notices (a dividend, a rate change) are shorter; reprints not
+ALIGN_MIN_RUN = 3
+ALIGN_ANCHOR = 8
+ALIGN_LEAD = 25
 ALIGN_GAP = 12
 ALIGN_SHARE = 0.8
-ALIGN_MIN = 0.6
+ALIGN_MIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,7 @@ def copy_score(sets: ShingleSets, i: int, j: int,
     if thresholds.is_copy(jac, con, smaller):
         return (jac, con) if figures_agree(sets, i, j) else None
     if (con >= LOOK_FROM and smaller >= thresholds.min_shingles
+            and min(int(sets.words[i]), int(sets.words[j])) >= LOOK_MIN_WORDS
             and sets.tokens is not None and figures_agree(sets, i, j)):
         ta, tb = sets.tokens_of(i), sets.tokens_of(j)
         if ta is not None and tb is not None and aligned_copy(
@@ -133,23 +140,26 @@ def aligned_copy(ta: np.ndarray, tb: np.ndarray, fa: np.ndarray | None = None,
         ta, tb, fa, fb = tb, ta, fb, fa
     if ta.size == 0:
         return False
-    matched = 0
+    # Runs of one or two words match by chance (articles, "the"); a copy is anchored by longer
+    # runs, and what precedes the first solid one is the headline, byline and dateline.
     blocks = [(op.src_start, op.src_end, op.dest_start, op.dest_end)
-              for op in Indel.opcodes(ta.tolist(), tb.tolist()) if op.tag == "equal"]
-    if not blocks:
-        return False
+              for op in Indel.opcodes(ta.tolist(), tb.tolist())
+              if op.tag == "equal" and op.src_end - op.src_start >= ALIGN_MIN_RUN]
+    anchor = next((k for k, b in enumerate(blocks) if b[1] - b[0] >= ALIGN_ANCHOR), None)
+    if anchor is None or blocks[anchor][0] > ALIGN_LEAD:
+        return False  # nothing solid in common, or a rewritten lede
+    blocks = blocks[anchor:]
     for (_, a_end, _, b_end), (a_next, _, b_next, _) in zip(blocks, blocks[1:]):
         if a_next - a_end > ALIGN_GAP:
             return False
-        short = a_next - a_end <= ALIGN_GAP and b_next - b_end <= ALIGN_GAP
+        short = b_next - b_end <= ALIGN_GAP
         if short and ((fa is not None and fa[a_end:a_next].any())
                       or (fb is not None and fb[b_end:b_next].any())):
             return False
-    if blocks[0][0] > ALIGN_GAP:
-        return False  # a rewritten lede
     matched = sum(a1 - a0 for a0, a1, _, _ in blocks)
     tail = ta.size - blocks[-1][1]  # an ending the longer lacks: a trim, not an edit
-    return bool(matched >= ALIGN_SHARE * (ta.size - tail) and matched >= ALIGN_MIN * ta.size)
+    body = ta.size - tail - blocks[0][0]
+    return bool(matched >= ALIGN_SHARE * body and matched >= ALIGN_MIN * ta.size)
 
 
 @dataclass
