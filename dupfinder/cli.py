@@ -154,11 +154,14 @@ def cli() -> None:
 @click.option("--json", "json_out", metavar="FILE|-", help="Write the JSON report (schema 1).")
 @click.option("--html", "html_out", metavar="FILE", help="Write the HTML report.")
 @click.option("--csv", "csv_out", metavar="FILE|-", help="Write one CSV row per clustered article.")
+@click.option("--boilerplate-report", is_flag=True,
+              help="Also print the units learned as chrome, with how many articles and outlets "
+                   "carry each.")
 @match_options
 @field_options
 @_fail_cleanly
 def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
-         csv_out: str | None, **opts: Any) -> None:
+         csv_out: str | None, boilerplate_report: bool, **opts: Any) -> None:
     """Cluster the copies in PATHS and print a table of clusters.
 
     PATHS are files (.jsonl, .json, .csv, .tsv, .txt, .parquet, .html, .warc, optionally .gz),
@@ -176,6 +179,10 @@ def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
         write_report(result, html_out)
     if not to_stdout:
         click.echo(result.table(), nl=False)
+    if boilerplate_report:
+        from .report_text import boilerplate_table
+
+        click.echo(boilerplate_table(result), nl=False, err=to_stdout)
 
 
 @cli.command()

@@ -36,4 +36,21 @@ def cluster_table(result: ScanResult, width: int | None = None) -> str:
             f"{c.id:<8} {c.size:>4} {len(c.outlets):>7} {c.min_jaccard:>5.2f} "
             f"{_clip(canonical, canon_w):<{canon_w}} {_clip(headline, head_w)}"
         )
+    embedding = sum(1 for c in result.clusters if c.embedded_in)
+    if embedding:
+        pages = {e.id for c in result.clusters for e in c.embedded_in}
+        lines.append(f"{len(pages)} pages embed the stories of {embedding} clusters "
+                     "(live pages, digests, related blocks: listed as embedded_in, not members)")
+    return "\n".join(lines) + "\n"
+
+
+def boilerplate_table(result: ScanResult, width: int | None = None) -> str:
+    """The units learned as chrome, most carried first."""
+    width = width or max(80, shutil.get_terminal_size((100, 24)).columns)
+    lines = [f"{len(result.boilerplate_lines)} boilerplate units learned"]
+    if result.boilerplate_lines:
+        lines.append(f"{'articles':>8} {'outlets':>7} {'why':<9} unit")
+        for line in result.boilerplate_lines:
+            lines.append(f"{line.articles:>8} {line.outlets:>7} {line.reason:<9} "
+                         f"{_clip(line.text, max(20, width - 28))}")
     return "\n".join(lines) + "\n"

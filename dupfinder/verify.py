@@ -26,7 +26,8 @@ FIGURE_MAX_WORDS = 60
 # well outside the lede, but in one long gap at the start. So pairs from LOOK_FROM up to the cut
 # are aligned (rapidfuzz Indel over the word tokens, the shorter against the longer; runs under
 # ALIGN_MIN_RUN words are chance) and are copies when: a run of ALIGN_ANCHOR words starts within
-# the first ALIGN_LEAD words (a headline, byline and dateline may differ, a lede may not); from
+# the first ALIGN_LEAD words of one of them (a headline, byline, dateline or an outlet's intro
+# may precede the wire lede on one side; a lede that neither keeps is a rewrite); from
 # there the shorter aligns in gaps of at most ALIGN_GAP words that change no figure; the aligned
 # words cover ALIGN_SHARE of that body (an ending the other lacks is a trim, not counted) and
 # ALIGN_MIN of all the shorter's words. Measured: tests/test_page_classes.py (a reprint at 5-gram
@@ -38,7 +39,7 @@ ALIGN_ANCHOR = 8
 ALIGN_LEAD = 25
 ALIGN_GAP = 12
 ALIGN_SHARE = 0.8
-ALIGN_MIN = 0.5
+ALIGN_MIN = 0.45
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,9 @@ def aligned_copy(ta: np.ndarray, tb: np.ndarray, fa: np.ndarray | None = None,
               for op in Indel.opcodes(ta.tolist(), tb.tolist())
               if op.tag == "equal" and op.src_end - op.src_start >= ALIGN_MIN_RUN]
     anchor = next((k for k, b in enumerate(blocks) if b[1] - b[0] >= ALIGN_ANCHOR), None)
-    if anchor is None or blocks[anchor][0] > ALIGN_LEAD:
-        return False  # nothing solid in common, or a rewritten lede
+    if anchor is None or min(blocks[anchor][0], blocks[anchor][2]) > ALIGN_LEAD:
+        return False  # nothing solid in common, or a lede that neither keeps: a rewrite
+    before = sum(a1 - a0 for a0, a1, _, _ in blocks[:anchor])
     blocks = blocks[anchor:]
     for (_, a_end, _, b_end), (a_next, _, b_next, _) in zip(blocks, blocks[1:]):
         if a_next - a_end > ALIGN_GAP:
@@ -159,7 +161,7 @@ def aligned_copy(ta: np.ndarray, tb: np.ndarray, fa: np.ndarray | None = None,
     matched = sum(a1 - a0 for a0, a1, _, _ in blocks)
     tail = ta.size - blocks[-1][1]  # an ending the longer lacks: a trim, not an edit
     body = ta.size - tail - blocks[0][0]
-    return bool(matched >= ALIGN_SHARE * body and matched >= ALIGN_MIN * ta.size)
+    return bool(matched >= ALIGN_SHARE * body and matched + before >= ALIGN_MIN * ta.size)
 
 
 @dataclass
