@@ -254,9 +254,10 @@ def _even_sample(items: list[int], k: int) -> list[int]:
     return [items[round(n * step)] for n in range(k)]
 
 
-def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score) -> list[int]:
+def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score,
+          derived: dict[int, tuple[int, int]] | None) -> list[int]:
     """Members of the cluster around the piece's canonical (canonical first)."""
-    canonical, _ = choose_canonical(piece, facts)
+    canonical, _ = choose_canonical(piece, facts, derived)
 
     def copy(a: int, b: int) -> bool:
         return b in adj.get(a, {}) or score(a, b) is not None
@@ -287,8 +288,10 @@ def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score) -> list[
 
 
 def _group(members: list[int], facts: Facts,
-           similarity: Callable[[int, int], tuple[float, float]]) -> Group:
-    derived = derivation(members, facts) if len(members) >= 3 else {}
+           similarity: Callable[[int, int], tuple[float, float]],
+           derived: dict[int, tuple[int, int]] | None = None) -> Group:
+    if derived is None or set(derived) != set(members):
+        derived = derivation(members, facts) if len(members) >= 3 else {}
     canonical, reason = choose_canonical(members, facts, derived or None)
     scored = []
     for v in [canonical, *sorted(m for m in members if m != canonical)]:
@@ -328,15 +331,18 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
     nodes = set(component)
     hubs = find_hubs(nodes, adj, facts) if len(nodes) >= 3 else set()
     found: list[list[int]] = []
+    derivations: list[dict[int, tuple[int, int]] | None] = []
     stack = _components(nodes - hubs, adj)
     while stack:
         piece = stack.pop()
         if len(piece) < 2:
             continue
-        members = _grow(piece, adj, facts, score)
+        derived = derivation(piece, facts) if len(piece) >= 3 else None
+        members = _grow(piece, adj, facts, score, derived)
         rest = set(piece) - (set(members) if len(members) >= 2 else {members[0]})
         if len(members) >= 2:
             found.append(members)
+            derivations.append(derived)
         if len(rest) >= 2:
             stack.extend(_components(rest, adj))
     # Each embedding page: a member of the story that is most of it, embedding the others.
@@ -359,7 +365,7 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
             best = max(adj[page][m][1] for m in found[k] if m in adj[page])
             embedded[k].append(EmbeddedScore(page, best))
     out = []
-    for members, pages in zip(found, embedded):
-        g = _group(members, facts, similarity)
+    for members, pages, derived in zip(found, embedded, derivations):
+        g = _group(members, facts, similarity, derived)
         out.append(Group(g.canonical, g.reason, g.members, tuple(pages)))
     return out

@@ -58,22 +58,21 @@ def stable_hash64(value: str) -> int:
 # units at the same places, and word tokens (hence shingles) are unchanged.
 
 LONG_UNIT_CHARS = 320
-_BREAKS = "\n\u2028\u2029"
 _SEPARATOR = re.compile(r"(?:(?<=\s)|^)(?:#{3,}|[|\u2022\u25a0\u25aa\u25c6])(?=\s|$)")
-_LONG_LINE = re.compile(r"[^\n\u2028\u2029]{" + str(LONG_UNIT_CHARS) + ",}")
-_NEEDS_SPLIT = re.compile(_SEPARATOR.pattern + "|" + _LONG_LINE.pattern)
 # A sentence ends at . ! or ? (closing quotes and brackets may follow) before whitespace and a
 # character that does not start a lower-case word.
-# Abbreviations ("R. Kelly", "U.S. officials", "Mr. Ek", "Roe v. Wade") end no sentence.
+# Abbreviations ("R. Kelly", "U.S. officials", "Mr. Ek", "Roe v. Wade") end no sentence. The
+# look-behinds follow the end mark so that they run only where a mark is.
 _SENTENCE_END = re.compile(
-    r"(?<!\b[A-Za-z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)"
-    r"(?<!\bvs)(?<!\bNo)(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bGen)"
-    r"[.!?][\"'\u201d\u2019)\]]*(\s+)(?=[^\sa-z])")
+    r"[.!?](?<!\b[A-Za-z][.!?])(?<!\bM[rs][.!?])(?<!\bMrs[.!?])(?<!\b[DSJ][rt][.!?])"
+    r"(?<!\bvs[.!?])(?<!\bNo[.!?])(?<!\bGov[.!?])(?<!\bSen[.!?])(?<!\bRep[.!?])"
+    r"(?<!\bGen[.!?])"
+    r"[\"'\u201d\u2019)\]]*(\s+)(?=[^\sa-z])")
+_SEPARATOR_CHARS = ("###", "|", "\u2022", "\u25a0", "\u25aa", "\u25c6")
 UNIT_RE = re.compile(r"[^\n\u2028\u2029]+")
 
 
-def _split_sentences(match: re.Match[str]) -> str:
-    line = match.group(0)
+def _split_sentences(line: str) -> str:
     out = []
     last = 0
     for m in _SENTENCE_END.finditer(line):
@@ -87,12 +86,26 @@ def _split_sentences(match: re.Match[str]) -> str:
 
 def unit_text(text: str) -> str:
     """``text`` with every unit boundary as a line break, the same length as ``text``."""
-    if not _NEEDS_SPLIT.search(text):
+    if any(c in text for c in _SEPARATOR_CHARS) and _SEPARATOR.search(text):
+        text = _SEPARATOR.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), text)
+    if len(text) < LONG_UNIT_CHARS or max(map(len, text.split("\n"))) < LONG_UNIT_CHARS:
+        return text  # (a U+2028 break only sends a text down the exact path below)
+    out: list[str] = []
+    last = 0
+    for m in UNIT_RE.finditer(text):
+        start, end = m.span()
+        if end - start >= LONG_UNIT_CHARS:
+            out.append(text[last:start])
+            out.append(_split_sentences(m.group(0)))
+            last = end
+    if not out:
         return text
-    text = _SEPARATOR.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), text)
-    return _LONG_LINE.sub(_split_sentences, text)
+    out.append(text[last:])
+    return "".join(out)
 
 
 def unit_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every non-empty unit of ``text``."""
+    """(start, end) of every non-empty unit of ``text`` (offsets into ``text`` and into
+    ``unit_text(text)`` alike; a unit after a separator starts with the separator's residue in
+    ``text``)."""
     return [m.span() for m in UNIT_RE.finditer(unit_text(text))]

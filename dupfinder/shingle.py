@@ -120,7 +120,7 @@ def unit_of(text: str, key: int) -> str:
     for match in UNIT_RE.finditer(unit_text(text)):
         words = tokens(normalise(match.group(0)))
         if words and line_key(words) == key:
-            return text[match.start() : match.end()].strip()
+            return match.group(0).strip()
     return ""
 
 

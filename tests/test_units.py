@@ -1,0 +1,41 @@
+"""Units, the lines chrome is learned on: one-line texts are split at separators and sentences
+without changing the text's length, its offsets or its word tokens (so shingles are unchanged)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dupfinder.normalise import normalise, tokens, unit_spans, unit_text
+
+
+def test_separators_and_sentences_end_units() -> None:
+    text = ("Ferry strike halted ### Crews walked out at dawn. Passengers were stranded! ### "
+            + "The union said talks had failed. " * 12)
+    split = unit_text(text)
+    units = [split[s:e].strip() for s, e in unit_spans(text)]
+    assert units[0] == "Ferry strike halted"
+    assert units[1] == "Crews walked out at dawn. Passengers were stranded!"  # a short line stays
+    assert units[2:5] == ["The union said talks had failed."] * 3
+    assert len(units) == 2 + 12
+
+
+def test_abbreviations_end_no_sentence() -> None:
+    text = ("Mr. Ek told U.S. regulators that R. Kelly was not the issue in Roe v. Wade terms. "
+            * 6)
+    assert all(u.strip().startswith("Mr. Ek") for u in unit_text(text).split("\n") if u.strip())
+
+
+def test_short_multi_line_text_is_unchanged() -> None:
+    text = "Headline\nFirst paragraph, short.\nSecond paragraph."
+    assert unit_text(text) == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=1500)
+       | st.lists(st.sampled_from(["Word", "two.", "Three!", " ### ", " | ", "\n", " ", "x" * 50,
+                                   "Mr.", "U.S.", "”", "é"]), max_size=200).map("".join))
+def test_units_keep_length_and_tokens(text: str) -> None:
+    split = unit_text(text)
+    assert len(split) == len(text)
+    assert tokens(normalise(split)) == tokens(normalise(text))
