@@ -45,6 +45,7 @@ def containment_pairs(
     min_shingles: int,
     valid: np.ndarray | None = None,
     linked: np.ndarray | None = None,
+    ranks: np.ndarray | None = None,
 ) -> np.ndarray:
     """Pairs (article, fullest article of another group) sharing enough sampled shingles.
 
@@ -55,8 +56,9 @@ def containment_pairs(
     if docs < 2 or sets.hashes.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
     group = components(docs, linked if linked is not None else np.zeros((0, 2), np.int64))
-    # The fullest article of each group stands for it (ties: the smallest index).
-    order = np.lexsort((np.arange(docs), -sizes, group))
+    # The fullest article of each group stands for it (ties: the first by ``ranks``, else by
+    # index).
+    order = np.lexsort((np.arange(docs) if ranks is None else ranks, -sizes, group))
     starts, _ = runs(group[order])
     fullest = np.zeros(docs, dtype=np.int64)
     fullest[group[order][starts]] = order[starts]

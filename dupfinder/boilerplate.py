@@ -75,12 +75,14 @@ def learn(
     line_offsets: np.ndarray,
     outlets: np.ndarray | None = None,
     rules: BoilerplateRules | None = None,
+    ranks: np.ndarray | None = None,
 ) -> Learned:
     """The units that are boilerplate in this corpus, with their evidence.
 
     ``line_keys``/``line_words`` hold every unit of every article in text order (its identity and
     word count); article i owns ``line_offsets[i]:line_offsets[i+1]``. ``outlets`` gives each
-    article's outlet as an integer code (articles without one share a code).
+    article's outlet as an integer code (articles without one share a code); ``ranks`` an order
+    of the articles (by id) that breaks ties, so the answer does not depend on the input order.
     """
     rules = rules or BoilerplateRules()
     docs = line_offsets.size - 1
@@ -88,10 +90,12 @@ def learn(
         return Learned()
     if outlets is None:
         outlets = np.zeros(docs, dtype=np.int64)
+    if ranks is None:
+        ranks = np.arange(docs, dtype=np.int64)
     entry_doc = np.repeat(np.arange(docs, dtype=np.int64), np.diff(line_offsets))
     doc_words = np.bincount(entry_doc, weights=line_words, minlength=docs)
-    recurring = (_recurring(line_keys, line_words, line_offsets, outlets, doc_words, rules)
-                 if docs >= rules.min_docs else set())
+    recurring = (_recurring(line_keys, line_words, line_offsets, outlets, doc_words, rules,
+                            ranks) if docs >= rules.min_docs else set())
     repeats = repeated_mask(line_keys, line_words, entry_doc, rules)
     if not recurring and not repeats.any():
         return Learned()
@@ -106,7 +110,7 @@ def learn(
         key = int(pairs[start, 0])
         carriers = pairs[start : start + count, 1].astype(np.int64)
         lines.append(LearnedLine(key, count, int(np.unique(outlets[carriers]).size),
-                                 int(carriers[0]),
+                                 int(carriers[np.argmin(ranks[carriers])]),
                                  "recurring" if key in recurring else "repeated"))
     lines.sort(key=lambda line: (-line.articles, line.example, line.key))
     return Learned(recurring, lines)
@@ -164,11 +168,14 @@ def _recurring(
     outlets: np.ndarray,
     doc_words: np.ndarray,
     rules: BoilerplateRules,
+    ranks: np.ndarray,
 ) -> set[int]:
     """Units recurring across unrelated articles (see the module docstring)."""
     docs = line_offsets.size - 1
     flat_docs = np.repeat(np.arange(docs, dtype=np.int64), np.diff(line_offsets))
-    order = np.lexsort((flat_docs, line_keys))
+    # Carriers of each unit in rank order: samples and group representatives fall the same
+    # way whatever the input order.
+    order = np.lexsort((ranks[flat_docs], line_keys))
     flat_keys = line_keys[order]
     flat_docs = flat_docs[order]
     # One entry per (line, article): a line repeated inside one article counts once.

@@ -60,7 +60,7 @@ class EmbeddedScore:
 class Group:
     canonical: int
     reason: str
-    members: tuple[MemberScore, ...]  # canonical first, then by article order
+    members: tuple[MemberScore, ...]  # canonical first, then by id
     embedded: tuple[EmbeddedScore, ...] = ()
 
 
@@ -294,7 +294,9 @@ def _group(members: list[int], facts: Facts,
         derived = derivation(members, facts) if len(members) >= 3 else {}
     canonical, reason = choose_canonical(members, facts, derived or None)
     scored = []
-    for v in [canonical, *sorted(m for m in members if m != canonical)]:
+    # Canonical first, then by id: the same order whatever the input order.
+    for v in [canonical, *sorted((m for m in members if m != canonical),
+                                 key=lambda m: facts.ids[m])]:
         jac, con = (1.0, 1.0) if v == canonical else similarity(canonical, v)
         shared, own = derived.get(v, (0, 0))
         scored.append(MemberScore(v, jac, con, shared, own))

@@ -204,6 +204,7 @@ def scan(
                          getattr(progress, "count", None), LEAN_CHARS)
     articles = loaded.articles
     _check_unique(articles)
+
     say(f"read {len(articles):,} articles")
     n_workers = resolve_workers(workers)
     groups, sets, prepared = _match(articles, params, n_workers, say, loaded)
@@ -244,6 +245,7 @@ def scan(
     say(f"{len(clusters):,} clusters, {in_clusters:,} articles in clusters")
     lines = [BoilerplateLine(unit_of(articles[line.example].text, line.key), line.articles,
                              line.outlets, line.reason) for line in prepared.learned]
+    lines.sort(key=lambda line: (-line.articles, -line.outlets, line.text, line.reason))
     return ScanResult(clusters, params, stats, list(ctx.skipped), list(ctx.warnings),
                       articles, boiler, reload, lines)
 
@@ -270,7 +272,7 @@ class Matches:
 def prepare(
     texts: Sequence[str], params: Params, workers: int = 1, say: Progress = _quiet,
     done: list[Features] | None = None, known_boilerplate: frozenset[int] = frozenset(),
-    outlets: Sequence[str | None] | None = None,
+    outlets: Sequence[str | None] | None = None, ranks: np.ndarray | None = None,
 ) -> Prepared:
     """Tokenise, learn boilerplate, shingle and sign every text.
 
@@ -289,7 +291,7 @@ def prepare(
         say("learning boilerplate")
         lines = Features.concat_lines([b for b in batches if b is not None])
         found = bp.learn(lines.line_keys, lines.line_sizes, lines.line_offsets,
-                         outlet_codes(outlets, len(texts)))
+                         outlet_codes(outlets, len(texts)), ranks=ranks)
         boiler, learned = found.keys, found.lines
         del lines
         say(f"{len(boiler):,} boilerplate lines")
@@ -320,7 +322,16 @@ def outlet_codes(outlets: Sequence[str | None] | None, n: int) -> np.ndarray:
     return np.array([index[o.casefold()] if o else 0 for o in outlets], dtype=np.int64)
 
 
-def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet) -> Matches:
+def id_ranks(ids: Sequence[str]) -> np.ndarray:
+    """Each article's position in id order."""
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[np.array(order, dtype=np.int64)] = np.arange(len(ids), dtype=np.int64)
+    return ranks
+
+
+def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
+                 ranks: np.ndarray | None = None) -> Matches:
     """Candidates from LSH (Jaccard) and sampled shingles (containment), verified exactly."""
     sets, n = prepared.sets, len(prepared.sets)
     valid = sets.sizes() > 0
@@ -329,7 +340,7 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet) -> 
     lsh = candidate_pairs(prepared.signatures, params.lsh_threshold, valid)
     edges = verify(sets, lsh, thresholds)
     contained = containment_pairs(
-        sets, params.containment, params.min_shingles, valid, linked=edges.pairs
+        sets, params.containment, params.min_shingles, valid, linked=edges.pairs, ranks=ranks
     )
     extra = dedupe_pairs(contained, n) if contained.size else contained
     if extra.size and lsh.size:
@@ -343,10 +354,13 @@ def _match(
     articles: Sequence[Article], params: Params, workers: int, say: Progress,
     loaded: corpus.LoadedCorpus | None = None,
 ) -> tuple[list[Any], ShingleSets, Prepared]:
+    # Each article's rank by id breaks every tie, so that the report does not depend on the
+    # input order.
+    ranks = id_ranks([a.id for a in articles])
     prepared = prepare([a.text for a in articles], params, workers, say,
                        loaded.features if loaded else None,
-                       outlets=[a.outlet for a in articles])
-    matches = find_matches(prepared, params, say)
+                       outlets=[a.outlet for a in articles], ranks=ranks)
+    matches = find_matches(prepared, params, say, ranks)
     sets = prepared.sets
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles)
     sizes = sets.sizes().tolist()
