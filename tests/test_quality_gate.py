@@ -38,3 +38,6 @@ def test_pinning_refuses_to_lower_a_floor(tmp_path, monkeypatch) -> None:
     assert json.loads(floors.read_text())["syndication"]["f1_floor"] == 0.89
     accuracy.pin({"syndication": 0.999}, allow_lower=False)
     assert json.loads(floors.read_text())["syndication"]["f1_floor"] == 0.989
+    # A measurement that still clears the floor, by less than the margin, keeps the floor.
+    accuracy.pin({"syndication": 0.992}, allow_lower=False)
+    assert json.loads(floors.read_text())["syndication"]["f1_floor"] == 0.989

@@ -35,3 +35,46 @@ def test_bbc_republished_stories_with_new_headlines_cluster() -> None:
     sets = clusters_as_sets(result)
     for a, b in (("sport/312.txt", "sport/416.txt"), ("tech/146.txt", "tech/158.txt")):
         assert any({a, b} <= s for s in sets), (a, b)
+
+
+def test_daily8_page_scanned_whole_embeds_its_stories_and_joins_none() -> None:
+    docs = corpora.daily8()
+    copies = {d["id"] for d in docs if d.get("title") == "What is the coalition of the willing?"}
+    result = dupfinder.scan(docs)
+    assert clusters_as_sets(result) == {frozenset(copies)}
+    (cluster,) = result.clusters
+    assert [e.id for e in cluster.embedded_in] == ["page"]
+    assert cluster.embedded_in[0].containment >= 0.9
+
+
+def test_census_csv_scanned_as_the_file_it_is_keeps_identical_rescrapes() -> None:
+    # One-line texts, paragraphs joined by " ### ": identical re-scrapes must not vanish as
+    # "one line carried by three unrelated articles".
+    import csv
+
+    path = corpora.syndication_path("census")
+    csv.field_size_limit(2**31 - 1)
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    by_text: dict[str, list[str]] = {}
+    for row in rows:
+        by_text.setdefault(row["text"], []).append(row["id"])
+    identical = [set(ids) for ids in by_text.values() if len(ids) >= 3]
+    assert identical, "the census scrape holds three identical re-scrapes"
+    result = dupfinder.scan(str(path))
+    sets = clusters_as_sets(result)
+    for ids in identical:
+        assert any(ids <= s for s in sets), ids
+
+
+def test_syndication_report_is_the_same_in_any_order() -> None:
+    import random
+
+    docs = corpora.syndication()
+    first = dupfinder.scan(docs).to_dict()
+    shuffled = list(docs)
+    random.Random(7).shuffle(shuffled)
+    second = dupfinder.scan(shuffled).to_dict()
+    for r in (first, second):
+        r["stats"].pop("seconds")
+    assert first == second
