@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -103,18 +104,7 @@ class Diff:
     boilerplate: bool = False
 
     def counts(self) -> dict[str, int]:
-        kept = inserted = deleted = replaced = 0
-        for tag, a0, a1, b0, b1 in self.ops:
-            if tag == "equal":
-                kept += a1 - a0
-            elif tag == "delete":
-                deleted += a1 - a0
-            elif tag == "insert":
-                inserted += b1 - b0
-            else:
-                replaced += a1 - a0
-        return {"words_kept": kept, "words_inserted": inserted, "words_deleted": deleted,
-                "words_replaced": replaced}
+        return count_words(self.ops)
 
     def kinds(self) -> list[str]:
         present = {e.kind for e in self.edits}
@@ -133,16 +123,11 @@ def _words(tokens: list[Token], start: int, end: int) -> str:
     return " ".join(t.text for t in tokens[start:end])
 
 
-def diff_articles(
-    canonical: Article, member: Article, boilerplate: frozenset[int] | set[int] = frozenset()
-) -> Diff:
-    """Align ``member`` against ``canonical``; lines in ``boilerplate`` (line keys learned by the
-    scan) are left out of both sides and reported as one ``boilerplate`` edit."""
-    a, _ = tokenize(canonical.text, boilerplate)
-    b, stripped = tokenize(member.text, boilerplate)
-    raw = Indel.opcodes([t.key for t in a], [t.key for t in b])
+def align(a_keys: Sequence[Any], b_keys: Sequence[Any]) -> list[tuple[str, int, int, int, int]]:
+    """Word-level opcodes of ``b`` against ``a`` (rapidfuzz ``Indel.opcodes``), with adjacent
+    short deletion + insertion pairs merged into ``replace``."""
     ops: list[tuple[str, int, int, int, int]] = []
-    for op in raw:
+    for op in Indel.opcodes(a_keys, b_keys):
         tag, a0, a1, b0, b1 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
         if tag == "equal" and a1 == a0:
             continue
@@ -158,28 +143,67 @@ def diff_articles(
                 ops[-1] = ("replace", a0, a1, prev[3], prev[4])
                 continue
         ops.append((tag, a0, a1, b0, b1))
+    return ops
 
-    edits: list[Edit] = []
-    title_a = normalise(canonical.title or "").split()
-    title_b = normalise(member.title or "").split()
-    headline_changed = bool(canonical.title or member.title) and title_a != title_b
-    if headline_changed:
-        edits.append(Edit("headline", 0, 0, 0, 0, canonical.title or "", member.title or ""))
+
+def classify(ops: Sequence[tuple[str, int, int, int, int]],
+             a_len: int) -> list[tuple[str, int, int, int, int]]:
+    """Each change named: trimmed_start/trimmed_end (canonical text missing at an end, whatever
+    the outlet put there instead), deleted, inserted, replaced."""
     changes = [op for op in ops if op[0] != "equal"]
+    out = []
     for index, (tag, a0, a1, b0, b1) in enumerate(changes):
         if tag == "delete":
-            # A trim is canonical text missing at an end, whatever the outlet put there instead.
             if a0 == 0 and all(op[0] == "insert" for op in changes[:index]):
                 kind = "trimmed_start"
-            elif a1 == len(a) and all(op[0] == "insert" for op in changes[index + 1 :]):
+            elif a1 == a_len and all(op[0] == "insert" for op in changes[index + 1 :]):
                 kind = "trimmed_end"
             else:
                 kind = "deleted"
-            edits.append(Edit(kind, a0, a1, b0, b1, old=_words(a, a0, a1)))
         elif tag == "insert":
-            edits.append(Edit("inserted", a0, a1, b0, b1, new=_words(b, b0, b1)))
+            kind = "inserted"
         else:
-            edits.append(Edit("replaced", a0, a1, b0, b1, _words(a, a0, a1), _words(b, b0, b1)))
+            kind = "replaced"
+        out.append((kind, a0, a1, b0, b1))
+    return out
+
+
+def count_words(ops: Sequence[tuple[str, int, int, int, int]]) -> dict[str, int]:
+    kept = inserted = deleted = replaced = 0
+    for tag, a0, a1, b0, b1 in ops:
+        if tag == "equal":
+            kept += a1 - a0
+        elif tag == "delete":
+            deleted += a1 - a0
+        elif tag == "insert":
+            inserted += b1 - b0
+        else:
+            replaced += a1 - a0
+    return {"words_kept": kept, "words_inserted": inserted, "words_deleted": deleted,
+            "words_replaced": replaced}
+
+
+def headline_changed(title_a: str | None, title_b: str | None) -> bool:
+    return bool(title_a or title_b) and (normalise(title_a or "").split()
+                                         != normalise(title_b or "").split())
+
+
+def diff_articles(
+    canonical: Article, member: Article, boilerplate: frozenset[int] | set[int] = frozenset()
+) -> Diff:
+    """Align ``member`` against ``canonical``; lines in ``boilerplate`` (line keys learned by the
+    scan) are left out of both sides and reported as one ``boilerplate`` edit."""
+    a, _ = tokenize(canonical.text, boilerplate)
+    b, stripped = tokenize(member.text, boilerplate)
+    ops = align([t.key for t in a], [t.key for t in b])
+    edits: list[Edit] = []
+    changed = headline_changed(canonical.title, member.title)
+    if changed:
+        edits.append(Edit("headline", 0, 0, 0, 0, canonical.title or "", member.title or ""))
+    for kind, a0, a1, b0, b1 in classify(ops, len(a)):
+        old = _words(a, a0, a1) if kind != "inserted" else ""
+        new = _words(b, b0, b1) if kind in ("inserted", "replaced") else ""
+        edits.append(Edit(kind, a0, a1, b0, b1, old, new))
     if stripped:
         edits.append(Edit("boilerplate", 0, 0, 0, 0))
-    return Diff(canonical, member, a, b, ops, edits, headline_changed, stripped)
+    return Diff(canonical, member, a, b, ops, edits, changed, stripped)

@@ -25,6 +25,7 @@ from .anchors import containment_pairs
 from .arrays import dedupe_pairs
 from .article import Article
 from .cluster import Facts, build_clusters
+from .edits import edit_summary
 from .errors import DuplicateIdError, UsageError
 from .fields import FieldMap, check_overrides, sort_key_for_date
 from .lsh import candidate_pairs
@@ -222,11 +223,17 @@ def scan(
 
     clusters: list[Cluster] = []
     for g in groups:
-        members = [
-            Member(articles[m.index], m.jaccard, m.containment, bool(sets.stripped[m.index]),
-                   int(sets.words[m.index]), m.shared, m.own)
-            for m in g.members
-        ]
+        canon = articles[g.canonical]
+        canon_tokens = sets.tokens_of(g.canonical)
+        members = []
+        for m in g.members:
+            tokens = sets.tokens_of(m.index)
+            stripped = bool(sets.stripped[m.index])
+            summary = (edit_summary(canon_tokens, tokens, canon.title, articles[m.index].title,
+                                    stripped)
+                       if canon_tokens is not None and tokens is not None else None)
+            members.append(Member(articles[m.index], m.jaccard, m.containment, stripped,
+                                  int(sets.words[m.index]), m.shared, m.own, summary))
         embedded = [Embedded(articles[e.index].id, articles[e.index].outlet, e.containment)
                     for e in g.embedded]
         clusters.append(Cluster("", articles[g.canonical], g.reason, members, boiler,

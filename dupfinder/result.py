@@ -29,6 +29,9 @@ class Member:
     words: int  # word tokens shingled
     shared: int = 0  # shingles another member also carries (0 in a pair: not measured)
     own: int = 0  # shingles no other member carries: text this version added
+    # The edit summary against the canonical, computed once by the scan (dupfinder.edits);
+    # None when the member was made without one (then it is computed from the texts).
+    edits: dict[str, Any] | None = None
 
     @property
     def id(self) -> str:
@@ -128,7 +131,7 @@ class Cluster:
                 "shingles": {"shared": m.shared, "own": m.own},
             }
             if with_edits:
-                entry["edits"] = _edit_summary(self, m)
+                entry["edits"] = m.edits if m.edits is not None else _edit_summary(self, m)
             members.append(entry)
         return {
             "id": self.id,

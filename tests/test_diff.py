@@ -55,3 +55,28 @@ def test_edits_frame_and_pandas_views() -> None:
     assert set(frame["kind"]) >= {"headline", "trimmed_end", "inserted", "replaced"}
     members = result.to_pandas()
     assert len(members) == 26 and set(members["cluster"]) == {f"c{i}" for i in range(1, 6)}
+
+
+def _summaries_agree(records: list[dict]) -> int:
+    import dupfinder
+    from dupfinder.result import _edit_summary
+
+    result = dupfinder.scan(records)
+    compared = 0
+    for c in result.clusters:
+        for m in c.members:
+            assert m.edits is not None
+            assert m.edits == _edit_summary(c, m), (c.id, m.id)
+            compared += 1
+    return compared
+
+
+def test_edit_stage_agrees_with_the_text_diff() -> None:
+    # Two implementations of one summary: from the scan's token arrays (the stage the report
+    # uses) and from the texts (the diff views): equal on every member.
+    from tests import pages
+    from tests.conftest import sample_records
+
+    corpora = [sample_records(), pages.live_page(), pages.quoted_paragraph_corpus(),
+               pages.caption_twice(), pages.copy_edited_reprint(), pages.related_block_page()]
+    assert sum(_summaries_agree(c) for c in corpora) > 40

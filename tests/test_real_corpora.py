@@ -78,3 +78,13 @@ def test_syndication_report_is_the_same_in_any_order() -> None:
     for r in (first, second):
         r["stats"].pop("seconds")
     assert first == second
+
+
+def test_edit_stage_agrees_with_the_text_diff_on_real_scrapes() -> None:
+    from dupfinder.result import _edit_summary
+
+    result = dupfinder.scan(corpora.syndication() + corpora.daily8())
+    members = [(c, m) for c in result.clusters for m in c.members]
+    assert len(members) > 30
+    for c, m in members:
+        assert m.edits == _edit_summary(c, m), (c.id, m.id)
