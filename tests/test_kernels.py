@@ -1,0 +1,35 @@
+"""The compiled kernels (numba, the ``fast`` extra) against the numpy path: bit-identical.
+(tests/test_minhash.py holds whichever path is active equal to datasketch itself.)"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dupfinder import _numba, minhash
+
+pytestmark = pytest.mark.skipif(not _numba.available(), reason="numba (the fast extra) is missing")
+
+
+def _numpy_signatures(monkeypatch: pytest.MonkeyPatch, *args: object) -> np.ndarray:
+    monkeypatch.setenv("DUPFINDER_NUMPY", "1")
+    try:
+        return minhash.signatures(*args)  # type: ignore[arg-type]
+    finally:
+        monkeypatch.delenv("DUPFINDER_NUMPY")
+
+
+@pytest.mark.parametrize("num_perm,seed", [(16, 1), (128, 1), (256, 7)])
+def test_compiled_minhash_equals_numpy(monkeypatch: pytest.MonkeyPatch, num_perm: int,
+                                       seed: int) -> None:
+    rng = np.random.default_rng(num_perm + seed)
+    sizes = rng.integers(0, 900, size=300)
+    sizes[[0, 17, 299]] = 0  # articles without shingles
+    offsets = np.zeros(sizes.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    hashes = rng.integers(0, 2**32, size=int(offsets[-1]), dtype=np.uint64).astype(np.uint32)
+    hashes[:50] = np.uint32(0xFFFFFFFF)  # extreme values
+    compiled = minhash.signatures(hashes, offsets, num_perm, seed)
+    reference = _numpy_signatures(monkeypatch, hashes, offsets, num_perm, seed)
+    assert compiled.dtype == reference.dtype == np.uint32
+    np.testing.assert_array_equal(compiled, reference)
