@@ -9,8 +9,8 @@ spelling, "Mr Putin" -> "Putin"); a deletion at either end is a trim.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
