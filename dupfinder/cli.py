@@ -210,14 +210,18 @@ def diff(paths: tuple[str, ...], cluster_id: str | None, pair: tuple[str, str] |
 @click.option("--baseline", metavar="FILE",
               help="Accepted clusters (JSON). Clusters not in it fail the check.")
 @click.option("--update-baseline", is_flag=True,
-              help="Write every current cluster to --baseline (atomically) and pass.")
-@click.option("--max-clusters", type=int, metavar="N", help="Fail when there are more clusters.")
+              help="Write every current cluster to --baseline (atomically), drop stale "
+                   "entries, and pass.")
+@click.option("--max-clusters", type=int, metavar="N",
+              help="Fail when there are more clusters (config key max-clusters).")
 @click.option("--max-duplicate-ratio", type=float, metavar="F",
-              help="Fail when more than this share of articles are copies of another.")
+              help="Fail when more than this share (0-1) of articles are copies of another "
+                   "(config key max-duplicate-ratio).")
 @click.option("--format", "out_format", type=click.Choice(["text", "json", "junit", "github"]),
               default="text", show_default=True, help="Report format (the exit code is the same).")
 @click.option("--config", metavar="FILE",
-              help="TOML file with the allow-list (default: dupfinder.toml or pyproject.toml).")
+              help="TOML file with the allow-list and limits (default: the first dupfinder.toml, "
+                   "or pyproject.toml with [tool.dupfinder], walking up from here).")
 @click.option("--exit-zero", is_flag=True, help="Report findings but exit 0.")
 @match_options
 @check_field_options
@@ -227,25 +231,33 @@ def check(paths: tuple[str, ...], baseline: str | None, update_baseline: bool,
           config: str | None, exit_zero: bool, **opts: Any) -> None:
     """Gate a scrape in CI: exit 1 when clusters are not in the baseline or past a limit.
 
+    Each new article (in no accepted cluster) is named with its id, outlet and file:line.
     Exit 0 when the policy holds, 1 when it does not, 2 on a usage or input error.
     """
     from . import check as gate
 
     if update_baseline and not baseline:
         raise CommandError("--update-baseline needs --baseline FILE to write")
-    allow = gate.load_allow_list(config)
+    if max_duplicate_ratio is not None:
+        gate.check_ratio(max_duplicate_ratio, "--max-duplicate-ratio")
+    if max_clusters is not None:
+        gate.check_count(max_clusters, "--max-clusters")
+    settings = gate.load_config(config)
+    if max_clusters is None:
+        max_clusters = settings.max_clusters
+    if max_duplicate_ratio is None:
+        max_duplicate_ratio = settings.max_duplicate_ratio
     accepted = None if (update_baseline or not baseline) else gate.Baseline.load(baseline)
     result = _run_scan(paths, opts)
+    if not result.stats.articles:
+        raise CommandError(gate.nothing_read(paths, result))
     if update_baseline and baseline:
-        new_base = gate.accept(result, allow)
+        old = gate.Baseline.previous(baseline)
+        new_base = gate.accept(result, settings.allow)
         new_base.write(baseline)
-        click.echo(f"dupfinder check: baseline {baseline} now accepts "
-                   f"{len(new_base.fingerprints)} clusters")
-        for c in result.clusters:
-            if gate.fingerprint(c) in new_base.fingerprints:
-                click.echo(f"  accepted {c.id}: {c.size} copies of {c.canonical.id!r}")
+        click.echo(gate.update_report(baseline, old, new_base, result), nl=False)
         return
-    verdict = gate.evaluate(result, accepted, allow, max_clusters, max_duplicate_ratio)
+    verdict = gate.evaluate(result, accepted, settings.allow, max_clusters, max_duplicate_ratio)
     click.echo(gate.render(verdict, out_format), nl=False)
     if verdict.failed and not exit_zero:
         sys.exit(1)

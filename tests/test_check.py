@@ -40,6 +40,7 @@ def test_baseline_round_trip_and_new_copy_fails(workdir) -> None:
     out = run("check", str(grown), "--baseline", str(base))
     assert out.exit_code == 1
     assert "1 new, 4 in baseline" in out.stdout and "'reuters-rates'" in out.stdout
+    assert "new article newsite-rates (newsite.example) at grown.jsonl:39" in out.stdout
     assert run("check", str(grown), "--baseline", str(base), "--exit-zero").exit_code == 0
 
 
@@ -57,7 +58,9 @@ def test_formats_share_the_exit_code_and_junit_parses(workdir) -> None:
             assert json.loads(out.stdout)["failed"] is True
         if fmt == "github":
             assert out.stdout.startswith("::error file=")
-            assert "title=dupfinder%3A new cluster c1::" in out.stdout
+            # one annotation per new article (every member is new without a baseline)
+            assert out.stdout.count("::error file=") == 26
+            assert "title=dupfinder%3A new copy of pa-strike::" in out.stdout
     assert set(codes.values()) == {1}
 
 
