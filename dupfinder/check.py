@@ -809,6 +809,7 @@ def _junit(verdict: Verdict, locate: Locator) -> str:
         body = [f"{'NEW' if n.is_new(m.id) else '   '} "
                 f"{_article(m.id, m.outlet, locate(m.article.source))}" for m in c.members]
         body.append(f"cluster {c.id} of this scan, fingerprint {n.fingerprint}: {_describe(c)}")
+        body.append(f"headline of the original: {_line(c.canonical.title or '')}")
         message = f"{_new_summary(n, locate)} - now {_describe(c)}"
         cases.append(
             f'  <testcase classname="dupfinder.clusters" name={quoteattr(_xml(c.canonical.id))}>'
