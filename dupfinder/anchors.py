@@ -3,8 +3,8 @@
 A copy cut to 30% of the wire text has Jaccard 0.3 with it, and a 60-word brief inside a
 600-word story has 0.1: banding tuned for such thresholds would flood verification. Containment
 is found instead from a content-defined sample of shingles (those whose mixed hash is 0 modulo
-``shingle.SAMPLE_RATE``): both articles sample the same shingles of the text they share, so a short
-copy meets its original in an inverted index of samples.
+``tuning.CandidateRules.sample_rate``): both articles sample the same shingles of the text they
+share, so a short copy meets its original in an inverted index of samples.
 
 Copies already linked by LSH are grouped first: an article is then compared with each *group*
 carrying its samples (represented by the group's fullest article), not with every member, so a
@@ -20,7 +20,7 @@ from .shingle import ShingleSets
 
 # A sampled shingle carried by more groups than this is a stock phrase, not evidence (copies
 # of one story count once, as one group).
-MAX_POSTING = 16
+MAX_POSTING = 16  # the default of tuning.CandidateRules.max_posting
 
 
 def components(n: int, pairs: np.ndarray) -> np.ndarray:
@@ -46,6 +46,7 @@ def containment_pairs(
     valid: np.ndarray | None = None,
     linked: np.ndarray | None = None,
     ranks: np.ndarray | None = None,
+    max_posting: int = MAX_POSTING,
 ) -> np.ndarray:
     """Pairs (article, fullest article of another group) sharing enough sampled shingles.
 
@@ -82,7 +83,7 @@ def containment_pairs(
     first[1:] = (sh[1:] != sh[:-1]) | (sg[1:] != sg[:-1])
     g_hash, g_group = sh[first], sg[first]
     starts, counts = runs(g_hash)
-    shared_runs = (counts >= 2) & (counts <= MAX_POSTING)
+    shared_runs = (counts >= 2) & (counts <= max_posting)
     if not shared_runs.any():
         return np.zeros((0, 2), dtype=np.int64)
     # For every article entry whose sample is also carried by other groups: (article, group).

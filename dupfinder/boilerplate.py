@@ -31,25 +31,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .arrays import mix64, runs
+from .tuning import BoilerplateRules
 
-
-@dataclass(frozen=True)
-class BoilerplateRules:
-    """How much evidence makes a unit boilerplate."""
-
-    min_docs: int = 3
-    min_groups: int = 3
-    related: float = 0.3
-    sample: int = 24
-    rounds: int = 2
-    # A unit at least this share of every carrier's words is that text, not chrome around it.
-    most_of_text: float = 0.8
-    # Units this long or longer can be story text (a sentence); shorter ones are judged as chrome.
-    story_min_words: int = 6
-    # A repeat inside one article is chrome when its run of repeated units holds at most this
-    # many distinct units of at most this many words in all (a caption, a credit line).
-    repeat_max_units: int = 8
-    repeat_max_words: int = 150
+__all__ = ["BoilerplateRules", "Learned", "LearnedLine", "learn", "repeated_mask"]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ therefore split in three steps:
    related-articles block).
 2. In what is left, a cluster grows around its canonical: an article joins when it is a copy of
    the canonical, or of more than half of the members so far (measured on a sample of at most
-   ``MAJORITY_SAMPLE`` members). Such majority linkage keeps a copy that fails against an edited
+   ``majority_sample`` members). Such majority linkage keeps a copy that fails against an edited
    or shorter canonical alone, and keeps chains out: a copy of one member only does not join.
 3. Whatever did not join is clustered again on its own.
 
@@ -28,17 +28,15 @@ from typing import Protocol
 import numpy as np
 
 from .arrays import unique_counts
+from .tuning import ClusterRules
 from .verify import Edges, intersection_size
 
-# Only the fullest articles of a component are tested for embedding several stories.
-_HUB_CHECKS = 48
-# Two neighbours of a page belong to one story when they share this share of the smaller.
-HUB_OVERLAP = 0.2
-# An embedding page joins a story's cluster when that story is at least this share of the page.
-OWN_STORY_SHARE = 0.5
-COVER_SHARE = 0.8
-# How many members a candidate is checked against for the majority rule.
-MAJORITY_SAMPLE = 15
+# The rules' numbers are tuning.ClusterRules: hub_checks (only the fullest articles of a
+# component are tested for embedding several stories), hub_overlap (two neighbours of a page
+# belong to one story when they share this share of the smaller), own_story_share (an embedding
+# page joins a story's cluster when that story is at least this share of the page),
+# cover_share, majority_sample (how many members a candidate is checked against).
+_RULES = ClusterRules()
 
 
 @dataclass(frozen=True)
@@ -143,10 +141,11 @@ def derivation(candidates: Sequence[int], facts: Facts) -> dict[int, tuple[int, 
 
 
 def choose_canonical(candidates: Sequence[int], facts: Facts,
-                     derived: dict[int, tuple[int, int]] | None = None) -> tuple[int, str]:
+                     derived: dict[int, tuple[int, int]] | None = None,
+                     rules: ClusterRules = _RULES) -> tuple[int, str]:
     """The version the others derive from.
 
-    Among three or more versions: those that carry at least ``COVER_SHARE`` of the most shared
+    Among three or more versions: those that carry at least ``cover_share`` of the most shared
     text (a trimmed copy lacks shared text), and of those the ones adding least text of their
     own (an outlet copy adds a local paragraph or chrome; ``covers``). Ties, and a pair (where
     text one side lacks cannot be told from text the other added), go to the earliest date the
@@ -157,13 +156,13 @@ def choose_canonical(candidates: Sequence[int], facts: Facts,
     if len(pool) >= 3:
         derived = derived or derivation(pool, facts)
         most = max(derived[v][0] for v in pool)
-        pool = [v for v in pool if derived[v][0] >= COVER_SHARE * most]
+        pool = [v for v in pool if derived[v][0] >= rules.cover_share * most]
         least = min(derived[v][1] for v in pool)
         slack = max(3, int(0.05 * most))
         pool = [v for v in pool if derived[v][1] <= least + slack]
     else:
         fullest = max(facts.sizes[v] for v in pool)
-        pool = [v for v in pool if facts.sizes[v] >= COVER_SHARE * fullest]
+        pool = [v for v in pool if facts.sizes[v] >= rules.cover_share * fullest]
     if len(pool) == 1:
         return pool[0], "covers"
     dated = [v for v in pool if facts.dates[v] is not None]
@@ -193,7 +192,8 @@ def choose_canonical(candidates: Sequence[int], facts: Facts,
 # ---- embedding pages -------------------------------------------------------------------------
 
 
-def _story_groups(page: int, nodes: set[int], adj: Adjacency, facts: Facts) -> list[list[int]]:
+def _story_groups(page: int, nodes: set[int], adj: Adjacency, facts: Facts,
+                  rules: ClusterRules = _RULES) -> list[list[int]]:
     """The page's smaller neighbours, grouped by shared text (fullest first)."""
     size = facts.sizes[page]
     neighbours = sorted((w for w in adj.get(page, {}) if w in nodes and facts.sizes[w] < size),
@@ -206,7 +206,7 @@ def _story_groups(page: int, nodes: set[int], adj: Adjacency, facts: Facts) -> l
             for u in g:
                 su = facts.shingles(u)
                 smaller = min(sw.size, su.size)
-                if smaller and intersection_size(sw, su) >= HUB_OVERLAP * smaller:
+                if smaller and intersection_size(sw, su) >= rules.hub_overlap * smaller:
                     home = g
                     break
             if home is not None:
@@ -218,7 +218,8 @@ def _story_groups(page: int, nodes: set[int], adj: Adjacency, facts: Facts) -> l
     return groups
 
 
-def find_hubs(nodes: set[int], adj: Adjacency, facts: Facts) -> set[int]:
+def find_hubs(nodes: set[int], adj: Adjacency, facts: Facts,
+              rules: ClusterRules = _RULES) -> set[int]:
     """Articles that carry two or more stories that share no text with each other.
 
     Checked from the smallest candidate up and repeated until nothing changes, so that two live
@@ -229,14 +230,14 @@ def find_hubs(nodes: set[int], adj: Adjacency, facts: Facts) -> set[int]:
     if edges == len(nodes) * (len(nodes) - 1) // 2:
         return set()  # every pair is a copy
     by_size = sorted((v for v in nodes if degree[v] >= 2),
-                     key=lambda v: (-facts.sizes[v], facts.ids[v]))[:_HUB_CHECKS]
+                     key=lambda v: (-facts.sizes[v], facts.ids[v]))[:rules.hub_checks]
     hubs: set[int] = set()
     for _ in range(3):
         found = False
         for v in reversed(by_size):
             if v in hubs:
                 continue
-            if len(_story_groups(v, nodes - hubs, adj, facts)) >= 2:
+            if len(_story_groups(v, nodes - hubs, adj, facts, rules)) >= 2:
                 hubs.add(v)
                 found = True
         if not found:
@@ -255,9 +256,9 @@ def _even_sample(items: list[int], k: int) -> list[int]:
 
 
 def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score,
-          derived: dict[int, tuple[int, int]] | None) -> list[int]:
+          derived: dict[int, tuple[int, int]] | None, rules: ClusterRules) -> list[int]:
     """Members of the cluster around the piece's canonical (canonical first)."""
-    canonical, _ = choose_canonical(piece, facts, derived)
+    canonical, _ = choose_canonical(piece, facts, derived, rules)
 
     def copy(a: int, b: int) -> bool:
         return b in adj.get(a, {}) or score(a, b) is not None
@@ -276,7 +277,7 @@ def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score,
                 members.append(v)
                 progress = True
                 continue
-            sample = _even_sample(members, MAJORITY_SAMPLE)
+            sample = _even_sample(members, rules.majority_sample)
             hits = sum(1 for m in sample if copy(m, v))
             if 2 * hits > len(sample):
                 members.append(v)
@@ -289,10 +290,11 @@ def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score,
 
 def _group(members: list[int], facts: Facts,
            similarity: Callable[[int, int], tuple[float, float]],
-           derived: dict[int, tuple[int, int]] | None = None) -> Group:
+           derived: dict[int, tuple[int, int]] | None = None,
+           rules: ClusterRules = _RULES) -> Group:
     if derived is None or set(derived) != set(members):
         derived = derivation(members, facts) if len(members) >= 3 else {}
-    canonical, reason = choose_canonical(members, facts, derived or None)
+    canonical, reason = choose_canonical(members, facts, derived or None, rules)
     scored = []
     # Canonical first, then by id: the same order whatever the input order.
     for v in [canonical, *sorted((m for m in members if m != canonical),
@@ -308,6 +310,7 @@ def build_clusters(
     facts: Facts,
     score: Score,
     similarity: Callable[[int, int], tuple[float, float]],
+    rules: ClusterRules = _RULES,
 ) -> list[Group]:
     """Split the graph of verified copies into clusters around canonicals.
 
@@ -324,14 +327,15 @@ def build_clusters(
     groups: list[Group] = []
     for component in _components(set(adj), adj):
         if len(component) >= 2:
-            groups.extend(_split(component, adj, facts, score, similarity))
+            groups.extend(_split(component, adj, facts, score, similarity, rules))
     return groups
 
 
 def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
-           similarity: Callable[[int, int], tuple[float, float]]) -> list[Group]:
+           similarity: Callable[[int, int], tuple[float, float]],
+           rules: ClusterRules) -> list[Group]:
     nodes = set(component)
-    hubs = find_hubs(nodes, adj, facts) if len(nodes) >= 3 else set()
+    hubs = find_hubs(nodes, adj, facts, rules) if len(nodes) >= 3 else set()
     found: list[list[int]] = []
     derivations: list[dict[int, tuple[int, int]] | None] = []
     stack = _components(nodes - hubs, adj)
@@ -340,7 +344,7 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
         if len(piece) < 2:
             continue
         derived = derivation(piece, facts) if len(piece) >= 3 else None
-        members = _grow(piece, adj, facts, score, derived)
+        members = _grow(piece, adj, facts, score, derived, rules)
         rest = set(piece) - (set(members) if len(members) >= 2 else {members[0]})
         if len(members) >= 2:
             found.append(members)
@@ -355,10 +359,10 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
                    if any(m in adj.get(page, {}) for m in members)]
         own, own_share = -1, 0.0
         for k in touched:
-            canonical = choose_canonical(found[k], facts)[0]
+            canonical = choose_canonical(found[k], facts, None, rules)[0]
             share = (intersection_size(page_set, facts.shingles(canonical)) / page_set.size
                      if page_set.size else 0.0)
-            if share >= OWN_STORY_SHARE and share > own_share and score(canonical, page):
+            if share >= rules.own_story_share and share > own_share and score(canonical, page):
                 own, own_share = k, share
         for k in touched:
             if k == own:
@@ -368,6 +372,6 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
             embedded[k].append(EmbeddedScore(page, best))
     out = []
     for members, pages, derived in zip(found, embedded, derivations):
-        g = _group(members, facts, similarity, derived)
+        g = _group(members, facts, similarity, derived, rules)
         out.append(Group(g.canonical, g.reason, g.members, tuple(pages)))
     return out

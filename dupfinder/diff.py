@@ -25,7 +25,7 @@ _SURFACE_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
 # A substitution is at most this many words on each side; longer ones read better as a
 # deletion and an insertion.
-MAX_REPLACE_WORDS = 6
+MAX_REPLACE_WORDS = 6  # the default of tuning.EditRules.max_replace_words
 
 KINDS = ("headline", "trimmed_start", "trimmed_end", "inserted", "deleted", "replaced",
          "boilerplate")
@@ -123,7 +123,8 @@ def _words(tokens: list[Token], start: int, end: int) -> str:
     return " ".join(t.text for t in tokens[start:end])
 
 
-def align(a_keys: Sequence[Any], b_keys: Sequence[Any]) -> list[tuple[str, int, int, int, int]]:
+def align(a_keys: Sequence[Any], b_keys: Sequence[Any],
+          max_replace: int = MAX_REPLACE_WORDS) -> list[tuple[str, int, int, int, int]]:
     """Word-level opcodes of ``b`` against ``a`` (rapidfuzz ``Indel.opcodes``), with adjacent
     short deletion + insertion pairs merged into ``replace``."""
     ops: list[tuple[str, int, int, int, int]] = []
@@ -134,12 +135,12 @@ def align(a_keys: Sequence[Any], b_keys: Sequence[Any]) -> list[tuple[str, int, 
         # Merge delete+insert at the same place into a short substitution.
         if ops and tag == "insert" and ops[-1][0] == "delete" and ops[-1][2] == a0:
             prev = ops[-1]
-            if prev[2] - prev[1] <= MAX_REPLACE_WORDS and b1 - b0 <= MAX_REPLACE_WORDS:
+            if prev[2] - prev[1] <= max_replace and b1 - b0 <= max_replace:
                 ops[-1] = ("replace", prev[1], prev[2], prev[3], b1)
                 continue
         if ops and tag == "delete" and ops[-1][0] == "insert" and ops[-1][4] == b0:
             prev = ops[-1]
-            if a1 - a0 <= MAX_REPLACE_WORDS and prev[4] - prev[3] <= MAX_REPLACE_WORDS:
+            if a1 - a0 <= max_replace and prev[4] - prev[3] <= max_replace:
                 ops[-1] = ("replace", a0, a1, prev[3], prev[4])
                 continue
         ops.append((tag, a0, a1, b0, b1))

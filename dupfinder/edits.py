@@ -14,12 +14,16 @@ from typing import Any
 import numpy as np
 
 from .diff import KINDS, align, classify, count_words, headline_changed
+from .tuning import EditRules
+
+_DEFAULT = EditRules()
 
 
 def edit_summary(a_tokens: np.ndarray, b_tokens: np.ndarray, title_a: str | None,
-                 title_b: str | None, stripped: bool) -> dict[str, Any]:
+                 title_b: str | None, stripped: bool,
+                 rules: EditRules = _DEFAULT) -> dict[str, Any]:
     """The JSON report's ``edits`` of a member (``b``) against its canonical (``a``)."""
-    ops = align(a_tokens.tolist(), b_tokens.tolist())
+    ops = align(a_tokens.tolist(), b_tokens.tolist(), rules.max_replace_words)
     present = {kind for kind, *_ in classify(ops, int(a_tokens.size))}
     changed = headline_changed(title_a, title_b)
     if changed:

@@ -57,7 +57,7 @@ def stable_hash64(value: str) -> int:
 # keeps its length and every offset into it: the scan, the diff and the report see the same
 # units at the same places, and word tokens (hence shingles) are unchanged.
 
-LONG_UNIT_CHARS = 320
+LONG_UNIT_CHARS = 320  # the default of tuning.UnitRules.long_unit_chars
 _SEPARATOR = re.compile(r"(?:(?<=\s)|^)(?:#{3,}|[|\u2022\u25a0\u25aa\u25c6])(?=\s|$)")
 # A sentence ends at . ! or ? (closing quotes and brackets may follow) before whitespace and a
 # character that does not start a lower-case word.
@@ -84,17 +84,17 @@ def _split_sentences(line: str) -> str:
     return "".join(out)
 
 
-def unit_text(text: str) -> str:
+def unit_text(text: str, long_chars: int = LONG_UNIT_CHARS) -> str:
     """``text`` with every unit boundary as a line break, the same length as ``text``."""
     if any(c in text for c in _SEPARATOR_CHARS) and _SEPARATOR.search(text):
         text = _SEPARATOR.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), text)
-    if len(text) < LONG_UNIT_CHARS or max(map(len, text.split("\n"))) < LONG_UNIT_CHARS:
+    if len(text) < long_chars or max(map(len, text.split("\n"))) < long_chars:
         return text  # (a U+2028 break only sends a text down the exact path below)
     out: list[str] = []
     last = 0
     for m in UNIT_RE.finditer(text):
         start, end = m.span()
-        if end - start >= LONG_UNIT_CHARS:
+        if end - start >= long_chars:
             out.append(text[last:start])
             out.append(_split_sentences(m.group(0)))
             last = end

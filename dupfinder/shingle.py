@@ -17,7 +17,8 @@ import numpy as np
 from .arrays import mix64, runs, unique
 from .boilerplate import repeated_mask
 from .minhash import fmix32
-from .normalise import normalise, unit_text
+from .normalise import LONG_UNIT_CHARS, normalise, unit_text
+from .tuning import BoilerplateRules
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _STEP = np.uint64(0xC2B2AE3D27D4EB4F)
@@ -207,23 +208,24 @@ class Features:
 _STEP_CHARS = 1 << 19
 
 
-def featurize(texts: Sequence[str]) -> Features:
+def featurize(texts: Sequence[str], long_chars: int = LONG_UNIT_CHARS) -> Features:
     """Normalise and tokenise a batch; lines without words are dropped."""
     parts: list[Features] = []
     start, chars = 0, 0
     for i, t in enumerate(texts):
         chars += len(t)
         if chars >= _STEP_CHARS:
-            parts.append(_featurize_step(texts[start : i + 1]))
+            parts.append(_featurize_step(texts[start : i + 1], long_chars))
             start, chars = i + 1, 0
     if start < len(texts) or not parts:
-        parts.append(_featurize_step(texts[start:]))
+        parts.append(_featurize_step(texts[start:], long_chars))
     return parts[0] if len(parts) == 1 else Features.concat(parts)
 
 
-def _featurize_step(texts: Sequence[str]) -> Features:
+def _featurize_step(texts: Sequence[str], long_chars: int = LONG_UNIT_CHARS) -> Features:
     docs = len(texts)
-    joined = (_NL + _SEP).join(normalise(unit_text(t.replace(_SEP, " "))) for t in texts)
+    joined = (_NL + _SEP).join(normalise(unit_text(t.replace(_SEP, " "), long_chars))
+                                 for t in texts)
     if joined.isascii():
         # The same code points in a quarter of the memory traffic.
         codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
@@ -307,9 +309,9 @@ class ShingleSets:
         return ShingleSets(np.zeros(0, np.uint32), np.zeros(1, np.int64), np.zeros(0, np.int32),
                            np.zeros(0, bool))
 
-    def with_sample(self) -> ShingleSets:
+    def with_sample(self, rate: int = 4) -> ShingleSets:
         """Attach the sampled shingles (computed per batch, where it is cheap)."""
-        keep = sample_mask(self.hashes)
+        keep = sample_mask(self.hashes, rate)
         doc_of = np.repeat(np.arange(len(self), dtype=np.int32), self.sizes())
         self.sample_hashes = self.hashes[keep]
         self.sample_docs = doc_of[keep]
@@ -343,12 +345,9 @@ class ShingleSets:
         )
 
 
-SAMPLE_RATE = 4
-
-
-def sample_mask(hashes: np.ndarray) -> np.ndarray:
-    """Content-defined sample: about one shingle in SAMPLE_RATE, the same in every article."""
-    return (fmix32(hashes ^ np.uint32(0x5BD1E995)) % np.uint32(SAMPLE_RATE)) == 0
+def sample_mask(hashes: np.ndarray, rate: int = 4) -> np.ndarray:
+    """Content-defined sample: about one shingle in ``rate``, the same in every article."""
+    return (fmix32(hashes ^ np.uint32(0x5BD1E995)) % np.uint32(rate)) == 0
 
 
 def _combine(tokens: np.ndarray, n: int) -> np.ndarray:
@@ -364,7 +363,8 @@ def _combine(tokens: np.ndarray, n: int) -> np.ndarray:
     return (h >> np.uint64(32)).astype(np.uint32)
 
 
-def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None) -> ShingleSets:
+def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None,
+            rules: BoilerplateRules | None = None) -> ShingleSets:
     """Word n-gram shingles of every article, boilerplate lines left out.
 
     The title is not shingled: outlets rewrite headlines, and a headline match says nothing
@@ -385,7 +385,7 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None) -
         line_doc = np.repeat(np.arange(docs), np.diff(features.line_offsets))
         # Chrome repeated inside an article is dropped from that article; learned boilerplate
         # from every article carrying it.
-        drop_line = repeated_mask(features.line_keys, features.line_sizes, line_doc)
+        drop_line = repeated_mask(features.line_keys, features.line_sizes, line_doc, rules)
         if boilerplate is not None and boilerplate.size:
             drop_line |= np.isin(features.line_keys, boilerplate)
         if drop_line.any():

@@ -12,34 +12,29 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .shingle import ShingleSets
+from .tuning import VerifyRules
 
 # Short notices that differ in their figures are different reports, however alike their
 # wording: a dividend, a price change, a weekly statistic re-issued with new numbers. Measured on
 # Reuters-21578 (benchmarks/accuracy.py): this removes most template false positives and no true
 # copy; longer articles are exempt because scraped pages carry their own dates and times.
-FIGURE_SHARE = 0.8
-FIGURE_MAX_WORDS = 60
-
+# (VerifyRules.figure_share, figure_max_words.)
+#
 # The second look. A reprint copy-edited throughout ("says" -> "said", American spellings) loses
 # five shingles to every changed word and lands below the containment cut; its word sequence
 # still aligns with the original, in short gaps. A write-through with a rewritten lede aligns as
-# well outside the lede, but in one long gap at the start. So pairs from LOOK_FROM up to the cut
-# are aligned (rapidfuzz Indel over the word tokens, the shorter against the longer; runs under
-# ALIGN_MIN_RUN words are chance) and are copies when: a run of ALIGN_ANCHOR words starts within
-# the first ALIGN_LEAD words of one of them (a headline, byline, dateline or an outlet's intro
-# may precede the wire lede on one side; a lede that neither keeps is a rewrite); from
-# there the shorter aligns in gaps of at most ALIGN_GAP words that change no figure; the aligned
-# words cover ALIGN_SHARE of that body (an ending the other lacks is a trim, not counted) and
-# ALIGN_MIN of all the shorter's words. Measured: tests/test_page_classes.py (a reprint at 5-gram
-# containment 0.60 joins; a write-through at 0.58 stays apart) and benchmarks/accuracy.py.
-LOOK_FROM = 0.4
-LOOK_MIN_WORDS = 120  # template notices (a dividend, a rate change) are shorter; reprints not
-ALIGN_MIN_RUN = 3
-ALIGN_ANCHOR = 8
-ALIGN_LEAD = 25
-ALIGN_GAP = 12
-ALIGN_SHARE = 0.8
-ALIGN_MIN = 0.45
+# well outside the lede, but in one long gap at the start. So pairs of articles of at least
+# look_min_words words (template notices are shorter) from look_from up to the cut are aligned
+# (rapidfuzz Indel over the word tokens, the shorter against the longer; runs under
+# align_min_run words are chance) and are copies when: a run of align_anchor words starts within
+# the first align_lead words of one of them (a headline, byline, dateline or an outlet's intro
+# may precede the wire lede on one side; a lede that neither keeps is a rewrite); from there the
+# shorter aligns in gaps of at most align_gap words that change no figure; the aligned words
+# cover align_share of that body (an ending the other lacks is a trim, not counted) and
+# align_min of all the shorter's words. Measured: tests/test_page_classes.py (a reprint at
+# 5-gram containment 0.60 joins; a write-through at 0.58 stays apart) and
+# benchmarks/accuracy.py. (VerifyRules, in tuning.py.)
+_DEFAULT = VerifyRules()
 
 
 @dataclass(frozen=True)
@@ -47,6 +42,7 @@ class Thresholds:
     jaccard: float
     containment: float
     min_shingles: int
+    rules: VerifyRules = _DEFAULT
 
     def is_copy(self, jaccard: float, containment: float, smaller: int) -> bool:
         return jaccard >= self.jaccard or (
@@ -54,21 +50,22 @@ class Thresholds:
         )
 
 
-def figures_agree(sets: ShingleSets, i: int, j: int) -> bool:
+def figures_agree(sets: ShingleSets, i: int, j: int, rules: VerifyRules = _DEFAULT) -> bool:
     """False when the shorter of two short articles has figures the other lacks."""
     if sets.figure_offsets is None:
         return True
     return figure_arrays_agree(sets.figures_of(i), sets.figures_of(j),
-                               int(sets.words[i]), int(sets.words[j]))
+                               int(sets.words[i]), int(sets.words[j]), rules)
 
 
-def figure_arrays_agree(fi: np.ndarray, fj: np.ndarray, words_i: int, words_j: int) -> bool:
-    if min(words_i, words_j) > FIGURE_MAX_WORDS:
+def figure_arrays_agree(fi: np.ndarray, fj: np.ndarray, words_i: int, words_j: int,
+                        rules: VerifyRules = _DEFAULT) -> bool:
+    if min(words_i, words_j) > rules.figure_max_words:
         return True
     small, large = (fi, fj) if fi.size <= fj.size else (fj, fi)
     if small.size == 0:
         return True
-    return intersection_size(small, large) / small.size >= FIGURE_SHARE
+    return intersection_size(small, large) / small.size >= rules.figure_share
 
 
 def intersection_size(a: np.ndarray, b: np.ndarray) -> int:
@@ -118,20 +115,21 @@ def copy_score(sets: ShingleSets, i: int, j: int,
                         and smaller < thresholds.min_shingles):
         return None
     jac, con = overlap(a, b)
+    rules = thresholds.rules
     if thresholds.is_copy(jac, con, smaller):
-        return (jac, con) if figures_agree(sets, i, j) else None
-    if (con >= LOOK_FROM and smaller >= thresholds.min_shingles
-            and min(int(sets.words[i]), int(sets.words[j])) >= LOOK_MIN_WORDS
-            and sets.tokens is not None and figures_agree(sets, i, j)):
+        return (jac, con) if figures_agree(sets, i, j, rules) else None
+    if (con >= rules.look_from and smaller >= thresholds.min_shingles
+            and min(int(sets.words[i]), int(sets.words[j])) >= rules.look_min_words
+            and sets.tokens is not None and figures_agree(sets, i, j, rules)):
         ta, tb = sets.tokens_of(i), sets.tokens_of(j)
         if ta is not None and tb is not None and aligned_copy(
-                ta, tb, sets.token_figures_of(i), sets.token_figures_of(j)):
+                ta, tb, sets.token_figures_of(i), sets.token_figures_of(j), rules):
             return jac, con
     return None
 
 
 def aligned_copy(ta: np.ndarray, tb: np.ndarray, fa: np.ndarray | None = None,
-                 fb: np.ndarray | None = None) -> bool:
+                 fb: np.ndarray | None = None, rules: VerifyRules = _DEFAULT) -> bool:
     """Is the shorter token sequence the longer's text, copy-edited in short gaps?
 
     ``fa``/``fb`` flag the figure tokens: a short inner gap that changes a figure is another
@@ -145,23 +143,25 @@ def aligned_copy(ta: np.ndarray, tb: np.ndarray, fa: np.ndarray | None = None,
     # runs, and what precedes the first solid one is the headline, byline and dateline.
     blocks = [(op.src_start, op.src_end, op.dest_start, op.dest_end)
               for op in Indel.opcodes(ta.tolist(), tb.tolist())
-              if op.tag == "equal" and op.src_end - op.src_start >= ALIGN_MIN_RUN]
-    anchor = next((k for k, b in enumerate(blocks) if b[1] - b[0] >= ALIGN_ANCHOR), None)
-    if anchor is None or min(blocks[anchor][0], blocks[anchor][2]) > ALIGN_LEAD:
+              if op.tag == "equal" and op.src_end - op.src_start >= rules.align_min_run]
+    anchor = next((k for k, b in enumerate(blocks) if b[1] - b[0] >= rules.align_anchor),
+                  None)
+    if anchor is None or min(blocks[anchor][0], blocks[anchor][2]) > rules.align_lead:
         return False  # nothing solid in common, or a lede that neither keeps: a rewrite
     before = sum(a1 - a0 for a0, a1, _, _ in blocks[:anchor])
     blocks = blocks[anchor:]
     for (_, a_end, _, b_end), (a_next, _, b_next, _) in zip(blocks, blocks[1:]):
-        if a_next - a_end > ALIGN_GAP:
+        if a_next - a_end > rules.align_gap:
             return False
-        short = b_next - b_end <= ALIGN_GAP
+        short = b_next - b_end <= rules.align_gap
         if short and ((fa is not None and fa[a_end:a_next].any())
                       or (fb is not None and fb[b_end:b_next].any())):
             return False
     matched = sum(a1 - a0 for a0, a1, _, _ in blocks)
     tail = ta.size - blocks[-1][1]  # an ending the longer lacks: a trim, not an edit
     body = ta.size - tail - blocks[0][0]
-    return bool(matched >= ALIGN_SHARE * body and matched + before >= ALIGN_MIN * ta.size)
+    return bool(matched >= rules.align_share * body
+                and matched + before >= rules.align_min * ta.size)
 
 
 @dataclass
