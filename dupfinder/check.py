@@ -217,7 +217,7 @@ class Location:
     def label(self) -> str:
         number = self.line if self.line is not None else self.record
         if self.path is None:
-            return "?"
+            return f"record {number}" if number is not None else "?"
         return f"{self.path}:{number}" if number is not None else self.path
 
     @property
@@ -232,6 +232,7 @@ class Location:
 
 _AT_LINE = re.compile(r"^(?P<path>.+):(?P<n>\d+)$")
 _AT_RECORD = re.compile(r"^(?P<path>.+)#(?P<n>\d+)$")
+_IN_MEMORY = re.compile(r"^record (?P<n>\d+)$")
 
 
 class Locator:
@@ -249,10 +250,15 @@ class Locator:
     def __call__(self, source: str) -> Location:
         if not source:
             return Location(None)
-        if source.startswith("<"):  # <stdin>:3
-            match = _AT_LINE.match(source)
-            if match:
+        match = _IN_MEMORY.match(source)
+        if match:  # a record given to the library, not read from a file
+            return Location(None, record=int(match["n"]))
+        if source.startswith("<"):  # <stdin>:3, <stdin>#3: no file to point at
+            match = _AT_LINE.match(source) or _AT_RECORD.match(source)
+            if match and source[match.end("path")] == ":":
                 return Location(match["path"], line=int(match["n"]))
+            if match:
+                return Location(match["path"], record=int(match["n"]))
             return Location(source)
         match = _AT_LINE.match(source)
         if match:

@@ -235,3 +235,23 @@ def test_policy_case_has_a_fixed_name_passing_or_failing(workdir) -> None:
         assert bool(policy[0].result) is failed
         if failed:
             assert "more than --max-clusters 4" in policy[0].result[0].message
+
+
+@pytest.mark.parametrize(("source", "label", "line", "record"), [
+    ("scrape/day.jsonl:7", "scrape/day.jsonl:7", 7, None),
+    ("scrape/day.csv.gz:12", "scrape/day.csv.gz:12", 12, None),
+    ("scrape/page.html", "scrape/page.html:1", 1, None),
+    ("scrape/day.parquet#4", "scrape/day.parquet:4", None, 4),
+    ("cc-news.warc.gz#31", "cc-news.warc.gz:31", None, 31),
+    ("<stdin>:3", "<stdin>:3", 3, None),
+    ("<stdin>#2", "<stdin>:2", None, 2),
+    ("record 5", "record 5", None, 5),
+])
+def test_every_source_form_has_a_location_without_hash(tmp_path, source, label, line,
+                                                       record) -> None:
+    from dupfinder.check import Locator
+
+    where = Locator(tmp_path)(source if source.startswith(("<", "record")) else
+                              str(tmp_path / source))
+    assert (where.label, where.line, where.record) == (label, line, record)
+    assert where.annotation_line == (line if not source.endswith(".gz:12") else None)
