@@ -66,7 +66,24 @@ def _apply_field_options(fn: Callable[..., Any], format_flag: str) -> Callable[.
         click.option("--url-field", help="Record field holding the URL."),
         click.option("--date-field", help="Record field holding the publication date."),
         click.option(format_flag, "fmt", type=click.Choice(FORMATS),
-                     help="Read every input as this format instead of going by file suffix."),
+                     help="Read every input as this format instead of going by file suffix "
+                          "(stdin too; in folders, every file)."),
+        click.option("--id-from", type=click.Choice(["id", "file+id"]), default="id",
+                     show_default=True,
+                     help="id: ids as the records give them; file+id: each id qualified by its "
+                          "file (census.csv:604), for ids that repeat across files."),
+        click.option("--encoding", metavar="NAME",
+                     help="Encoding of files without a byte-order mark (default UTF-8; a BOM "
+                          "decides: UTF-8, UTF-16, UTF-32)."),
+        click.option("--delimiter", metavar="CHAR",
+                     help="CSV delimiter ('tab' for a tab); default: read from the header line "
+                          "among , ; tab |."),
+        click.option("--exclude", metavar="GLOB", multiple=True,
+                     help="Leave out files and folders matching GLOB (a name or a path inside "
+                          "the folder) when walking folders; repeatable. Hidden ones always are."),
+        click.option("--dayfirst", is_flag=True,
+                     help="Read numeric dates day first (01/02/2019 is 1 February); the default "
+                          "is month first, as US scrapes write them."),
         click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail",
                      show_default=True,
                      help="fail: stop at the first bad record (exit 2); skip: skip, count and "
@@ -128,16 +145,33 @@ def _stderr_progress(quiet: bool) -> tuple[Callable[[str], None] | None, Callabl
     return StderrProgress(), note
 
 
+def _reading(opts: dict[str, Any]) -> dict[str, Any]:
+    """The reader options of a command that reads a corpus, as library keywords."""
+    return {"id_from": opts["id_from"], "encoding": opts["encoding"],
+            "delimiter": opts["delimiter"], "exclude": opts["exclude"],
+            "dayfirst": opts["dayfirst"]}
+
+
+def _flags() -> Any:
+    """Within the block, the library's messages name this command's flags, not keywords."""
+    from .fields import cli_flags
+
+    command = click.get_current_context().command
+    fmt = next((max(p.opts, key=len) for p in command.params if p.name == "fmt"), "--format")
+    return cli_flags(format=fmt)
+
+
 def _run_scan(paths: tuple[str, ...], opts: dict[str, Any]) -> Any:
     from .pipeline import scan
 
     progress, note = _stderr_progress(opts["quiet"])
-    result = scan(
-        list(paths), params=_params(opts), text=opts["text_field"], id=opts["id_field"],
-        title=opts["title_field"], outlet=opts["outlet_field"], url=opts["url_field"],
-        date=opts["date_field"], workers=opts["workers"], on_error=opts["on_error"],
-        format=opts["fmt"], progress=progress, warn=note,
-    )
+    with _flags():
+        result = scan(
+            list(paths), params=_params(opts), text=opts["text_field"], id=opts["id_field"],
+            title=opts["title_field"], outlet=opts["outlet_field"], url=opts["url_field"],
+            date=opts["date_field"], workers=opts["workers"], on_error=opts["on_error"],
+            format=opts["fmt"], progress=progress, warn=note, **_reading(opts),
+        )
     if result.skipped:
         note(f"{len(result.skipped)} records skipped (listed in the JSON report)")
     return result

@@ -37,7 +37,7 @@ class LoadedCorpus:
         wanted = sorted(i for i in set(indices) if not self.articles[i].text)
         if not wanted:
             return
-        quiet = ReadContext(fields=ctx.fields, on_error=ctx.on_error, format=ctx.format)
+        quiet = ctx.options()  # the same options (ids, encodings), a log of its own
         targets = iter(wanted)
         target = next(targets)
         for index, article in enumerate(read_corpus(paths, quiet)):

@@ -27,11 +27,11 @@ from .article import Article
 from .cluster import Facts, build_clusters
 from .edits import edit_summary
 from .errors import DuplicateIdError, UsageError
-from .fields import FieldMap, check_overrides, sort_key_for_date
+from .fields import FieldMap, check_overrides, option, sort_key_for_date
 from .lsh import candidate_pairs
 from .minhash import signatures
 from .params import Params, resolve_workers
-from .readers import ReadContext, read_corpus
+from .readers import ReadContext, file_of, read_corpus
 from .result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
 from .shingle import Features, ShingleSets, featurize, shingle, unit_of
 from .verify import Edges, Thresholds, copy_score, similarity, verify
@@ -127,8 +127,12 @@ def _check_unique(articles: Sequence[Article]) -> None:
         if first is not None:
             raise DuplicateIdError(
                 f"duplicate id {a.id!r} in {first} and {a.source}; ids must be unique "
-                "(drop one record, or choose another field with --id-field)"
+                + (f"(ids repeat across files: qualify them by file with "
+                   f"{option('id_from', 'file+id')}, or choose another field with "
+                   f"{option('id')})" if file_of(first) != file_of(a.source) else
+                   f"(drop one record, or choose another field with {option('id')})")
             )
+
         seen[a.id] = a.source
 
 
@@ -172,7 +176,13 @@ def scan(
     workers: int | None = None,
     on_error: str = "fail",
     format: str | None = None,
+    id_from: str = "id",
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    exclude: Iterable[str] = (),
+    dayfirst: bool = False,
     progress: Progress | None = None,
+
     warn: Callable[[str], None] | None = None,
     **overrides: Any,
 ) -> ScanResult:
@@ -180,7 +190,11 @@ def scan(
 
     ``source`` is a path, a list of paths, a pandas DataFrame, or an iterable of dicts or
     ``Article`` objects. Field names (``text=``, ``id=``, ...) override detection; parameter
-    names (``threshold=``, ``containment=``, ...) override ``params``.
+    names (``threshold=``, ``containment=``, ...) override ``params``. Reading: ``format=``
+    (every file in that format), ``id_from="file+id"`` (ids qualified by their file, for ids
+    that repeat across files), ``encoding=`` (files without a byte-order mark), ``delimiter=``
+    (CSV; sniffed otherwise), ``exclude=[globs]`` (files in folders), ``dayfirst=True``
+    (01/02/2019 is 1 February).
     """
     started = time.perf_counter()
     if params is None:
@@ -197,11 +211,13 @@ def scan(
     fields = FieldMap(id=id, text=text, title=title, outlet=outlet, url=url, date=date)
     check_overrides(fields)
     say = progress or _quiet
-    ctx = ReadContext(fields=fields, on_error=on_error, format=format, warn=warn)
+    ctx = ReadContext(fields=fields, on_error=on_error, format=format, warn=warn,
+                      id_from=id_from, encoding=encoding, delimiter=delimiter,
+                      exclude=tuple(exclude), dayfirst=dayfirst)
 
     say("reading")
     paths = corpus.reloadable_paths(source)
-    loaded = corpus.load(_articles_from(source, ctx), paths is not None, BATCH,
+    loaded = corpus.load(ctx.complete(_articles_from(source, ctx)), paths is not None, BATCH,
                          getattr(progress, "count", None), LEAN_CHARS)
     articles = loaded.articles
     _check_unique(articles)

@@ -4,27 +4,44 @@ Each format is one module with a ``read(path, display, ctx)`` generator. ``read_
 the paths given, picks the reader by file suffix (or ``--format``), and routes every record
 through ``ReadContext.emit`` so that size limits, empty texts and bad bytes are handled once.
 A new format is a new module plus one line in ``_READERS``.
+
+Text is decoded once, here (``encoding_of``, ``decode``, ``open_text``): a byte-order mark
+decides (UTF-8, UTF-16, UTF-32), else the ``encoding`` option, else UTF-8; bytes that do not
+decode are kept as lone surrogates so that the record holding them can be named.
 """
 
 from __future__ import annotations
 
+import codecs
+import dataclasses
+import fnmatch
+import io
+import os
 import re
 import sys
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..article import Article
 from ..errors import InputError, RecordError, UsageError
-from ..fields import FieldMap, record_to_article
+from ..fields import FieldMap, Resolved, option, record_to_article, resolve
 
 # A record's text is cut to this many characters, with a warning naming it: one absurd page
 # (a scraped PDF dump, a runaway comment thread) must not take the whole run's memory.
 MAX_TEXT_CHARS = 1_000_000
 
 ON_ERROR_CHOICES = ("fail", "skip")
+# "id": ids as the records give them; "file+id": qualified by their file ("a.csv:604").
+ID_FROM_CHOICES = ("id", "file+id")
+# A CSV's delimiter is sniffed from its header line among these (comma on a tie).
+DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+_OPTIONAL_FIELDS = ("id", "title", "outlet", "url", "date")
+STDIN_LABEL = "<stdin>"
 
 
 @dataclass(frozen=True)
@@ -45,10 +62,49 @@ class ReadContext:
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     warn: Callable[[str], None] | None = None
+    id_from: str = "id"
+    encoding: str | None = None
+    delimiter: str | None = None
+    exclude: tuple[str, ...] = ()
+    dayfirst: bool = False
+    # The running state of the read: the file being read, its id qualifier, the dates it held
+    # that were not understood, and the record layouts seen (for the field-override check).
+    _file: str | None = field(default=None, init=False, repr=False)
+    _prefix: str | None = field(default=None, init=False, repr=False)
+    _bad_dates: dict[str, list[Any]] = field(default_factory=dict, init=False, repr=False)
+    _last_names: Resolved | None = field(default=None, init=False, repr=False)
+    _present: set[str] = field(default_factory=set, init=False, repr=False)
+    _found: set[str] = field(default_factory=set, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.on_error not in ON_ERROR_CHOICES:
-            raise UsageError(f"on_error must be 'fail' or 'skip', not {self.on_error!r}")
+            raise UsageError(f"{option('on_error')} must be 'fail' or 'skip', "
+                             f"not {self.on_error!r}")
+        if self.id_from not in ID_FROM_CHOICES:
+            raise UsageError(f"{option('id_from')} must be 'id' or 'file+id', "
+                             f"not {self.id_from!r}")
+        if self.encoding is not None:
+            try:
+                self.encoding = codecs.lookup(self.encoding).name
+            except LookupError:
+                raise UsageError(
+                    f"{option('encoding', self.encoding)}: unknown encoding; use a Python "
+                    "codec name such as utf-8, cp1252, latin-1 or utf-16") from None
+        if self.delimiter is not None:
+            delimiter = _DELIMITER_NAMES.get(self.delimiter.lower(), self.delimiter)
+            if len(delimiter) != 1 or delimiter in "\"\r\n":
+                raise UsageError(f"{option('delimiter', self.delimiter)}: give one "
+                                 "character, such as ',', ';', '|' or tab")
+            self.delimiter = delimiter
+        if isinstance(self.exclude, str):
+            self.exclude = (self.exclude,)
+        self.exclude = tuple(self.exclude)
+
+    def options(self) -> ReadContext:
+        """A fresh context with the same options and an empty log (for a second read)."""
+        keep = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if f.init and f.name not in ("skipped", "warnings", "warn")}
+        return ReadContext(**keep)
 
     def note(self, message: str) -> None:
         self.warnings.append(message)
@@ -63,12 +119,76 @@ class ReadContext:
 
     def emit(self, record: Any, source: str, default_id: str | None = None) -> Article | None:
         """Build the article for one record, applying the run's rules; None when it is left out."""
+        names = None
+        if isinstance(record, Mapping):
+            names = resolve(tuple(record), self.fields)
+            if names is not self._last_names:
+                self._seen(names)
         try:
-            article = record_to_article(record, source, self.fields, default_id)
+            article = record_to_article(record, source, self.fields, default_id,
+                                        id_prefix=self._prefix, dayfirst=self.dayfirst,
+                                        bad_date=self._bad_date, names=names)
         except RecordError as error:
             self.fail_or_skip(error)
             return None
         return self.finish(article)
+
+    def qualify(self, ident: str) -> str:
+        """An id a reader found in a file (a WARC target URI), qualified as ``id_from`` asks."""
+        return ident if self._prefix is None else f"{self._prefix}:{ident}"
+
+    def saw_fields(self, names: Iterable[str]) -> None:
+        """Fields a file holds that its reader does not read (Parquet columns not needed)."""
+        self._present.update(n.casefold() for n in names)
+
+    def _seen(self, names: Resolved) -> None:
+        self._last_names = names
+        self._present.update(names.present)
+        for name in _OPTIONAL_FIELDS:
+            if getattr(names, name) is not None:
+                self._found.add(name)
+
+    def _bad_date(self, value: str) -> None:
+        entry = self._bad_dates.setdefault(self._file or "records", [0, value])
+        entry[0] += 1
+
+    def begin_file(self, label: str, qualifier: str) -> None:
+        self._file = label
+        self._prefix = qualifier if self.id_from == "file+id" else None
+
+    def end_file(self) -> None:
+        if self._file is not None:
+            self._flush_dates(self._file)
+        self._file = self._prefix = None
+
+    def _flush_dates(self, where: str) -> None:
+        entry = self._bad_dates.pop(where, None)
+        if entry is None:
+            return
+        count, example = entry
+        dates = "date" if count == 1 else "dates"
+        self.note(f"{where}: {count:,} {dates} not understood (such as {example[:40]!r}): "
+                  f"kept as given and not used to find the earliest copy")
+
+    def complete(self, stream: Iterable[Article]) -> Iterator[Article]:
+        """Yield the whole read, then report what only the whole read can tell."""
+        yield from stream
+        for where in list(self._bad_dates):
+            self._flush_dates(where)
+        self.check_fields_found()
+
+    def check_fields_found(self) -> None:
+        """A field named by an override that no record has is a mistake, not a default."""
+        if not self._present:
+            return  # no record with fields was read (text files, HTML pages, nothing)
+        for name in _OPTIONAL_FIELDS:
+            wanted = getattr(self.fields, name)
+            if wanted and name not in self._found:
+                present = sorted(self._present)
+                listed = ", ".join(present[:12]) + (", ..." if len(present) > 12 else "")
+                raise UsageError(
+                    f"{option(name, wanted)}: no record has a field {wanted!r}; fields "
+                    f"present: {listed}")
 
     def finish(self, article: Article) -> Article | None:
         text = article.text
@@ -103,6 +223,96 @@ def _replace_surrogates(value: str | None) -> tuple[str | None, bool]:
         return value, False
     return _SURROGATE.sub("\ufffd", value), True
 
+
+# ---- decoding --------------------------------------------------------------------------------
+
+
+def _escape(error: UnicodeError) -> tuple[str, int]:
+    """``surrogateescape`` for any codec: a byte that does not decode becomes a lone surrogate
+    (U+FFFD for the ASCII bytes surrogateescape cannot carry), replaced and noted later."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(chr(0xDC00 + b) if b >= 0x80 else "\ufffd" for b in bad), error.end
+
+
+codecs.register_error("dupfinder-escape", _escape)
+DECODE_ERRORS = "dupfinder-escape"
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """The encoding a byte-order mark at the start declares (the codec then drops the mark)."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    return None
+
+
+def encoding_of(head: bytes, ctx: ReadContext) -> str:
+    """A BOM decides; else the ``encoding`` option; else UTF-8."""
+    return bom_encoding(head) or ctx.encoding or "utf-8"
+
+
+def ascii_compatible(encoding: str) -> bool:
+    """Whether lines can be split on b"\\n" before decoding (not UTF-16/32, not EBCDIC)."""
+    sample = '\n{}[]:,"-'
+    try:
+        return sample.encode(encoding) == sample.encode("ascii")
+    except (UnicodeError, LookupError):
+        return False
+
+
+def decode(data: bytes, ctx: ReadContext) -> str:
+    """A whole file's bytes as text."""
+    return data.decode(encoding_of(data[:4], ctx), errors=DECODE_ERRORS)
+
+
+def peek(handle: IO[bytes], size: int = 4) -> tuple[bytes, IO[bytes]]:
+    """The first bytes of a stream, and a stream that still starts with them."""
+    if handle.seekable():
+        at = handle.tell()
+        head = handle.read(size)
+        handle.seek(at)
+        return head, handle
+    head = handle.read(size)
+    return head, io.BufferedReader(_Prefixed(head, handle))  # type: ignore[arg-type]
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that cannot seek (stdin), with the bytes already read put back in front."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self.head = head
+        self.rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head:
+            n = min(len(buffer), len(self.head))
+            buffer[:n] = self.head[:n]
+            self.head = self.head[n:]
+            return n
+        data = self.rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def open_text(handle: IO[bytes], ctx: ReadContext, newline: str | None = None) -> IO[str]:
+    """A binary stream as text, decoded as ``encoding_of`` says."""
+    head, handle = peek(handle)
+    return io.TextIOWrapper(handle, encoding=encoding_of(head, ctx), errors=DECODE_ERRORS,
+                            newline=newline)
+
+
+# ---- formats ---------------------------------------------------------------------------------
 
 Reader = Callable[[Path, str, ReadContext], Iterator[Article]]
 
@@ -165,41 +375,98 @@ def format_of(path: Path) -> str | None:
     return _SUFFIXES.get(suffixes[-1])
 
 
-def _files_below(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith(".") and format_of(path) is not None:
-            yield path
+def _suffix(path: Path) -> str:
+    """How a skipped file's type is named in the note: ``.sgm``, ``.tar.gz``, ``no suffix``."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if not suffixes:
+        return "no suffix"
+    return "".join(suffixes[-2:]) if suffixes[-1] == ".gz" and len(suffixes) > 1 else suffixes[-1]
+
+
+def _excluded(relative: str, patterns: tuple[str, ...]) -> bool:
+    """A pattern matches a path relative to the folder, or any one name along it."""
+    parts = relative.split("/")
+    return any(fnmatch.fnmatchcase(relative, p) or any(fnmatch.fnmatchcase(n, p) for n in parts)
+               for p in patterns)
+
+
+def files_below(folder: Path, ctx: ReadContext) -> list[Path]:
+    """The files a folder gives, in sorted order: hidden files and folders (a name starting
+    with "."), and ``exclude`` matches, are left out; files of no supported type are counted
+    in a note, and a folder that gives no file at all is an error."""
+    found: list[Path] = []
+    unsupported: Counter[str] = Counter()
+    left_out = 0
+    for root, dirs, names in os.walk(folder):
+        base = Path(root)
+        rel = base.relative_to(folder).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        kept = []
+        for name in dirs:
+            if name.startswith(".") or _excluded(prefix + name, ctx.exclude):
+                left_out += 1
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in names:
+            path = base / name
+            if name.startswith(".") or _excluded(prefix + name, ctx.exclude):
+                left_out += 1
+            elif not path.is_file():
+                continue
+            elif ctx.format is None and format_of(path) is None:
+                unsupported[_suffix(path)] += 1
+            else:
+                found.append(path)
+    found.sort()
+    by_count = sorted(unsupported.items(), key=lambda item: (-item[1], item[0]))
+    kinds = ", ".join(f"{n} {suffix}" for suffix, n in by_count)
+    total = sum(unsupported.values())
+    if not found:
+        if total:
+            raise InputError(
+                f"{folder}: no file of a supported type (.jsonl, .json, .csv, .tsv, .txt, "
+                f".parquet, .html, .warc, optionally .gz) but {total:,} others ({kinds}); "
+                f"read them as one format with {option('format')}")
+        hidden = " apart from hidden or excluded ones" if left_out else ""
+        raise InputError(f"{folder}: no file to read (the folder is empty{hidden})")
+    if total:
+        ctx.note(f"{folder}: skipped {total:,} {'file' if total == 1 else 'files'} of "
+                 f"unsupported types ({kinds}); read them with {option('format')} or leave "
+                 f"them out with {option('exclude')}")
+    return found
 
 
 def read_corpus(paths: Iterable[str | Path], ctx: ReadContext) -> Iterator[Article]:
     """Yield the articles of every path in order; folders are walked in sorted order."""
     if ctx.format is not None and ctx.format not in FORMATS:
-        raise UsageError(f"unknown --format {ctx.format!r}; use one of: {', '.join(FORMATS)}")
+        raise UsageError(f"unknown {option('format')} {ctx.format!r}; use one of: "
+                         f"{', '.join(FORMATS)}")
     for raw in paths:
         if str(raw) == "-":
-            from . import jsonl
-
-            yield from jsonl.read_stream(sys.stdin.buffer, "<stdin>", ctx)
+            yield from _read_file(Path("-"), STDIN_LABEL, ctx, STDIN_LABEL, STDIN_LABEL)
             continue
         path = Path(raw)
         if path.is_dir():
-            for file in _files_below(path):
+            for file in files_below(path, ctx):
                 display = file.relative_to(path).as_posix()
-                yield from _read_file(file, display, ctx, label=str(file))
+                yield from _read_file(file, display, ctx, str(file), display)
         elif path.is_file():
-            yield from _read_file(path, path.name, ctx, label=str(path))
+            yield from _read_file(path, path.name, ctx, str(path), path.as_posix())
         else:
             raise InputError(f"{raw}: no such file or folder; check the path")
 
 
-def _read_file(path: Path, display: str, ctx: ReadContext, label: str) -> Iterator[Article]:
-    fmt = ctx.format or format_of(path)
+def _read_file(path: Path, display: str, ctx: ReadContext, label: str,
+               qualifier: str) -> Iterator[Article]:
+    fmt = ctx.format or (format_of(path) if label != STDIN_LABEL else "jsonl")
     if fmt is None:
         raise InputError(
             f"{label}: unknown file type; use .jsonl, .json, .csv, .tsv, .txt, .parquet, "
-            ".html, .warc (optionally .gz) or pass --format"
+            f".html, .warc (optionally .gz) or pass {option('format')}"
         )
     reader = _reader_for(fmt)
+    ctx.begin_file(label, qualifier)
     try:
         yield from reader(path, display, ctx)
     except OSError as error:
@@ -215,12 +482,65 @@ def _read_file(path: Path, display: str, ctx: ReadContext, label: str) -> Iterat
             ctx.skipped.append(Skipped(label, problem))
             return
         raise InputError(f"{label}: {problem}") from error
+    finally:
+        ctx.end_file()
 
 
-def open_binary(path: Path) -> Any:
-    """Open a file for reading bytes, looking through gzip by suffix."""
-    if path.suffix.lower() == ".gz":
+def label_of(path: Path) -> str:
+    """How records of this file are named in messages (``<stdin>`` for ``-``)."""
+    return STDIN_LABEL if str(path) == "-" else str(path)
+
+
+def open_binary(path: Path, decompress: bool = True) -> Any:
+    """Open a file (or stdin, ``-``) for reading bytes, looking through gzip: by suffix for a
+    file, by its magic bytes on stdin."""
+    if str(path) == "-":
+        head, stream = peek(io.BufferedReader(_Unclosed(sys.stdin.buffer)), 2)
+        if decompress and head == b"\x1f\x8b":
+            import gzip
+
+            return gzip.GzipFile(fileobj=stream, mode="rb")
+        return stream
+    if decompress and path.suffix.lower() == ".gz":
         import gzip
 
         return gzip.open(path, "rb")
     return open(path, "rb")
+
+
+class _Unclosed(io.RawIOBase):
+    """stdin for one reader: closing it (``with``) leaves the process's stdin open."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        try:
+            return self.raw.seekable()
+        except (AttributeError, ValueError):
+            return False
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+_RECORD_NUMBER = re.compile(r"[:#]\d+$")
+
+
+def file_of(source: str) -> str:
+    """The file part of an article's ``source`` (``a.csv:7`` -> ``a.csv``); "" for records
+    given in memory (``record 7``)."""
+    if source.startswith("record "):
+        return ""
+    return _RECORD_NUMBER.sub("", source)

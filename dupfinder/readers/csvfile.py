@@ -1,33 +1,54 @@
-"""CSV and TSV with a header row; quoted fields may span lines."""
+"""CSV and TSV with a header row; quoted fields may span lines.
+
+A CSV's delimiter is read from its header line: the most frequent of ``,`` ``;`` tab ``|``
+outside quotes (a comma on a tie), unless ``delimiter`` forces one. A TSV is tab-separated.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
+import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..article import Article
 from ..errors import RecordError
-from . import ReadContext, open_binary
+from ..fields import option
+from . import DELIMITERS, ReadContext, label_of, open_binary, open_text
 
 # Article bodies are far longer than the csv module's 128 KiB default field limit.
 csv.field_size_limit(2**31 - 1)
 
+_QUOTED = re.compile(r'"[^"]*"')
+
 
 def read_csv(path: Path, display: str, ctx: ReadContext) -> Iterator[Article]:
-    return _read(path, ctx, delimiter=",")
+    return _read(path, ctx, delimiter=ctx.delimiter)
 
 
 def read_tsv(path: Path, display: str, ctx: ReadContext) -> Iterator[Article]:
-    return _read(path, ctx, delimiter="\t")
+    return _read(path, ctx, delimiter=ctx.delimiter or "\t")
 
 
-def _read(path: Path, ctx: ReadContext, delimiter: str) -> Iterator[Article]:
-    label = str(path)
+def sniff_delimiter(header: str) -> str:
+    """The delimiter of a header line: the most frequent candidate outside quotes."""
+    bare = _QUOTED.sub("", header)
+    counts = {d: bare.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])  # DELIMITERS starts with the comma
+    return best if counts[best] else ","
+
+
+def _read(path: Path, ctx: ReadContext, delimiter: str | None) -> Iterator[Article]:
+    label = label_of(path)
     with open_binary(path) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        reader = csv.reader(text, delimiter=delimiter)
+        text = open_text(raw, ctx, newline="")
+        first = text.readline()
+        sniffed = delimiter is None
+        if delimiter is None:
+            delimiter = sniff_delimiter(first)
+        reader = csv.reader(itertools.chain([first] if first else [], text),
+                            delimiter=delimiter)
         try:
             header = next(reader)
         except StopIteration:
@@ -51,11 +72,13 @@ def _read(path: Path, ctx: ReadContext, delimiter: str) -> Iterator[Article]:
             if not row:
                 continue
             if len(row) != width:
+                hint = (f" (the delimiter {delimiter!r} was read from the header; set it with "
+                        f"{option('delimiter')})" if sniffed and delimiter != "," else "")
                 ctx.fail_or_skip(
                     RecordError(
                         source,
                         f"row has {len(row)} fields but the header has {width}; "
-                        "quote fields that contain the delimiter",
+                        f"quote fields that contain the delimiter{hint}",
                     )
                 )
                 continue

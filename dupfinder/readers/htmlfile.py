@@ -19,7 +19,7 @@ from typing import Any
 from ..article import Article
 from ..errors import MissingExtraError
 from ..fields import host_of, parse_date
-from . import ReadContext, open_binary
+from . import ReadContext, bom_encoding, decode, label_of, open_binary
 
 
 def _trafilatura() -> Any:
@@ -175,10 +175,22 @@ def _skip(source: str, reason: str) -> Any:
     return Skipped(source, reason)
 
 
+# A page that states its charset (<meta charset>, http-equiv) is decoded by it.
+_DECLARED = re.compile(rb"<meta[^>]{0,200}charset", re.IGNORECASE)
+
+
+def page_text(page: bytes, ctx: ReadContext) -> bytes | str:
+    """The page as the extractor should get it: bytes when a BOM or the page itself states
+    the encoding (trafilatura reads both), else decoded by the ``encoding`` option if given."""
+    if ctx.encoding is None or bom_encoding(page[:4]) or _DECLARED.search(page[:4096]):
+        return page
+    return decode(page, ctx)
+
+
 def read(path: Path, display: str, ctx: ReadContext) -> Iterator[Article]:
     _trafilatura()
     with open_binary(path) as handle:
         page = handle.read()
-    article = extract(page, display, str(path), ctx)
+    article = extract(page_text(page, ctx), display, label_of(path), ctx)
     if article is not None:
         yield article

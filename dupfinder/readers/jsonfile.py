@@ -8,21 +8,22 @@ from pathlib import Path
 
 from ..article import Article
 from ..errors import RecordError
-from . import ReadContext, open_binary
+from ..fields import option
+from . import ReadContext, decode, label_of, open_binary
 
 
 def read(path: Path, display: str, ctx: ReadContext) -> Iterator[Article]:
     with open_binary(path) as handle:
         data = handle.read()
-    label = str(path)
+    label = label_of(path)
     try:
-        document = json.loads(data.decode("utf-8", errors="surrogateescape"))
+        document = json.loads(decode(data, ctx))
     except json.JSONDecodeError as error:
         ctx.fail_or_skip(
             RecordError(
                 f"{label}:{error.lineno}",
                 f"invalid JSON ({error.msg} at column {error.colno}); fix the file or "
-                "run with --on-error skip",
+                f"run with {option('on_error', 'skip')}",
             )
         )
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,21 +11,34 @@ from typing import IO
 
 from ..article import Article
 from ..errors import RecordError
-from . import ReadContext, open_binary
+from ..fields import option
+from . import (
+    DECODE_ERRORS,
+    ReadContext,
+    ascii_compatible,
+    encoding_of,
+    label_of,
+    open_binary,
+    peek,
+)
 
 
 def read(path: Path, display: str, ctx: ReadContext) -> Iterator[Article]:
     with open_binary(path) as handle:
-        yield from read_stream(handle, str(path), ctx)
+        yield from read_stream(handle, label_of(path), ctx)
 
 
 def read_stream(handle: IO[bytes], label: str, ctx: ReadContext) -> Iterator[Article]:
     """Stream line by line, so a multi-gigabyte file never sits in memory whole."""
-    for number, raw in enumerate(handle, start=1):
-        if not raw.strip():
+    head, handle = peek(handle)
+    encoding = encoding_of(head, ctx)
+    if encoding == "utf-8-sig":  # drop the mark, then split and decode lines as UTF-8
+        handle.read(len(codecs.BOM_UTF8))
+        encoding = "utf-8"
+    for number, line in enumerate(_lines(handle, encoding), start=1):
+        if not line.strip():
             continue
         source = f"{label}:{number}"
-        line = raw.decode("utf-8", errors="surrogateescape")
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
@@ -31,7 +46,7 @@ def read_stream(handle: IO[bytes], label: str, ctx: ReadContext) -> Iterator[Art
                 RecordError(
                     source,
                     f"invalid JSON ({error.msg} at column {error.colno}); fix the line or "
-                    "run with --on-error skip",
+                    f"run with {option('on_error', 'skip')}",
                 )
             )
             continue
@@ -41,3 +56,13 @@ def read_stream(handle: IO[bytes], label: str, ctx: ReadContext) -> Iterator[Art
         article = ctx.emit(record, source, default_id=source)
         if article is not None:
             yield article
+
+
+def _lines(handle: IO[bytes], encoding: str) -> Iterator[str]:
+    if ascii_compatible(encoding):
+        # Split on b"\n" first, then decode: a bad byte is blamed on its own line.
+        for raw in handle:
+            yield raw.decode(encoding, errors=DECODE_ERRORS)
+    else:
+        yield from io.TextIOWrapper(handle, encoding=encoding, errors=DECODE_ERRORS,
+                                    newline="\n")

@@ -15,7 +15,7 @@ from ..fields import (
     TITLE_FIELDS,
     URL_FIELDS,
 )
-from . import ReadContext
+from . import STDIN_LABEL, ReadContext, label_of
 
 _ALL_NAMES = {n for names in (ID_FIELDS, TEXT_FIELDS, TITLE_FIELDS, OUTLET_FIELDS, URL_FIELDS,
                               DATE_FIELDS) for n in names}
@@ -26,13 +26,20 @@ def read(path: Path, display: str, ctx: ReadContext) -> Iterator[Article]:
         import pyarrow.parquet as pq
     except ImportError as error:
         raise MissingExtraError("parquet", "Reading Parquet files") from error
-    label = str(path)
+    label = label_of(path)
     try:
-        file = pq.ParquetFile(path)
+        if label == STDIN_LABEL:  # Parquet needs to seek: stdin is read whole
+            import io
+            import sys
+
+            file = pq.ParquetFile(io.BytesIO(sys.stdin.buffer.read()))
+        else:
+            file = pq.ParquetFile(path)
     except Exception as error:  # pyarrow raises ArrowInvalid and OSError subclasses
         raise InputError(f"{label}: not a readable Parquet file ({error})") from error
     overrides = {v.casefold() for v in vars(ctx.fields).values() if v}
     wanted = _ALL_NAMES | overrides
+    ctx.saw_fields(file.schema_arrow.names)
     columns = [name for name in file.schema_arrow.names if name.casefold() in wanted]
     row = 0
     batches = file.iter_batches(columns=columns, batch_size=4096)

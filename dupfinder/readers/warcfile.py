@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..article import Article
 from ..errors import MissingExtraError, RecordError
-from . import ReadContext, Skipped
+from . import ReadContext, Skipped, bom_encoding, label_of, open_binary
 from .htmlfile import extract
 
 
@@ -29,8 +29,8 @@ def read(path: Path, display: str, ctx: ReadContext) -> Iterator[Article]:
         from warcio.exceptions import ArchiveLoadFailed
     except ImportError as error:
         raise MissingExtraError("warc", "Reading WARC files") from error
-    label = str(path)
-    with open(path, "rb") as handle:
+    label = label_of(path)
+    with open_binary(path, decompress=False) as handle:  # warcio reads gzipped records
         records = ArchiveIterator(handle)
         number = 0
         while True:
@@ -63,11 +63,13 @@ def read(path: Path, display: str, ctx: ReadContext) -> Iterator[Article]:
             except Exception as error:  # broken chunking or compression inside the record
                 ctx.fail_or_skip(RecordError(source, f"unreadable payload: {error}"))
                 continue
-            charset = _charset(content_type) or "utf-8"
+            charset = (bom_encoding(payload[:4]) or _charset(content_type) or ctx.encoding
+                       or "utf-8")
             try:
                 page: bytes | str = payload.decode(charset, errors="replace")
             except LookupError:
                 page = payload  # unknown charset name: let the extractor detect it
-            article = extract(page, uri, source, ctx, url=uri if uri != source else None)
+            article = extract(page, ctx.qualify(uri), source, ctx,
+                              url=uri if uri != source else None)
             if article is not None:
                 yield article
