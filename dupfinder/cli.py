@@ -318,20 +318,23 @@ def _open_index(db: str, opts: dict[str, Any] | None) -> Any:
 @index.command("add")
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--no-replace", is_flag=True,
-              help="Refuse an id that is already indexed instead of replacing it.")
+@click.option("--replace/--no-replace", default=None,
+              help="An id already indexed is replaced when it comes again from the same file "
+                   "and refused from another file; --replace replaces it always, --no-replace "
+                   "never.")
 @click.option("--chunk", type=int, default=1000, show_default=True,
               help="Articles per transaction (a killed add keeps whole chunks only).")
 @match_options
 @field_options
 @_fail_cleanly
-def index_add(db: str, paths: tuple[str, ...], no_replace: bool, chunk: int,
+def index_add(db: str, paths: tuple[str, ...], replace: bool | None, chunk: int,
               **opts: Any) -> None:
     """Add the articles in PATHS to the index DB (created with these parameters if new)."""
     explicit = _explicit_params(opts)
     with _open_index(db, opts if explicit else None) as idx:
-        report = idx.add(list(paths), replace=not no_replace, chunk=chunk,
-                         fields=_fields(opts), on_error=opts["on_error"], format=opts["fmt"])
+        with _flags():
+            report = idx.add(list(paths), replace=replace, chunk=chunk, fields=_fields(opts),
+                             on_error=opts["on_error"], format=opts["fmt"], **_reading(opts))
     if not opts["quiet"]:
         click.echo(f"dupfinder: {report.added} added ({report.replaced} replaced), "
                    f"{len(report.skipped)} skipped", err=True)
@@ -356,8 +359,10 @@ def index_query(db: str, paths: tuple[str, ...], json_out: str | None, with_diff
 
     explicit = _explicit_params(opts)
     with _open_index(db, opts if explicit else None) as idx:
-        results = idx.query(list(paths), limit=limit, with_diff=with_diff,
-                            fields=_fields(opts), on_error=opts["on_error"], format=opts["fmt"])
+        with _flags():
+            results = idx.query(list(paths), limit=limit, with_diff=with_diff,
+                                fields=_fields(opts), on_error=opts["on_error"],
+                                format=opts["fmt"], **_reading(opts))
     if json_out:
         body = {"schema": 1, "queries": [
             {"id": r.article.id, "matches": [m.to_dict() for m in r.matches]} for r in results]}

@@ -27,12 +27,12 @@ import numpy as np
 
 from .arrays import mix64
 from .article import Article
-from .errors import InputError, UsageError
-from .fields import FieldMap, sort_key_for_date
+from .errors import DuplicateIdError, InputError, UsageError
+from .fields import FieldMap, option, sort_key_for_date
 from .lsh import band_keys, band_params
 from .params import Params
 from .pipeline import _articles_from, prepare
-from .readers import ReadContext, Skipped
+from .readers import STDIN_LABEL, ReadContext, Skipped, file_of
 from .shingle import ShingleSets
 from .verify import Thresholds, figure_arrays_agree, overlap
 
@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS articles (
     figures BLOB NOT NULL,
     signature BLOB NOT NULL,
     shingles BLOB NOT NULL,
-    text BLOB
+    text BLOB,
+    source TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_by_time ON articles (coalesce(published_ts, added_ts));
 CREATE TABLE IF NOT EXISTS keys (
@@ -140,6 +141,9 @@ class Index:
                     for statement in _SQL.split(";"):
                         if statement.strip():
                             self.db.execute(statement)
+                    columns = {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}
+                    if "source" not in columns:  # an index built before files were recorded
+                        self.db.execute("ALTER TABLE articles ADD COLUMN source TEXT")
                     self.db.execute("COMMIT")
                 except BaseException:
                     self.db.execute("ROLLBACK")
@@ -223,23 +227,32 @@ class Index:
 
     # -- add -------------------------------------------------------------------------------
 
-    def add(self, source: Any, replace: bool = True, chunk: int = 1000,
+    def add(self, source: Any, replace: bool | None = None, chunk: int = 1000,
             fields: FieldMap | None = None, on_error: str = "fail",
-            format: str | None = None) -> AddReport:
-        """Add (or, with ``replace``, re-add) articles; one transaction per ``chunk``."""
-        ctx = ReadContext(fields=fields or FieldMap(), on_error=on_error, format=format)
+            format: str | None = None, **reading: Any) -> AddReport:
+        """Add articles; one transaction per ``chunk``. ``reading``: the reader options of
+        ``scan`` (``id_from=``, ``encoding=``, ``delimiter=``, ``exclude=``, ``dayfirst=``).
+
+        An id already indexed is replaced when it comes again from the same file (a re-run of
+        the same day's add). From another file it is an error unless ``replace=True``: two
+        files reusing ids (row numbers, a CMS's counters) must not overwrite each other's
+        articles; ``id_from="file+id"`` keeps them apart. ``replace=False`` refuses every id
+        already indexed.
+        """
+        ctx = _read_context(fields, on_error, format, reading)
         report = AddReport()
-        for batch in _chunks(_articles_from(source, ctx), chunk):
+        seen: dict[str, str] = {}
+        for batch in _chunks(ctx.complete(_articles_from(source, ctx)), chunk):
+            for a in batch:
+                first = seen.setdefault(a.id, a.source)
+                if first != a.source:
+                    raise DuplicateIdError(_duplicate(a.id, first, a.source))
             self._add_chunk(batch, replace, report)
         report.skipped = list(ctx.skipped)
         return report
 
-    def _add_chunk(self, batch: list[Article], replace: bool, report: AddReport) -> None:
-        ids = [a.id for a in batch]
-        if len(set(ids)) != len(ids):
-            seen: set[str] = set()
-            dup = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
-            raise InputError(f"duplicate id {dup!r} in one batch of input; ids must be unique")
+    def _add_chunk(self, batch: list[Article], replace: bool | None,
+                   report: AddReport) -> None:
         sets, sigs, boiler = self._prepare(batch)
         keys = self._keys(sigs, sets)
         now = time.time()
@@ -249,23 +262,31 @@ class Index:
             db.executemany("INSERT OR IGNORE INTO boilerplate VALUES (?)",
                            [(k,) for k in _signed(np.array(sorted(boiler), dtype=np.uint64))])
             for i, a in enumerate(batch):
-                old = db.execute("SELECT rowid FROM articles WHERE id=?", (a.id,)).fetchone()
+                origin = _origin(a.source)
+                old = db.execute("SELECT rowid, source FROM articles WHERE id=?",
+                                 (a.id,)).fetchone()
                 if old is not None:
-                    if not replace:
+                    if replace is False:
                         raise UsageError(f"{a.source}: id {a.id!r} is already in the index; "
-                                         "re-adding is refused with --no-replace")
+                                         f"re-adding is refused with {option('replace', False)}")
+                    if replace is None and old[1] and origin and old[1] != origin:
+                        raise DuplicateIdError(
+                            f"{a.source}: id {a.id!r} is already in the index from {old[1]}; "
+                            "an article from another file is not replaced: qualify ids by "
+                            f"file with {option('id_from', 'file+id')}, or replace it with "
+                            f"{option('replace', True)}")
                     self._delete_rowid(old[0])
                     report.replaced += 1
                 cur = db.execute(
                     "INSERT INTO articles (id, outlet, title, url, published, published_ts,"
-                    " added_ts, samples, words, figures, signature, shingles, text)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " added_ts, samples, words, figures, signature, shingles, text, source)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (a.id, a.outlet, a.title, a.url, a.published,
                      sort_key_for_date(a.published), now,
                      int(np.count_nonzero(sets.sample_docs == i)), int(sets.words[i]),
                      sets.figures_of(i).astype("<u4").tobytes(),
                      sigs[i].astype("<u4").tobytes(), sets.of(i).astype("<u4").tobytes(),
-                     zlib.compress(a.text.encode("utf-8", "surrogatepass"), 6)),
+                     zlib.compress(a.text.encode("utf-8", "surrogatepass"), 6), origin),
                 )
                 db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)",
                                [(k, cur.lastrowid) for k in keys[i]])
@@ -290,13 +311,13 @@ class Index:
 
     def query(self, source: Any, limit: int = 20, with_diff: bool = False,
               fields: FieldMap | None = None, on_error: str = "fail",
-              format: str | None = None) -> list[QueryResult]:
+              format: str | None = None, **reading: Any) -> list[QueryResult]:
         """Indexed articles that are copies of each new article, best first."""
-        ctx = ReadContext(fields=fields or FieldMap(), on_error=on_error, format=format)
+        ctx = _read_context(fields, on_error, format, reading)
         out: list[QueryResult] = []
         thresholds = Thresholds(self.params.threshold, self.params.containment,
                                 self.params.min_shingles)
-        for batch in _chunks(_articles_from(source, ctx), 1000):
+        for batch in _chunks(ctx.complete(_articles_from(source, ctx)), 1000):
             sets, sigs, _ = self._prepare(batch)
             keys = self._split_keys(sigs, sets)
             for i, article in enumerate(batch):
@@ -397,6 +418,35 @@ def _params_dict(p: Params) -> dict[str, Any]:
     return {"threshold": p.threshold, "containment": p.containment, "shingle": p.shingle,
             "num_perm": p.num_perm, "min_shingles": p.min_shingles, "seed": p.seed,
             "lsh_threshold": p.lsh_threshold, "boilerplate": p.boilerplate}
+
+
+_READING = ("id_from", "encoding", "delimiter", "exclude", "dayfirst")
+
+
+def _read_context(fields: FieldMap | None, on_error: str, format: str | None,
+                  reading: dict[str, Any]) -> ReadContext:
+    unknown = sorted(set(reading) - set(_READING))
+    if unknown:
+        raise UsageError(f"unknown option {unknown[0]!r}; reader options are: "
+                         + ", ".join(_READING))
+    if "exclude" in reading:
+        reading = {**reading, "exclude": tuple(reading["exclude"])}
+    return ReadContext(fields=fields or FieldMap(), on_error=on_error, format=format, **reading)
+
+
+def _origin(source: str) -> str | None:
+    """The file an article was read from, as an absolute path (None for in-memory records)."""
+    name = file_of(source)
+    if not name or name == STDIN_LABEL:
+        return name or None
+    return str(Path(name).resolve())
+
+
+def _duplicate(ident: str, first: str, second: str) -> str:
+    fix = (f"qualify ids by file with {option('id_from', 'file+id')}"
+           if file_of(first) != file_of(second) else "drop one record")
+    return (f"duplicate id {ident!r} in {first} and {second}; ids must be unique ({fix}, or "
+            f"choose another field with {option('id')})")
 
 
 def _chunks(stream: Iterable[Article], size: int) -> Iterator[list[Article]]:
