@@ -25,7 +25,60 @@ class CommandError(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"dupfinder: error: {self.format_message()}", err=True)
+        from .terminal import safe_line
+
+        click.echo(f"dupfinder: error: {safe_line(self.format_message())}", err=True)
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C: one line, exit 130 (128 + SIGINT), as shells report it."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__("interrupted")
+
+    def show(self, file: Any = None) -> None:
+        click.echo("dupfinder: interrupted", err=True)
+
+
+class BrokenPipe(click.ClickException):
+    """The reader of stdout went away (``| head``): end quietly, exit 141 (128 + SIGPIPE)."""
+
+    exit_code = 141
+
+    def __init__(self) -> None:
+        super().__init__("broken pipe")
+
+    def show(self, file: Any = None) -> None:
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests), or closed
+        pass
+
+
+def _cli_message(error: DupfinderError) -> str:
+    """The library's message, with a library keyword (``threshold=``) named by its flag."""
+    from .errors import UsageError
+
+    ctx = click.get_current_context(silent=True)
+    if isinstance(error, UsageError) and error.option and ctx is not None:
+        option = error.option
+        for name in (option, f"{option}_field"):
+            for param in ctx.command.params:
+                if isinstance(param, click.Option) and param.name == name:
+                    flag = max(param.opts, key=len)
+                    return f"{flag} {error.detail}"
+    return str(error)
 
 
 def _fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -33,8 +86,13 @@ def _fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except KeyboardInterrupt as error:
+            raise Interrupted() from error
+        except BrokenPipeError as error:
+            _silence_stdout()
+            raise BrokenPipe() from error
         except DupfinderError as error:
-            raise CommandError(str(error)) from error
+            raise CommandError(_cli_message(error)) from error
         except KeyError as error:
             raise CommandError(str(error.args[0]) if error.args else "not found") from error
         except OSError as error:
@@ -136,7 +194,9 @@ def _params(opts: dict[str, Any]) -> Params:
 def _stderr_progress(quiet: bool) -> tuple[Callable[[str], None] | None, Callable[[str], None]]:
     def note(message: str) -> None:
         if not quiet:
-            click.echo(f"dupfinder: {message}", err=True)
+            from .terminal import safe_line
+
+            click.echo(f"dupfinder: {safe_line(message)}", err=True)
 
     if quiet or not sys.stderr.isatty():
         return None, note
@@ -177,42 +237,87 @@ def _run_scan(paths: tuple[str, ...], opts: dict[str, Any]) -> Any:
     return result
 
 
+def _set_color(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    from .terminal import set_color_choice
+
+    if value is not None:
+        set_color_choice(value)
+
+
+def color_option(default: str | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--color, on the group (``dupfinder --color never diff ...``) and on commands that
+    colour (``dupfinder diff ... --color never``)."""
+    return click.option(
+        "--color", type=click.Choice(["auto", "always", "never"]), default=default,
+        expose_value=False, callback=_set_color, is_eager=True,
+        help="Colour the output: auto (on a terminal, unless NO_COLOR is set), always or never.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dupfinder")
+@color_option("auto")
 def cli() -> None:
     """Find syndicated wire copy in a news scrape, name the original, show each outlet's edits."""
+
+
+def _writing(opts: dict[str, Any], what: str, target: str) -> Callable[[int, int], None] | None:
+    """On a terminal, say which report is being written (a stage of its own: a large HTML
+    report takes a while) and return a per-cluster tick; never on stdout."""
+    from .progress import StderrProgress
+
+    progress, _ = _stderr_progress(opts["quiet"])
+    if not isinstance(progress, StderrProgress):
+        return None
+    progress(f"writing the {what} to {'stdout' if target == '-' else target}")
+    return progress.steps(f"writing the {what}")
+
+
+def _one_stdout(**outputs: str | None) -> None:
+    """At most one output may go to stdout (``-``)."""
+    to_stdout = [f"--{name}" for name, target in outputs.items() if target == "-"]
+    if len(to_stdout) > 1:
+        raise CommandError(f"{' and '.join(to_stdout)} both write to stdout ('-'): "
+                           "send all but one to a file")
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "json_out", metavar="FILE|-", help="Write the JSON report (schema 1).")
-@click.option("--html", "html_out", metavar="FILE", help="Write the HTML report.")
+@click.option("--html", "html_out", metavar="FILE|-", help="Write the HTML report.")
 @click.option("--csv", "csv_out", metavar="FILE|-", help="Write one CSV row per clustered article.")
+@click.option("--table", "show_table", is_flag=True,
+              help="Print the table of clusters too when a report is written (to stderr when "
+                   "stdout carries the report).")
 @click.option("--boilerplate-report", is_flag=True,
-              help="Also print the units learned as chrome, with how many articles and outlets "
-                   "carry each.")
+              help="Print the units learned as chrome, with how many articles and outlets "
+                   "carry each (to stderr when stdout carries the report).")
 @match_options
 @field_options
 @_fail_cleanly
 def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
-         csv_out: str | None, boilerplate_report: bool, **opts: Any) -> None:
+         csv_out: str | None, show_table: bool, boilerplate_report: bool, **opts: Any) -> None:
     """Cluster the copies in PATHS and print a table of clusters.
 
     PATHS are files (.jsonl, .json, .csv, .tsv, .txt, .parquet, .html, .warc, optionally .gz),
-    folders (walked recursively), or - for JSON Lines on stdin.
+    folders (walked recursively), or - for JSON Lines on stdin. With --json, --csv, --html or
+    --boilerplate-report only what is asked for is printed; --table adds the table.
     """
+    _one_stdout(json=json_out, csv=csv_out, html=html_out)
     result = _run_scan(paths, opts)
-    to_stdout = json_out == "-" or csv_out == "-"
+    to_stdout = "-" in (json_out, csv_out, html_out)
     if json_out:
+        _writing(opts, "JSON report", json_out)
         result.to_json(json_out)
     if csv_out:
+        _writing(opts, "CSV report", csv_out)
         result.to_csv(csv_out)
     if html_out:
         from .report_html import write_report
 
-        write_report(result, html_out)
-    if not to_stdout:
-        click.echo(result.table(), nl=False)
+        write_report(result, html_out, progress=_writing(opts, "HTML report", html_out))
+    # Human-readable views go to stdout, or to stderr when stdout carries a report.
+    if show_table or not (json_out or csv_out or html_out or boilerplate_report):
+        click.echo(result.table(), nl=False, err=to_stdout)
     if boilerplate_report:
         from .report_text import boilerplate_table
 
@@ -224,19 +329,28 @@ def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
 @click.option("--cluster", "cluster_id", metavar="ID", help="Show every member of this cluster.")
 @click.option("--pair", nargs=2, metavar="ID_A ID_B", help="Show B's edits against A.")
 @click.option("--json", "json_out", metavar="FILE|-", help="Write the edits as JSON.")
-@click.option("--html", "html_out", metavar="FILE", help="Write the diff as an HTML page.")
+@click.option("--html", "html_out", metavar="FILE|-", help="Write the diff as an HTML page.")
+@click.option("--text", "show_text", is_flag=True,
+              help="Print the text view too when --json or --html is given (to stderr when "
+                   "stdout carries JSON or HTML).")
+@color_option(None)
 @match_options
 @field_options
 @_fail_cleanly
 def diff(paths: tuple[str, ...], cluster_id: str | None, pair: tuple[str, str] | None,
-         json_out: str | None, html_out: str | None, **opts: Any) -> None:
-    """Show each member's edits against the canonical (or B's against A)."""
+         json_out: str | None, html_out: str | None, show_text: bool, **opts: Any) -> None:
+    """Show each member's edits against the canonical (or B's against A).
+
+    With --json or --html only what is asked for is written; --text adds the text view.
+    """
     from .diff_cli import run_diff
 
     if (cluster_id is None) == (pair is None):
         raise CommandError("give exactly one of --cluster ID or --pair ID_A ID_B")
+    _one_stdout(json=json_out, html=html_out)
     result = _run_scan(paths, opts)
-    run_diff(result, cluster_id, pair, json_out, html_out)
+    _, note = _stderr_progress(opts["quiet"])
+    run_diff(result, cluster_id, pair, json_out, html_out, show_text=show_text, note=note)
 
 
 @cli.command()
@@ -344,18 +458,24 @@ def index_add(db: str, paths: tuple[str, ...], replace: bool | None, chunk: int,
 @click.argument("db", type=click.Path(dir_okay=False, exists=True))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "json_out", metavar="FILE|-", help="Write the matches as JSON.")
+@click.option("--table", "show_table", is_flag=True,
+              help="Print the match summary too when --json is given (to stderr with --json -).")
 @click.option("--diff", "with_diff", is_flag=True, help="Add each match's edit summary.")
 @click.option("--limit", type=int, default=20, show_default=True,
               help="Matches kept per article, best first.")
 @match_options
 @field_options
 @_fail_cleanly
-def index_query(db: str, paths: tuple[str, ...], json_out: str | None, with_diff: bool,
-                limit: int, **opts: Any) -> None:
-    """Match the articles in PATHS against the index DB; verified exactly, best first."""
+def index_query(db: str, paths: tuple[str, ...], json_out: str | None, show_table: bool,
+                with_diff: bool, limit: int, **opts: Any) -> None:
+    """Match the articles in PATHS against the index DB; verified exactly, best first.
+
+    Prints a summary of the matches, or with --json only the JSON (--table adds the summary).
+    """
     import json as jsonlib
 
     from .result import _write
+    from .terminal import safe_line
 
     explicit = _explicit_params(opts)
     with _open_index(db, opts if explicit else None) as idx:
@@ -364,18 +484,20 @@ def index_query(db: str, paths: tuple[str, ...], json_out: str | None, with_diff
                                 fields=_fields(opts), on_error=opts["on_error"],
                                 format=opts["fmt"], **_reading(opts))
     if json_out:
+        _writing(opts, "JSON matches", json_out)
         body = {"schema": 1, "queries": [
             {"id": r.article.id, "matches": [m.to_dict() for m in r.matches]} for r in results]}
         _write(json_out, jsonlib.dumps(body, indent=2, ensure_ascii=False) + "\n")
-        if json_out == "-":
+        if not show_table:
             return
+    err = json_out == "-"
     for r in results:
         if r.matches:
-            best = ", ".join(f"{m.id} (J {m.jaccard:.2f}, C {m.containment:.2f})"
+            best = ", ".join(f"{safe_line(m.id)} (J {m.jaccard:.2f}, C {m.containment:.2f})"
                              for m in r.matches[:3])
-            click.echo(f"{r.article.id}: {len(r.matches)} matches: {best}")
+            click.echo(f"{safe_line(r.article.id)}: {len(r.matches)} matches: {best}", err=err)
     hit = sum(1 for r in results if r.matches)
-    click.echo(f"{hit} of {len(results)} articles match the index")
+    click.echo(f"{hit} of {len(results)} articles match the index", err=err)
 
 
 @index.command("prune")
@@ -410,4 +532,17 @@ def _explicit_params(opts: dict[str, Any]) -> bool:
 
 
 def main() -> None:
-    cli(prog_name="dupfinder")
+    try:
+        cli(prog_name="dupfinder")
+    except KeyboardInterrupt:  # outside a command (while parsing options)
+        click.echo("dupfinder: interrupted", err=True)
+        sys.exit(130)
+    except SystemExit:
+        # Output still buffered meets a closed pipe here, not in the interpreter's last flush
+        # (which would print "Exception ignored ... BrokenPipeError").
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(141)
+        raise

@@ -26,7 +26,17 @@ class DupfinderError(Exception):
 
 
 class UsageError(DupfinderError):
-    """Parameters or options that cannot work together."""
+    """Parameters or options that cannot work together.
+
+    When one parameter is at fault, ``option`` names its library keyword (``threshold``) and
+    ``detail`` says what is wrong with it: the message reads ``threshold= must be ...``, and the
+    CLI, which knows its own flags, prints ``--threshold must be ...`` instead.
+    """
+
+    def __init__(self, message: str = "", *, option: str | None = None) -> None:
+        super().__init__(f"{option}= {message}" if option else message)
+        self.option = option
+        self.detail = " ".join(str(message).split())
 
 
 class InputError(DupfinderError):

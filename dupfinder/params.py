@@ -1,4 +1,8 @@
-"""Scan parameters, checked once with messages that say how to fix them."""
+"""Scan parameters, checked once with messages that say how to fix them.
+
+Messages name the library keyword (``threshold=``); the CLI rewrites them to its flag
+(``--threshold``) from ``UsageError.option``.
+"""
 
 from __future__ import annotations
 
@@ -33,14 +37,16 @@ class Params:
         for name in ("threshold", "containment", "lsh_threshold"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
-                flag = "--" + name.replace("_", "-")
-                raise UsageError(f"{flag} must be between 0 and 1 (exclusive of 0), got {value}")
+                raise UsageError(f"must be between 0 and 1 (exclusive of 0), got {value}",
+                                 option=name)
         if not 1 <= self.shingle <= 20:
-            raise UsageError(f"--shingle must be a word count from 1 to 20, got {self.shingle}")
+            raise UsageError(f"must be a word count from 1 to 20, got {self.shingle}",
+                             option="shingle")
         if not 16 <= self.num_perm <= 1024:
-            raise UsageError(f"--num-perm must be from 16 to 1024, got {self.num_perm}")
+            raise UsageError(f"must be from 16 to 1024, got {self.num_perm}", option="num_perm")
         if self.min_shingles < 1:
-            raise UsageError(f"--min-shingles must be at least 1, got {self.min_shingles}")
+            raise UsageError(f"must be at least 1, got {self.min_shingles}",
+                             option="min_shingles")
 
     def report(self) -> dict[str, float | int]:
         d = asdict(self)
@@ -53,5 +59,6 @@ def resolve_workers(workers: int | None) -> int:
     if workers is None or workers == 0:
         return max(1, os.cpu_count() or 1)
     if workers < 0:
-        raise UsageError(f"--workers must be 0 (all cores) or a positive number, got {workers}")
+        raise UsageError(f"must be 0 (all cores) or a positive number, got {workers}",
+                         option="workers")
     return workers

@@ -7,6 +7,8 @@ that carries ``<script>`` or ``onerror=`` renders as text. No network fetches: C
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -51,23 +53,37 @@ def _span(text: str, tokens: list[Any], start: int, end: int) -> str:
     return text[tokens[start].start : tokens[end - 1].end]
 
 
+def cut_note(words: int) -> str:
+    return f"\u2026 {words:,} words cut \u2026"
+
+
 def pieces(diff: Diff, fold: int = FOLD_WORDS) -> list[Piece]:
+    """The diff as runs to render. Long unchanged runs keep ``fold`` words at each end; long
+    deletions and trims keep ``fold`` words (a trimmed start its last ones) and a count."""
     out: list[Piece] = []
     a_text, b_text = diff.canonical.text, diff.member.text
-    trims = {e.a_start for e in diff.edits if e.kind in ("trimmed_start", "trimmed_end")}
+    trims = {e.a_start: e.kind for e in diff.edits if e.kind in ("trimmed_start", "trimmed_end")}
     for tag, a0, a1, b0, b1 in diff.ops:
         if tag == "equal":
             if b1 - b0 > 2 * fold + 10:
                 head = _span(b_text, diff.b_tokens, b0, b0 + fold)
                 tail = _span(b_text, diff.b_tokens, b1 - fold, b1)
                 out.append(Piece("equal", "", head))
-                out.append(Piece("fold", "", f"\u2026 {b1 - b0 - 2 * fold} unchanged words \u2026"))
+                out.append(Piece("fold", "",
+                                 f"\u2026 {b1 - b0 - 2 * fold} unchanged words \u2026"))
                 out.append(Piece("equal", "", tail))
             else:
                 out.append(Piece("equal", "", _span(b_text, diff.b_tokens, b0, b1)))
         elif tag == "delete":
             kind = "trim" if a0 in trims else "delete"
-            out.append(Piece(kind, _span(a_text, diff.a_tokens, a0, a1), ""))
+            if a1 - a0 <= 2 * fold + 10:
+                out.append(Piece(kind, _span(a_text, diff.a_tokens, a0, a1), ""))
+            elif trims.get(a0) == "trimmed_start":
+                out.append(Piece("cut", "", cut_note(a1 - a0)))
+                out.append(Piece(kind, _span(a_text, diff.a_tokens, a1 - fold, a1), ""))
+            else:
+                out.append(Piece(kind, _span(a_text, diff.a_tokens, a0, a0 + fold), ""))
+                out.append(Piece("cut", "", cut_note(a1 - a0)))
         elif tag == "insert":
             out.append(Piece("insert", "", _span(b_text, diff.b_tokens, b0, b1)))
         else:
@@ -105,30 +121,76 @@ def _cluster_view(cluster: Cluster) -> dict[str, Any]:
     return {"cluster": cluster, "members": members, "spread": _spread(cluster)}
 
 
-def render_result(result: ScanResult, full_page: bool = True, limit: int | None = None) -> str:
+def plain_view(text: str) -> str:
+    """A notebook view without jinja2: the text rendering, escaped, in a <pre>."""
+    return ('<pre class="dupfinder-plain" style="white-space: pre-wrap; text-align: left; '
+            f'unicode-bidi: isolate">{html.escape(text)}</pre>')
+
+
+def render_result(result: ScanResult, full_page: bool = True, limit: int | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> str:
+    """The report page (``full_page``) or the notebook view of a result (``full_page=False``,
+    which falls back to ``plain_view`` of the table when jinja2 is missing).
+
+    ``progress(done, total)`` is called as each cluster's diffs are rendered."""
     clusters = result.clusters if limit is None else result.clusters[:limit]
-    template = _env().get_template("report.html.j2")
+    try:
+        template = _env().get_template("report.html.j2")
+    except MissingExtraError:
+        if full_page:
+            raise
+        return plain_view(result.table())
+    views = []
+    for done, c in enumerate(clusters, start=1):
+        views.append(_cluster_view(c))
+        if progress is not None:
+            progress(done, len(clusters))
     return str(template.render(
-        result=result, views=[_cluster_view(c) for c in clusters], full_page=full_page,
+        result=result, views=views, full_page=full_page,
         spread=_spread, more=len(result.clusters) - len(clusters),
     ))
 
 
 def render_cluster(cluster: Cluster, full_page: bool = False) -> str:
-    template = _env().get_template("cluster.html.j2")
+    try:
+        template = _env().get_template("cluster.html.j2")
+    except MissingExtraError:
+        if full_page:
+            raise
+        from .report_text import cluster_text
+
+        return plain_view(cluster_text(cluster))
     return str(template.render(view=_cluster_view(cluster), full_page=full_page))
 
 
-def render_diffs(diffs: list[Diff], full_page: bool = True) -> str:
-    template = _env().get_template("diffs.html.j2")
-    views = [{"diff": d, "pieces": pieces(d), "counts": d.counts(), "kinds": d.kinds()}
-             for d in diffs]
+def render_diffs(diffs: list[Diff], full_page: bool = True,
+                 notes: list[str] | None = None) -> str:
+    """Diffs as a page, or the notebook view (``full_page=False``, a plain text view when
+    jinja2 is missing). ``notes`` holds one line per diff to print above it (or "")."""
+    try:
+        template = _env().get_template("diffs.html.j2")
+    except MissingExtraError:
+        if full_page:
+            raise
+        from .diff_render import render_text
+
+        return plain_view("".join(render_text(d, color=False) for d in diffs))
+    notes = notes or [""] * len(diffs)
+    views = [{"diff": d, "pieces": pieces(d), "counts": d.counts(), "kinds": d.kinds(),
+              "note": note} for d, note in zip(diffs, notes)]
     return str(template.render(views=views, full_page=full_page))
 
 
-def write_report(result: ScanResult, path: str | Path) -> None:
-    Path(path).write_text(render_result(result), encoding="utf-8")
+def write_report(result: ScanResult, path: str | Path,
+                 progress: Callable[[int, int], None] | None = None) -> None:
+    """Write the HTML report atomically (``-`` is stdout)."""
+    from .result import _write
+
+    _write(path, render_result(result, progress=progress))
 
 
-def write_diffs(diffs: list[Diff], path: str | Path) -> None:
-    Path(path).write_text(render_diffs(diffs), encoding="utf-8")
+def write_diffs(diffs: list[Diff], path: str | Path, notes: list[str] | None = None) -> None:
+    """Write the diffs page atomically (``-`` is stdout)."""
+    from .result import _write
+
+    _write(path, render_diffs(diffs, notes=notes))

@@ -1,21 +1,39 @@
-"""The terminal table of clusters: one row per cluster, widest facts first."""
+"""The terminal table of clusters: one row per cluster, widest facts first.
+
+Every field drawn from the scrape goes through ``terminal.clip`` (control and bidi characters
+neutralised, one line, cut with an ellipsis inside its own column), and columns are measured in
+display columns, so a long or wide (CJK) id never pushes into its neighbour.
+"""
 
 from __future__ import annotations
 
 import shutil
 from typing import TYPE_CHECKING
 
+from .terminal import clip, pad, width
+
 if TYPE_CHECKING:
-    from .result import ScanResult
+    from .result import Cluster, ScanResult
+
+# The wire original's id gets the width it needs as long as the headline keeps HEADLINE_ROOM
+# columns (and never less than ID_MIN); a longer id is clipped with an ellipsis inside its
+# column.
+ID_MIN = 16
+HEADLINE_ROOM = 30
+OUTLET_MAX = 24
+HEADLINE_MIN = 20
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: max(0, width - 1)] + "\u2026"
+def _terminal_width(width_: int | None) -> int:
+    return width_ or max(80, shutil.get_terminal_size((100, 24)).columns)
+
+
+def _column(values: list[str], header: str, cap: int) -> int:
+    return max(width(header), min(cap, max((width(v) for v in values), default=0)))
 
 
 def cluster_table(result: ScanResult, width: int | None = None) -> str:
-    width = width or max(80, shutil.get_terminal_size((100, 24)).columns)
+    total = _terminal_width(width)
     s = result.stats
     lines = [
         f"{s.clusters} clusters, {s.articles_in_clusters} of {s.articles} articles in clusters"
@@ -23,19 +41,28 @@ def cluster_table(result: ScanResult, width: int | None = None) -> str:
     ]
     if not result.clusters:
         return lines[0] + "\n"
-    label = "wire original (chosen by)"
-    canon_w = min(36, max([len(label)] + [len(f"{c.canonical.id} ({c.canonical_reason})")
-                                          for c in result.clusters]))
-    head_w = max(20, width - 33 - canon_w)
-    lines.append(f"{'cluster':<8} {'size':>4} {'outlets':>7} {'min J':>5} "
-                 f"{label:<{canon_w}} headline")
+    rows = []
     for c in result.clusters:
-        canonical = f"{c.canonical.id} ({c.canonical_reason})"
         headline = c.canonical.title or c.canonical.text.strip().split("\n", 1)[0]
-        lines.append(
-            f"{c.id:<8} {c.size:>4} {len(c.outlets):>7} {c.min_jaccard:>5.2f} "
-            f"{_clip(canonical, canon_w):<{canon_w}} {_clip(headline, head_w)}"
-        )
+        rows.append((clip(c.id, 40), str(c.size), str(len(c.outlets)), f"{c.min_jaccard:.2f}",
+                     clip(c.canonical.id, 10_000), clip(c.canonical_reason, 12),
+                     clip(c.canonical.outlet or "?", 10_000), headline))
+    id_w = _column([r[0] for r in rows], "cluster", 40)
+    why_w = _column([r[5] for r in rows], "chosen by", 12)
+    outlet_w = _column([r[6] for r in rows], "outlet", OUTLET_MAX)
+    others = id_w + 1 + 4 + 1 + 7 + 1 + 5 + 1 + why_w + 1 + outlet_w + 1
+    canon_w = _column([r[4] for r in rows], "wire original",
+                      max(ID_MIN, total - others - 1 - HEADLINE_ROOM))
+    head_w = max(HEADLINE_MIN, total - others - canon_w - 1)
+    lines.append(" ".join([pad("cluster", id_w), "size", "outlets", "min J",
+                           pad("wire original", canon_w), pad("chosen by", why_w),
+                           pad("outlet", outlet_w), "headline"]))
+    for cid, size, outlets, min_j, canon, why, outlet, headline in rows:
+        lines.append(" ".join([
+            pad(clip(cid, id_w), id_w), pad(size, 4, ">"), pad(outlets, 7, ">"),
+            pad(min_j, 5, ">"), pad(clip(canon, canon_w), canon_w), pad(clip(why, why_w), why_w),
+            pad(clip(outlet, outlet_w), outlet_w), clip(headline, head_w),
+        ]).rstrip())
     embedding = sum(1 for c in result.clusters if c.embedded_in)
     if embedding:
         pages = {e.id for c in result.clusters for e in c.embedded_in}
@@ -46,11 +73,25 @@ def cluster_table(result: ScanResult, width: int | None = None) -> str:
 
 def boilerplate_table(result: ScanResult, width: int | None = None) -> str:
     """The units learned as chrome, most carried first."""
-    width = width or max(80, shutil.get_terminal_size((100, 24)).columns)
+    total = _terminal_width(width)
     lines = [f"{len(result.boilerplate_lines)} boilerplate units learned"]
     if result.boilerplate_lines:
         lines.append(f"{'articles':>8} {'outlets':>7} {'why':<9} unit")
         for line in result.boilerplate_lines:
             lines.append(f"{line.articles:>8} {line.outlets:>7} {line.reason:<9} "
-                         f"{_clip(line.text, max(20, width - 28))}")
+                         f"{clip(line.text, max(20, total - 28))}")
+    return "\n".join(lines) + "\n"
+
+
+def cluster_text(cluster: Cluster, width: int | None = None) -> str:
+    """One cluster as text: its wire original, then one line per member with its scores."""
+    total = _terminal_width(width)
+    c = cluster
+    lines = [f"{c.id}: {c.size} articles, {len(c.outlets)} outlets; wire original "
+             f"{clip(c.canonical.id, 60)} ({c.canonical_reason}, "
+             f"{clip(c.canonical.outlet or '?', OUTLET_MAX)})",
+             clip(c.canonical.title or "", total)]
+    for m in c.members:
+        lines.append(f"  {clip(m.id, 40)}  {clip(m.outlet or '?', OUTLET_MAX)}  "
+                     f"J {m.jaccard:.2f}  C {m.containment:.2f}")
     return "\n".join(lines) + "\n"

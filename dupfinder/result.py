@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import json
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,11 +244,15 @@ class ScanResult:
         _write(target, text)
         return text
 
-    def to_html(self, target: str | Path | None = None) -> str:
-        """The self-contained HTML report (jinja2 is the ``html`` extra)."""
+    def to_html(self, target: str | Path | None = None, *,
+                progress: Callable[[int, int], None] | None = None) -> str:
+        """The self-contained HTML report (jinja2 is the ``html`` extra).
+
+        ``progress(done, total)`` is called as each cluster's diffs are rendered.
+        """
         from .report_html import render_result
 
-        text = render_result(self)
+        text = render_result(self, progress=progress)
         _write(target, text)
         return text
 
@@ -296,12 +305,50 @@ def _edit_rows(result: ScanResult) -> list[dict[str, Any]]:
 
 
 def _write(target: str | Path | IO[str] | None, text: str) -> None:
+    """Write a report: ``-`` is stdout, a path is written atomically, a stream as it is."""
     if target is None:
         return
     if isinstance(target, (str, Path)):
         if str(target) == "-":
             sys.stdout.write(text)
+            sys.stdout.flush()  # a closed pipe shows here, where the CLI ends it quietly
             return
-        Path(target).write_text(text, encoding="utf-8")
+        write_atomic(target, text)
         return
     target.write(text)
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and
+    ``os.replace``: the path holds the old file or the new one, never half of one, whatever
+    interrupts the write (Ctrl-C, a full disk, a crash). A new file gets the usual permissions
+    (0666 less the umask), a replaced one keeps its own."""
+    path = Path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder to write into", str(path))
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise type(error)(error.errno, error.strerror, str(path)) from error
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current

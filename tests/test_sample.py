@@ -22,7 +22,7 @@ def test_sample_matches_expected_clusters_and_originals() -> None:
 
 def test_cli_table_json_and_csv_agree(tmp_path) -> None:
     out = run("scan", str(SAMPLE), "--json", str(tmp_path / "r.json"),
-              "--csv", str(tmp_path / "r.csv"))
+              "--csv", str(tmp_path / "r.csv"), "--table")
     assert out.exit_code == 0, out.stderr
     assert out.stdout.startswith("5 clusters, 26 of 38 articles in clusters")
     report = json.loads((tmp_path / "r.json").read_text())
