@@ -119,6 +119,15 @@ def test_encoding_option_for_files_without_a_mark(tmp_path) -> None:
     assert dupfinder.scan(str(page), encoding="cp1252").articles[0].title == record["title"]
 
 
+def test_utf16_without_a_mark_is_read_when_named(tmp_path) -> None:
+    for name, text in _texts(_records()).items():
+        path = tmp_path / name
+        path.write_bytes(text.encode("utf-16-le"))  # no BOM: little-endian, as Windows writes
+        result = dupfinder.scan(str(path), encoding="utf-16")
+        assert result.stats.articles == 38 and not result.warnings, name
+        assert dupfinder.scan(str(path), encoding="utf-16-le").stats.articles == 38, name
+
+
 def test_unknown_encoding_names_the_option(tmp_path) -> None:
     with pytest.raises(dupfinder.UsageError, match="encoding='latin-9x'"):
         dupfinder.scan(str(SAMPLE), encoding="latin-9x")

@@ -78,7 +78,7 @@ def test_a_folder_without_a_supported_file_is_an_error(tmp_path) -> None:
     assert out.exit_code == 2
     assert out.stderr.strip() == (
         f"dupfinder: error: {sgml}: no file of a supported type (.jsonl, .json, .csv, .tsv, "
-        ".txt, .parquet, .html, .warc, optionally .gz) but 23 others (22 .sgm, 1 .dtd); read "
+        ".txt, .parquet, .html, .warc, optionally .gz) but 23 other files (22 .sgm, 1 .dtd); read "
         "them as one format with --format")
     empty = tmp_path / "empty"
     (empty / ".git").mkdir(parents=True)

@@ -255,8 +255,14 @@ def bom_encoding(head: bytes) -> str | None:
 
 
 def encoding_of(head: bytes, ctx: ReadContext) -> str:
-    """A BOM decides; else the ``encoding`` option; else UTF-8."""
-    return bom_encoding(head) or ctx.encoding or "utf-8"
+    """A BOM decides; else the ``encoding`` option; else UTF-8. UTF-16 or UTF-32 named
+    without a BOM in the file is little-endian, as Windows writes it."""
+    found = bom_encoding(head)
+    if found:
+        return found
+    if ctx.encoding in ("utf-16", "utf-32"):
+        return f"{ctx.encoding}-le"
+    return ctx.encoding or "utf-8"
 
 
 def ascii_compatible(encoding: str) -> bool:
@@ -426,7 +432,8 @@ def files_below(folder: Path, ctx: ReadContext) -> list[Path]:
         if total:
             raise InputError(
                 f"{folder}: no file of a supported type (.jsonl, .json, .csv, .tsv, .txt, "
-                f".parquet, .html, .warc, optionally .gz) but {total:,} others ({kinds}); "
+                f".parquet, .html, .warc, optionally .gz) but {total:,} other "
+                f"{'file' if total == 1 else 'files'} ({kinds}); "
                 f"read them as one format with {option('format')}")
         hidden = " apart from hidden or excluded ones" if left_out else ""
         raise InputError(f"{folder}: no file to read (the folder is empty{hidden})")
@@ -472,6 +479,12 @@ def _read_file(path: Path, display: str, ctx: ReadContext, label: str,
     except OSError as error:
         # Truncated gzip, unreadable file: name the file, keep what was read in skip mode.
         problem = f"cannot read: {error}"
+        if ctx.on_error == "skip":
+            ctx.skipped.append(Skipped(label, problem))
+            return
+        raise InputError(f"{label}: {problem}") from error
+    except UnicodeError as error:  # a codec that fails without calling the error handler
+        problem = f"cannot be decoded ({error}); name its encoding with {option('encoding')}"
         if ctx.on_error == "skip":
             ctx.skipped.append(Skipped(label, problem))
             return
