@@ -267,26 +267,84 @@ class ScanResult:
         return cluster_table(self)
 
     def to_pandas(self) -> Any:
-        """One row per member (pandas is the ``notebook`` extra)."""
-        try:
-            import pandas as pd
-        except ImportError as error:
-            from .errors import MissingExtraError
+        """One row per clustered article, typed (pandas is the ``notebook`` extra).
 
-            raise MissingExtraError("notebook", "to_pandas()") from error
-        return pd.read_csv(io.StringIO(self.to_csv()), dtype={"id": str, "canonical": str})
+        The columns of ``to_csv`` (``published`` as UTC datetimes, ``is_canonical`` as bool,
+        counts as int) and each member's edit summary from the JSON report: ``words_kept``,
+        ``words_inserted``, ``words_deleted``, ``words_replaced`` (int), ``headline_changed``
+        (bool) and ``kinds`` (a list of edit kinds).
+        """
+        pd = _pandas("to_pandas()")
+        rows: dict[str, list[Any]] = {name: [] for name in PANDAS_COLUMNS}
+        for c in self.clusters:
+            for m in c.members:
+                a = m.article
+                edits = m.edits if m.edits is not None else _edit_summary(c, m)
+                for name, value in (
+                    ("cluster", c.id), ("size", c.size), ("canonical", c.canonical.id),
+                    ("canonical_reason", c.canonical_reason), ("id", a.id),
+                    ("is_canonical", a.id == c.canonical.id), ("outlet", a.outlet),
+                    ("title", a.title), ("url", a.url), ("published", a.published),
+                    ("jaccard", m.jaccard), ("containment", m.containment),
+                    ("words_kept", edits["words_kept"]),
+                    ("words_inserted", edits["words_inserted"]),
+                    ("words_deleted", edits["words_deleted"]),
+                    ("words_replaced", edits["words_replaced"]),
+                    ("headline_changed", bool(edits["headline_changed"])),
+                    ("kinds", list(edits["kinds"])),
+                ):
+                    rows[name].append(value)
+        columns: dict[str, Any] = {}
+        for name, kind in PANDAS_COLUMNS.items():
+            values = rows[name]
+            if kind == "datetime":
+                columns[name] = _utc_datetimes(pd, values)
+            elif kind == "object":
+                columns[name] = pd.Series(values, dtype=object)
+            else:
+                columns[name] = pd.Series(values, dtype=kind)
+        return pd.DataFrame(columns)
 
     def edits_frame(self) -> Any:
         """One row per edit of every member against its canonical (pandas: ``notebook`` extra)."""
-        try:
-            import pandas as pd
-        except ImportError as error:
-            from .errors import MissingExtraError
+        pd = _pandas("edits_frame()")
+        types = {"cluster": "string", "canonical": "string", "id": "string", "outlet": "string",
+                 "kind": "string", "a_start": "int64", "a_end": "int64", "b_start": "int64",
+                 "b_end": "int64", "old": "string", "new": "string"}
+        rows = _edit_rows(self)
+        return pd.DataFrame({name: pd.Series([r[name] for r in rows], dtype=kind)
+                             for name, kind in types.items()})
 
-            raise MissingExtraError("notebook", "edits_frame()") from error
-        columns = ["cluster", "canonical", "id", "outlet", "kind", "a_start", "a_end",
-                   "b_start", "b_end", "old", "new"]
-        return pd.DataFrame(_edit_rows(self), columns=columns)
+
+# to_pandas() columns and their dtypes.
+PANDAS_COLUMNS = {
+    "cluster": "string", "size": "int64", "canonical": "string", "canonical_reason": "string",
+    "id": "string", "is_canonical": "bool", "outlet": "string", "title": "string",
+    "url": "string", "published": "datetime", "jaccard": "float64", "containment": "float64",
+    "words_kept": "int64", "words_inserted": "int64", "words_deleted": "int64",
+    "words_replaced": "int64", "headline_changed": "bool", "kinds": "object",
+}
+
+
+def _pandas(what: str) -> Any:
+    try:
+        import pandas as pd
+    except ImportError as error:
+        from .errors import MissingExtraError
+
+        raise MissingExtraError("notebook", what) from error
+    return pd
+
+
+def _utc_datetimes(pd: Any, values: list[str | None]) -> Any:
+    """Publication dates as a UTC datetime column: ISO 8601 first (what readers store), any
+    other format pandas can read next; a date it cannot read is NaT. Naive times are UTC."""
+    raw = pd.Series(values, dtype=object)
+    out = pd.to_datetime(raw, utc=True, errors="coerce", format="ISO8601")
+    missing = out.isna() & raw.notna()
+    if missing.any():
+        out[missing] = pd.to_datetime(raw[missing], utc=True, errors="coerce", format="mixed")
+    return out
 
 
 def _edit_rows(result: ScanResult) -> list[dict[str, Any]]:
