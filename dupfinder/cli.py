@@ -39,7 +39,9 @@ class Interrupted(click.ClickException):
         super().__init__("interrupted")
 
     def show(self, file: Any = None) -> None:
-        click.echo("dupfinder: interrupted", err=True)
+        # On a terminal, over a progress bar that was being drawn: its line is cleared first.
+        clear = "\r\x1b[K" if sys.stderr.isatty() else ""
+        click.echo(f"{clear}dupfinder: interrupted", err=True)
 
 
 class BrokenPipe(click.ClickException):
@@ -350,7 +352,8 @@ def diff(paths: tuple[str, ...], cluster_id: str | None, pair: tuple[str, str] |
     _one_stdout(json=json_out, html=html_out)
     result = _run_scan(paths, opts)
     _, note = _stderr_progress(opts["quiet"])
-    run_diff(result, cluster_id, pair, json_out, html_out, show_text=show_text, note=note)
+    run_diff(result, cluster_id, pair, json_out, html_out, show_text=show_text, note=note,
+             writing=lambda what, target: _writing(opts, what, target))
 
 
 @cli.command()

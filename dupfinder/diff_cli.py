@@ -93,21 +93,27 @@ def run_diff(
     result: ScanResult, cluster_id: str | None, pair: tuple[str, str] | None,
     json_out: str | None, html_out: str | None, show_text: bool = False,
     note: Callable[[str], None] | None = None,
+    writing: Callable[[str, str], object] | None = None,
 ) -> None:
     """Write what was asked for: JSON, HTML, and the text view (alone when nothing else is
     asked for, or with ``show_text``; on stderr when stdout carries JSON or HTML). A pair that
-    is not a copy pair is said so, on stderr, before anything else."""
+    is not a copy pair is said so, on stderr, before anything else. ``writing(what, target)``
+    is told as each file is written (progress on a terminal)."""
     diffs = diffs_for(result, cluster_id, pair)
     verdict = pair_verdict(result, *pair) if pair is not None else None
     message = pair_note(pair[0], pair[1], verdict) if pair and verdict else ""
     if message and note is not None:
         note(message)
     if json_out:
+        if writing is not None:
+            writing("JSON diffs", json_out)
         _write(json_out, json.dumps(diffs_to_dict(diffs, verdict), ensure_ascii=False,
                                     indent=2) + "\n")
     if html_out:
         from .report_html import write_diffs
 
+        if writing is not None:
+            writing("HTML diffs", html_out)
         write_diffs(diffs, html_out, notes=[message] * len(diffs) if message else None)
     if (json_out or html_out) and not show_text:
         return

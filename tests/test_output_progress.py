@@ -12,9 +12,9 @@ from dupfinder.progress import StderrProgress
 from tests.conftest import SAMPLE
 
 
-def _scan_with_tty_stderr(cwd, *extra: str) -> tuple[str, str]:
+def _scan_with_tty_stderr(cwd, *extra: str, command: str = "scan") -> tuple[str, str]:
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "dupfinder", "scan", str(SAMPLE), *extra],
+    proc = subprocess.Popen([sys.executable, "-m", "dupfinder", command, str(SAMPLE), *extra],
                             stdout=subprocess.PIPE, stderr=slave, text=True, cwd=cwd)
     os.close(slave)
     stdout, _ = proc.communicate(timeout=120)
@@ -45,6 +45,9 @@ def test_writing_each_report_is_a_stage(tmp_path) -> None:
     assert (tmp_path / "r.csv").exists() and (tmp_path / "r.html").exists()
     _, quiet = _scan_with_tty_stderr(tmp_path, "--json", "r.json", "-q")
     assert quiet == ""
+    _, stderr = _scan_with_tty_stderr(tmp_path, "--cluster", "c1", "--html", "d.html",
+                                      command="diff")
+    assert "dupfinder: writing the HTML diffs to d.html" in stderr
 
 
 def test_steps_without_tqdm_print_a_line_every_tenth(capsys) -> None:
