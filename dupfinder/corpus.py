@@ -18,6 +18,7 @@ from typing import Any
 from .agency import has_agency_marker
 from .article import Article
 from .errors import InputError
+from .normalise import LONG_UNIT_CHARS
 from .readers import ReadContext, read_corpus
 from .shingle import Features, featurize
 
@@ -57,6 +58,7 @@ class LoadedCorpus:
 def load(
     stream: Iterable[Article], reloadable: bool, batch: int,
     count: Callable[[int], None] | None = None, lean_chars: int = LEAN_CHARS,
+    long_unit_chars: int = LONG_UNIT_CHARS,
 ) -> LoadedCorpus:
     articles: list[Article] = []
     features: list[Features] = []
@@ -69,7 +71,7 @@ def load(
         nonlocal done
         while end - done >= batch:
             chunk = articles[done : done + batch]
-            features.append(featurize([a.text for a in chunk]))
+            features.append(featurize([a.text for a in chunk], long_unit_chars))
             for k, a in enumerate(chunk, start=done):
                 agency[k] = has_agency_marker(a.text, a.title)
                 articles[k] = dataclasses.replace(a, text="")

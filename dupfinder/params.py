@@ -7,9 +7,10 @@ Messages name the library keyword (``threshold=``); the CLI rewrites them to its
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 from .errors import UsageError
+from .tuning import Tuning
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Params:
     seed: int = 1
     lsh_threshold: float = 0.4
     boilerplate: bool = True
+    # Every other constant that changes results (recorded in the JSON report).
+    tuning: Tuning = field(default_factory=Tuning)
 
     def __post_init__(self) -> None:
         for name in ("threshold", "containment", "lsh_threshold"):
@@ -49,7 +52,8 @@ class Params:
                              option="min_shingles")
 
     def report(self) -> dict[str, float | int]:
-        d = asdict(self)
+        d = {k: getattr(self, k) for k in ("threshold", "containment", "shingle", "num_perm",
+                                            "min_shingles")}
         keys = ("threshold", "containment", "shingle", "num_perm", "min_shingles")
         return {k: d[k] for k in keys}
 

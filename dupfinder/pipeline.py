@@ -132,7 +132,6 @@ def _check_unique(articles: Sequence[Article]) -> None:
                    f"{option('id')})" if file_of(first) != file_of(a.source) else
                    f"(drop one record, or choose another field with {option('id')})")
             )
-
         seen[a.id] = a.source
 
 
@@ -182,7 +181,6 @@ def scan(
     exclude: Iterable[str] = (),
     dayfirst: bool = False,
     progress: Progress | None = None,
-
     warn: Callable[[str], None] | None = None,
     **overrides: Any,
 ) -> ScanResult:
@@ -218,7 +216,8 @@ def scan(
     say("reading")
     paths = corpus.reloadable_paths(source)
     loaded = corpus.load(ctx.complete(_articles_from(source, ctx)), paths is not None, BATCH,
-                         getattr(progress, "count", None), LEAN_CHARS)
+                         getattr(progress, "count", None), LEAN_CHARS,
+                         params.tuning.units.long_unit_chars)
     articles = loaded.articles
     _check_unique(articles)
 
@@ -246,7 +245,7 @@ def scan(
             tokens = sets.tokens_of(m.index)
             stripped = bool(sets.stripped[m.index])
             summary = (edit_summary(canon_tokens, tokens, canon.title, articles[m.index].title,
-                                    stripped)
+                                    stripped, params.tuning.edits)
                        if canon_tokens is not None and tokens is not None else None)
             members.append(Member(articles[m.index], m.jaccard, m.containment, stripped,
                                   int(sets.words[m.index]), m.shared, m.own, summary))
@@ -303,18 +302,20 @@ def prepare(
     ``BATCH`` texts); only the rest is tokenised here.
     """
     runner = _Runner(workers, len(texts))
+    tuning = params.tuning
     say("tokenising")
     done = list(done or [])
     ranges = _ranges(len(texts), BATCH)[len(done):]
     batches: list[Features | None] = [
-        *done, *runner.map(lambda r: featurize(texts[r[0] : r[1]]), ranges)]
+        *done, *runner.map(lambda r: featurize(texts[r[0] : r[1]], tuning.units.long_unit_chars),
+                           ranges)]
     boiler: set[int] = set()
     learned: list[bp.LearnedLine] = []
     if params.boilerplate and batches:
         say("learning boilerplate")
         lines = Features.concat_lines([b for b in batches if b is not None])
         found = bp.learn(lines.line_keys, lines.line_sizes, lines.line_offsets,
-                         outlet_codes(outlets, len(texts)), ranks=ranks)
+                         outlet_codes(outlets, len(texts)), tuning.boilerplate, ranks=ranks)
         boiler, learned = found.keys, found.lines
         del lines
         say(f"{len(boiler):,} boilerplate lines")
@@ -326,7 +327,8 @@ def prepare(
         features = batches[index]
         batches[index] = None  # freed as soon as it is shingled
         assert features is not None
-        sets = shingle(features, params.shingle, boiler_keys).with_sample()
+        sets = shingle(features, params.shingle, boiler_keys, tuning.boilerplate).with_sample(
+            tuning.candidates.sample_rate)
         return sets, signatures(sets.hashes, sets.offsets, params.num_perm, params.seed)
 
     parts = runner.map(shingle_and_sign, list(range(len(batches))))
@@ -359,11 +361,13 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
     sets, n = prepared.sets, len(prepared.sets)
     valid = sets.sizes() > 0
     say("finding candidates")
-    thresholds = Thresholds(params.threshold, params.containment, params.min_shingles)
+    thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,
+                            params.tuning.verify)
     lsh = candidate_pairs(prepared.signatures, params.lsh_threshold, valid)
     edges = verify(sets, lsh, thresholds)
     contained = containment_pairs(
-        sets, params.containment, params.min_shingles, valid, linked=edges.pairs, ranks=ranks
+        sets, params.containment, params.min_shingles, valid, linked=edges.pairs, ranks=ranks,
+        max_posting=params.tuning.candidates.max_posting,
     )
     extra = dedupe_pairs(contained, n) if contained.size else contained
     if extra.size and lsh.size:
@@ -385,7 +389,8 @@ def _match(
                        outlets=[a.outlet for a in articles], ranks=ranks)
     matches = find_matches(prepared, params, say, ranks)
     sets = prepared.sets
-    thresholds = Thresholds(params.threshold, params.containment, params.min_shingles)
+    thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,
+                            params.tuning.verify)
     sizes = sets.sizes().tolist()
     facts = Facts(
         ids=[a.id for a in articles],
@@ -403,4 +408,5 @@ def _match(
         return similarity(sets, i, j)
 
     say("clustering")
-    return build_clusters(matches.edges, facts, score, similar), sets, prepared
+    return (build_clusters(matches.edges, facts, score, similar, params.tuning.cluster), sets,
+            prepared)

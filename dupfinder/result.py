@@ -207,6 +207,7 @@ class ScanResult:
             "schema": SCHEMA,
             "dupfinder_version": __version__,
             "params": self.params.report(),
+            "tuning": self.params.tuning.as_dict(),
             "stats": {
                 "articles": self.stats.articles,
                 "skipped": self.stats.skipped,
