@@ -39,6 +39,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .errors import InputError, UsageError
 from .result import Cluster, ScanResult
+from .terminal import safe_line
 
 BASELINE_SCHEMA = 1  # entries: fingerprint, size, canonical, members (the accepted ids)
 REPORT_SCHEMA = 2  # the JSON report of `check`: clusters keyed by canonical id
@@ -613,7 +614,9 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _line(text: str) -> str:
-    return _UNPRINTABLE.sub("\ufffd", _BLANKS.sub(" ", text))
+    # The shared terminal neutraliser first (escape sequences dropped whole, bidi controls
+    # removed), then what is left of controls and surrogates replaced.
+    return _UNPRINTABLE.sub("\ufffd", safe_line(_BLANKS.sub(" ", text)))
 
 
 def _xml(text: str) -> str:

@@ -105,7 +105,7 @@ def parse_age(text: str, now: datetime | None = None) -> float:
         return (now - timedelta(**{unit: int(m.group(1))})).timestamp()
     stamp = sort_key_for_date(text.strip())
     if stamp is None:
-        raise UsageError(f"--older-than {text!r}: use 30m, 12h, 7d, 2w or an ISO date")
+        raise UsageError(f"{text!r}: use 30m, 12h, 7d, 2w or an ISO date", option="older_than")
     return stamp
 
 
