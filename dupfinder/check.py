@@ -30,7 +30,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +37,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .errors import InputError, UsageError
-from .result import Cluster, ScanResult
+from .result import Cluster, ScanResult, write_atomic
 from .terminal import safe_line
 
 BASELINE_SCHEMA = 1  # entries: fingerprint, size, canonical, members (the accepted ids)
@@ -412,23 +411,13 @@ class Baseline:
         return ids
 
     def write(self, path: str | Path) -> None:
-        """Atomically: a temporary file in the same folder, then a rename."""
-        p = Path(path)
+        """Atomically (``result.write_atomic``): the old baseline or the new one, never half."""
         body = {"schema": BASELINE_SCHEMA,
                 "clusters": [self.fingerprints[k] for k in sorted(self.fingerprints)]}
         text = json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         if _SURROGATES.search(text):  # an id with a lone surrogate: escaped, it round-trips
             text = json.dumps(body, indent=2, sort_keys=True) + "\n"
-        handle, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent or Path("."))
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, p)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, text)
 
 
 # --- the verdict -----------------------------------------------------------------------------

@@ -36,6 +36,37 @@ def run(*args: str, input: str | None = None) -> Any:
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
+def on_terminal(args: list[str], tty: str = "stderr", cwd: Any = None,
+                env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run ``python -m dupfinder ARGS`` with ``tty`` ("stdout" or "stderr") on a pseudo-terminal
+    and the other stream piped; returns (exit code, stdout, stderr) as text."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    streams[tty] = slave
+    proc = subprocess.Popen([sys.executable, "-m", "dupfinder", *args], cwd=cwd, env=env,
+                            text=True, **streams)
+    os.close(slave)
+    out, err = proc.communicate(timeout=120)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    seen = b"".join(chunks).decode(errors="replace")
+    return (proc.returncode, seen, err or "") if tty == "stdout" else (proc.returncode,
+                                                                       out or "", seen)
+
+
 def clusters_as_sets(result: Any) -> set[frozenset[str]]:
     return {frozenset(m.id for m in c.members) for c in result.clusters}
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import io
 import os
-import pty
-import subprocess
-import sys
 
 from dupfinder.terminal import use_color
-from tests.conftest import SAMPLE, run
+from tests.conftest import SAMPLE, on_terminal, run
 
 
 class _Tty(io.StringIO):
@@ -44,23 +41,10 @@ def test_color_flag_on_the_group_and_on_diff(monkeypatch) -> None:
 
 
 def _diff_on_a_terminal(env: dict[str, str], *extra: str) -> str:
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dupfinder", *extra, "diff", str(SAMPLE), "--cluster", "c3",
-         "-q"], stdout=slave, stderr=subprocess.DEVNULL, env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    assert proc.wait(timeout=60) == 0
-    return b"".join(chunks).decode(errors="replace")
+    code, stdout, _ = on_terminal([*extra, "diff", str(SAMPLE), "--cluster", "c3", "-q"],
+                                  tty="stdout", env=env)
+    assert code == 0
+    return stdout
 
 
 def test_no_color_on_a_real_terminal() -> None:

@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
 
 from dupfinder.progress import StderrProgress
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, on_terminal
 
 
 def _scan_with_tty_stderr(cwd, *extra: str, command: str = "scan") -> tuple[str, str]:
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "dupfinder", command, str(SAMPLE), *extra],
-                            stdout=subprocess.PIPE, stderr=slave, text=True, cwd=cwd)
-    os.close(slave)
-    stdout, _ = proc.communicate(timeout=120)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    assert proc.returncode == 0
-    return stdout, b"".join(chunks).decode(errors="replace")
+    code, stdout, stderr = on_terminal([command, str(SAMPLE), *extra], cwd=cwd)
+    assert code == 0
+    return stdout, stderr
 
 
 def test_writing_each_report_is_a_stage(tmp_path) -> None:

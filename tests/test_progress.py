@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
 
-from tests.conftest import SAMPLE, run
+from tests.conftest import SAMPLE, on_terminal, run
 
 
 def test_no_progress_when_not_a_terminal() -> None:
@@ -18,25 +14,9 @@ def test_no_progress_when_not_a_terminal() -> None:
 
 
 def _scan_with_tty_stderr(*extra: str) -> tuple[str, str]:
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dupfinder", "scan", str(SAMPLE), "--json", "-", *extra],
-        stdout=subprocess.PIPE, stderr=slave, text=True,
-    )
-    os.close(slave)
-    stdout, _ = proc.communicate(timeout=120)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    assert proc.returncode == 0
-    return stdout, b"".join(chunks).decode(errors="replace")
+    code, stdout, stderr = on_terminal(["scan", str(SAMPLE), "--json", "-", *extra])
+    assert code == 0
+    return stdout, stderr
 
 
 def test_progress_on_a_terminal_and_silent_with_quiet() -> None:
