@@ -8,7 +8,7 @@ that carries ``<script>`` or ``onerror=`` renders as text. No network fetches: C
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -127,28 +127,46 @@ def plain_view(text: str) -> str:
             f'unicode-bidi: isolate">{html.escape(text)}</pre>')
 
 
+# A full report lists at most LIST_CLUSTERS clusters in its index and shows the edits of the
+# DETAIL_CLUSTERS largest; the JSON report has everything. The page is written as it is
+# rendered, one cluster's diffs at a time, so memory stays flat whatever the scan's size.
+LIST_CLUSTERS = 5000
+DETAIL_CLUSTERS = 300
+
+
+def _report_chunks(result: ScanResult, full_page: bool, limit: int | None,
+                   progress: Callable[[int, int], None] | None,
+                   detail: int = DETAIL_CLUSTERS, list_limit: int = LIST_CLUSTERS,
+                   ) -> Iterator[str]:
+    template = _env().get_template("report.html.j2")
+    listed = result.clusters[: list_limit if limit is None else limit]
+    detailed = listed[: detail if limit is None else limit]
+
+    def views() -> Iterator[dict[str, Any]]:
+        for done, c in enumerate(detailed, start=1):
+            yield _cluster_view(c)
+            if progress is not None:
+                progress(done, len(detailed))
+
+    return iter(template.generate(
+        result=result, listed=listed, detailed=len(detailed), views=views(),
+        full_page=full_page, spread=_spread, more=len(result.clusters) - len(listed),
+    ))
+
+
 def render_result(result: ScanResult, full_page: bool = True, limit: int | None = None,
                   progress: Callable[[int, int], None] | None = None) -> str:
     """The report page (``full_page``) or the notebook view of a result (``full_page=False``,
     which falls back to ``plain_view`` of the table when jinja2 is missing).
 
     ``progress(done, total)`` is called as each cluster's diffs are rendered."""
-    clusters = result.clusters if limit is None else result.clusters[:limit]
     try:
-        template = _env().get_template("report.html.j2")
+        chunks = _report_chunks(result, full_page, limit, progress)
     except MissingExtraError:
         if full_page:
             raise
         return plain_view(result.table())
-    views = []
-    for done, c in enumerate(clusters, start=1):
-        views.append(_cluster_view(c))
-        if progress is not None:
-            progress(done, len(clusters))
-    return str(template.render(
-        result=result, views=views, full_page=full_page,
-        spread=_spread, more=len(result.clusters) - len(clusters),
-    ))
+    return "".join(chunks)
 
 
 def render_cluster(cluster: Cluster, full_page: bool = False) -> str:
@@ -182,11 +200,13 @@ def render_diffs(diffs: list[Diff], full_page: bool = True,
 
 
 def write_report(result: ScanResult, path: str | Path,
-                 progress: Callable[[int, int], None] | None = None) -> None:
-    """Write the HTML report atomically (``-`` is stdout)."""
+                 progress: Callable[[int, int], None] | None = None,
+                 detail: int = DETAIL_CLUSTERS, list_limit: int = LIST_CLUSTERS) -> None:
+    """Write the HTML report atomically (``-`` is stdout), streamed as it renders: the
+    ``list_limit`` largest clusters in its index, the edits of the ``detail`` largest."""
     from .result import _write
 
-    _write(path, render_result(result, progress=progress))
+    _write(path, _report_chunks(result, True, None, progress, detail, list_limit))
 
 
 def write_diffs(diffs: list[Diff], path: str | Path, notes: list[str] | None = None) -> None:

@@ -11,7 +11,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -363,21 +363,25 @@ def _edit_rows(result: ScanResult) -> list[dict[str, Any]]:
     return rows
 
 
-def _write(target: str | Path | IO[str] | None, text: str) -> None:
-    """Write a report: ``-`` is stdout, a path is written atomically, a stream as it is."""
+def _write(target: str | Path | IO[str] | None, text: str | Iterable[str]) -> None:
+    """Write a report: ``-`` is stdout, a path is written atomically, a stream as it is.
+    ``text`` may be an iterable of chunks (a report rendered as it is written)."""
     if target is None:
         return
+    chunks = [text] if isinstance(text, str) else text
     if isinstance(target, (str, Path)):
         if str(target) == "-":
-            sys.stdout.write(text)
+            for chunk in chunks:
+                sys.stdout.write(chunk)
             sys.stdout.flush()  # a closed pipe shows here, where the CLI ends it quietly
             return
-        write_atomic(target, text)
+        write_atomic(target, chunks)
         return
-    target.write(text)
+    for chunk in chunks:
+        target.write(chunk)
 
 
-def write_atomic(path: str | Path, text: str) -> None:
+def write_atomic(path: str | Path, text: str | Iterable[str]) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and
     ``os.replace``: the path holds the old file or the new one, never half of one, whatever
     interrupts the write (Ctrl-C, a full disk, a crash). A new file gets the usual permissions
@@ -396,7 +400,8 @@ def write_atomic(path: str | Path, text: str) -> None:
         raise type(error)(error.errno, error.strerror, str(path)) from error
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            for chunk in [text] if isinstance(text, str) else text:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)

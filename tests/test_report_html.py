@@ -86,3 +86,23 @@ def test_report_in_a_real_browser_runs_no_injected_script(tmp_path) -> None:
     assert dom.count('class="member"') == 1
     assert "&lt;script&gt;document.body.setAttribute" in dom
     assert "&lt;/div&gt;&lt;/div&gt;&lt;/section&gt;&lt;h1 id=\"injected\"&gt;" in dom
+
+
+def test_a_large_report_details_the_largest_clusters_and_points_to_the_json(tmp_path) -> None:
+    import dupfinder
+    from dupfinder.report_html import write_report
+    from tests.conftest import sample_records
+
+    result = dupfinder.scan(sample_records())
+    assert len(result.clusters) == 5
+    out = tmp_path / "report.html"
+    write_report(result, out, detail=2, list_limit=4)
+    page = out.read_text(encoding="utf-8")
+    assert page.count('<h2 id="c') == 2  # two clusters with their edits
+    assert 'href="#c1"' in page and 'href="#c3"' not in page  # c3 and c4 listed, not linked
+    assert "1 more clusters not listed" in page
+    assert "the JSON report (<code>--json</code>) has the edits of all 5" in page
+    assert page.rstrip().endswith("</html>")
+    # Without limits every cluster is shown, the same page as to_html() builds in memory.
+    write_report(result, out)
+    assert out.read_text(encoding="utf-8") == result.to_html()
