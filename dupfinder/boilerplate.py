@@ -218,6 +218,34 @@ def _recurring(
     sorted_mix = entry_mix[mix_order]
     entry_weight = weight_of[np.repeat(np.arange(starts.size), df)]
 
+    lookup: list[tuple[np.ndarray, ...]] = []
+
+    def shared_lines() -> tuple[np.ndarray, ...]:
+        """For each group's first sampled carrier against each other one: every line of the
+        first, and whether the other carries it too. The same in every round (only the
+        weights change), so it is computed once."""
+        if lookup:
+            return lookup[0]
+        counts = np.array([m.size - 1 for m in samples], dtype=np.int64)
+        rep = np.repeat(np.array([m[0] for m in samples], dtype=np.int64), counts)
+        other = np.concatenate([m[1:] for m in samples])
+        group_of_pair = np.repeat(np.arange(len(samples)), counts)
+        n_lines = doc_starts[rep + 1] - doc_starts[rep]
+        pair_of_query = np.repeat(np.arange(rep.size), n_lines)
+        base = np.repeat(doc_starts[rep] - np.concatenate(([0], np.cumsum(n_lines)[:-1])), n_lines)
+        entry = by_doc[base + np.arange(int(n_lines.sum()))]
+        query = mix64(flat_keys[entry] ^ (other[pair_of_query].astype(np.uint64)
+                                        * np.uint64(0xD6E8FEB86659FD93)))
+        # Needles in order: numpy's binary search then starts where the last one ended, which
+        # is five times faster than looking random keys up in an array far larger than cache.
+        needle_order = np.argsort(query)
+        pos = np.empty(query.size, dtype=np.int64)
+        pos[needle_order] = np.searchsorted(sorted_mix, query[needle_order])
+        pos[pos == sorted_mix.size] = sorted_mix.size - 1
+        hit = sorted_mix[pos] == query
+        lookup.append((rep, other, group_of_pair, pair_of_query, entry, hit))
+        return lookup[0]
+
     def all_related_to_first(boiler: set[int]) -> np.ndarray:
         """Per group: is every sampled carrier related to the first one? (numpy, all at once)
 
@@ -228,22 +256,9 @@ def _recurring(
         if boiler:
             weight[np.isin(flat_keys, np.fromiter(boiler, np.uint64, len(boiler)))] = 0
         size = np.bincount(flat_docs, weights=weight, minlength=docs)
-        counts = np.array([m.size - 1 for m in samples], dtype=np.int64)
-        if counts.sum() == 0:
+        if not samples or sum(m.size - 1 for m in samples) == 0:
             return np.ones(len(samples), dtype=bool)
-        rep = np.repeat(np.array([m[0] for m in samples], dtype=np.int64), counts)
-        other = np.concatenate([m[1:] for m in samples])
-        group_of_pair = np.repeat(np.arange(len(samples)), counts)
-        # Every line of rep, looked up in other's lines.
-        n_lines = doc_starts[rep + 1] - doc_starts[rep]
-        pair_of_query = np.repeat(np.arange(rep.size), n_lines)
-        base = np.repeat(doc_starts[rep] - np.concatenate(([0], np.cumsum(n_lines)[:-1])), n_lines)
-        entry = by_doc[base + np.arange(int(n_lines.sum()))]
-        query = mix64(flat_keys[entry] ^ (other[pair_of_query].astype(np.uint64)
-                                        * np.uint64(0xD6E8FEB86659FD93)))
-        pos = np.searchsorted(sorted_mix, query)
-        pos[pos == sorted_mix.size] = sorted_mix.size - 1
-        hit = sorted_mix[pos] == query
+        rep, other, group_of_pair, pair_of_query, entry, hit = shared_lines()
         shared = np.bincount(pair_of_query[hit], weights=weight[entry[hit]], minlength=rep.size)
         key_w = np.array([0 if int(uniq[c]) in boiler else int(weight_of[c]) for c in heaviest_of],
                          dtype=np.float64)[group_of_pair]
