@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from .agency import has_agency_marker
 from .article import Article
+from .engine import TokenisePool, resolved
 from .errors import InputError
 from .normalise import LONG_UNIT_CHARS
 from .readers import ReadContext, read_corpus
-from .shingle import Features, featurize
+from .shingle import Features
 
 # Text kept in memory before finished batches are tokenised and their text dropped.
 LEAN_CHARS = 200_000_000
@@ -58,34 +60,45 @@ class LoadedCorpus:
 def load(
     stream: Iterable[Article], reloadable: bool, batch: int,
     count: Callable[[int], None] | None = None, lean_chars: int = LEAN_CHARS,
-    long_unit_chars: int = LONG_UNIT_CHARS,
+    long_unit_chars: int = LONG_UNIT_CHARS, workers: int = 1,
 ) -> LoadedCorpus:
     articles: list[Article] = []
-    features: list[Features] = []
+    pending: list[Future[Features] | Features] = []
     agency: dict[int, bool] = {}
     chars = 0
     lean = False
-    done = 0  # articles already tokenised (a multiple of batch)
+    done = 0  # articles already sent to be tokenised (a multiple of batch)
+    pool = TokenisePool(workers, long_unit_chars)
+    waited = 0  # pending[:waited] are finished
 
     def drop_texts_upto(end: int) -> None:
-        nonlocal done
+        nonlocal done, waited
         while end - done >= batch:
             chunk = articles[done : done + batch]
-            features.append(featurize([a.text for a in chunk], long_unit_chars))
+            pending.append(pool.submit([a.text for a in chunk]))
             for k, a in enumerate(chunk, start=done):
                 agency[k] = has_agency_marker(a.text, a.title)
                 articles[k] = dataclasses.replace(a, text="")
             done += batch
+            # Reading runs ahead of the workers by at most two batches each, so the texts
+            # waiting to be tokenised never pile up.
+            while len(pending) - waited > 2 * max(1, workers):
+                pending[waited] = resolved(pending[waited])
+                waited += 1
 
-    for n, article in enumerate(stream, start=1):
-        articles.append(article)
-        chars += len(article.text)
-        if count is not None and n % 1000 == 0:
-            count(n)
-        if reloadable and not lean and chars > lean_chars:
-            lean = True
-        if lean:
-            drop_texts_upto(len(articles))
+    try:
+        for n, article in enumerate(stream, start=1):
+            articles.append(article)
+            chars += len(article.text)
+            if count is not None and n % 1000 == 0:
+                count(n)
+            if reloadable and not lean and chars > lean_chars:
+                lean = True
+            if lean:
+                drop_texts_upto(len(articles))
+        features = [resolved(item) for item in pending]
+    finally:
+        pool.close()
     return LoadedCorpus(articles, features, agency, lean)
 
 

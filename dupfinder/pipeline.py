@@ -1,8 +1,9 @@
 """``scan``: read -> learn boilerplate -> shingle -> MinHash -> candidates -> verify -> cluster.
 
-Every stage is a plain function over a batch; the per-batch work (normalising, tokenising,
-shingling, signatures) runs on ``workers`` threads, in batch order, so the result does not
-depend on the number of workers.
+Every stage is a plain function over a batch; tokenising runs on ``workers`` processes
+(``engine.TokenisePool``: it is Python work that holds the GIL), shingling and signatures on
+``workers`` threads (numpy releases it), always in batch order, so the result does not depend
+on the number of workers.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .arrays import dedupe_pairs
 from .article import Article
 from .cluster import Facts, build_clusters
 from .edits import edit_summary
+from .engine import TokenisePool
 from .errors import DuplicateIdError, UsageError
 from .fields import FieldMap, check_overrides, option, sort_key_for_date
 from .lsh import candidate_pairs
@@ -33,7 +35,7 @@ from .minhash import signatures
 from .params import Params, resolve_workers
 from .readers import ReadContext, file_of, read_corpus
 from .result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
-from .shingle import Features, ShingleSets, featurize, shingle, unit_of
+from .shingle import Features, ShingleSets, shingle, unit_of
 from .verify import Edges, Thresholds, copy_score, similarity, verify
 
 BATCH = 2048
@@ -217,7 +219,7 @@ def scan(
     paths = corpus.reloadable_paths(source)
     loaded = corpus.load(ctx.complete(_articles_from(source, ctx)), paths is not None, BATCH,
                          getattr(progress, "count", None), LEAN_CHARS,
-                         params.tuning.units.long_unit_chars)
+                         params.tuning.units.long_unit_chars, resolve_workers(workers))
     articles = loaded.articles
     _check_unique(articles)
 
@@ -306,9 +308,10 @@ def prepare(
     say("tokenising")
     done = list(done or [])
     ranges = _ranges(len(texts), BATCH)[len(done):]
-    batches: list[Features | None] = [
-        *done, *runner.map(lambda r: featurize(texts[r[0] : r[1]], tuning.units.long_unit_chars),
-                           ranges)]
+    with TokenisePool(runner.workers if len(ranges) > 1 else 1,
+                      tuning.units.long_unit_chars) as pool:
+        fresh = list(pool.map(texts[a:b] for a, b in ranges))
+    batches: list[Features | None] = [*done, *fresh]
     boiler: set[int] = set()
     learned: list[bp.LearnedLine] = []
     if params.boilerplate and batches:

@@ -1,0 +1,69 @@
+"""The local engine's worker processes, for the stages that hold the GIL.
+
+Tokenising (normalising, cutting units, the regular expressions of a batch) is Python work
+that threads cannot overlap, so it runs on a pool of processes; numpy stages (shingling,
+signing) stay on threads, which share their arrays for free. Batches go out and come back in
+order, so the result is the same for any number of workers (tested against one worker).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import repeat
+from typing import Any
+
+from .shingle import Features, featurize
+
+
+def _context() -> Any:
+    # forkserver: workers start from a clean server process, never from a forked copy of a
+    # program that may hold threads and locks (a notebook, a progress bar).
+    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+    return multiprocessing.get_context(method)
+
+
+class TokenisePool:
+    """``featurize`` over batches of texts on ``workers`` processes (1: in this process)."""
+
+    def __init__(self, workers: int, long_chars: int) -> None:
+        self.workers = workers
+        self.long_chars = long_chars
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> TokenisePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
+        return self._pool
+
+    def submit(self, texts: Sequence[str]) -> Future[Features] | Features:
+        """One batch: a future when worker processes run it, else the result itself."""
+        if self.workers <= 1:
+            return featurize(texts, self.long_chars)
+        return self._executor().submit(featurize, list(texts), self.long_chars)
+
+    def map(self, batches: Iterable[Sequence[str]]) -> Iterator[Features]:
+        """Every batch, in order."""
+        if self.workers <= 1:
+            for texts in batches:
+                yield featurize(texts, self.long_chars)
+            return
+        yield from self._executor().map(featurize, (list(t) for t in batches),
+                                        repeat(self.long_chars))
+
+
+def resolved(item: Future[Features] | Features) -> Features:
+    return item.result() if isinstance(item, Future) else item

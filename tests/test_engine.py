@@ -1,0 +1,40 @@
+"""The local engine: tokenising on worker processes gives the same report as one process, for
+any batch size, on the in-memory path and on the lean (large-corpus) path."""
+
+from __future__ import annotations
+
+import pytest
+
+import dupfinder
+import dupfinder.pipeline as pipeline
+from tests import pages
+from tests.conftest import SAMPLE, sample_records, write_jsonl
+
+
+def _report(source, workers: int) -> dict:
+    report = dupfinder.scan(source, workers=workers).to_dict()
+    report["stats"].pop("seconds")
+    return report
+
+
+@pytest.mark.parametrize("batch", [3, 7, 64])
+def test_worker_processes_give_the_same_report(monkeypatch, batch: int) -> None:
+    records = sample_records() + pages.live_page() + pages.quoted_paragraph_corpus()
+    one = _report(records, 1)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 1)  # use the pool even for a small corpus
+    monkeypatch.setattr(pipeline, "BATCH", batch)
+    assert _report(records, 2) == one
+    assert _report(records, 1) == one
+
+
+def test_lean_reading_on_worker_processes_gives_the_same_report(monkeypatch, tmp_path) -> None:
+    full = _report(str(SAMPLE), 1)
+    monkeypatch.setattr(pipeline, "LEAN_CHARS", 2000)  # texts dropped while reading
+    monkeypatch.setattr(pipeline, "BATCH", 4)
+    lean = dupfinder.scan(str(SAMPLE), workers=2)
+    assert lean.reload is not None
+    report = lean.to_dict()
+    report["stats"].pop("seconds")
+    assert report == full
+    path = write_jsonl(tmp_path / "pages.jsonl", pages.live_page())
+    assert _report(str(path), 2) == _report(str(path), 1)
