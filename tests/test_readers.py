@@ -101,3 +101,19 @@ def test_trafilatura_json_and_gzipped_csv(tmp_path) -> None:
         f'{r["id"]},"{r["title"]}","{r["text"]}"' for r in records]
     path.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode()))
     assert clusters_as_sets(dupfinder.scan(str(path))) == _expected()
+
+
+def test_json_lines_read_the_same_with_and_without_orjson(tmp_path, monkeypatch) -> None:
+    # NaN, an integer past 64 bits and a lone surrogate: orjson refuses them, json reads them.
+    from dupfinder.readers import jsonl
+
+    lines = ['{"id": "a", "text": "Plain text here.", "score": 1}',
+             '{"id": "b", "text": "Not a number.", "score": NaN}',
+             '{"id": "c", "text": "Huge.", "n": 123456789012345678901234567890}',
+             '{"id": "d", "text": "Lone \\ud800 surrogate."}']
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fast = [(a.id, a.text) for a in dupfinder.scan(str(path)).articles]
+    monkeypatch.setattr(jsonl, "_fast_loads", None)
+    plain = [(a.id, a.text) for a in dupfinder.scan(str(path)).articles]
+    assert fast == plain and [i for i, _ in fast] == ["a", "b", "c", "d"]
