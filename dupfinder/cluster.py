@@ -27,6 +27,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .anchors import components
 from .arrays import unique_counts
 from .tuning import ClusterRules
 from .verify import Edges, intersection_size
@@ -291,7 +292,7 @@ def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score,
 def _group(members: list[int], facts: Facts,
            similarity: Callable[[int, int], tuple[float, float]],
            derived: dict[int, tuple[int, int]] | None = None,
-           rules: ClusterRules = _RULES) -> Group:
+           rules: ClusterRules = _RULES, adj: Adjacency | None = None) -> Group:
     if derived is None or set(derived) != set(members):
         derived = derivation(members, facts) if len(members) >= 3 else {}
     canonical, reason = choose_canonical(members, facts, derived or None, rules)
@@ -299,7 +300,8 @@ def _group(members: list[int], facts: Facts,
     # Canonical first, then by id: the same order whatever the input order.
     for v in [canonical, *sorted((m for m in members if m != canonical),
                                  key=lambda m: facts.ids[m])]:
-        jac, con = (1.0, 1.0) if v == canonical else similarity(canonical, v)
+        known = adj.get(canonical, {}).get(v) if adj is not None else None
+        jac, con = (1.0, 1.0) if v == canonical else known or similarity(canonical, v)
         shared, own = derived.get(v, (0, 0))
         scored.append(MemberScore(v, jac, con, shared, own))
     return Group(canonical, reason, tuple(scored))
@@ -325,10 +327,23 @@ def build_clusters(
         adj.setdefault(j, {})[i] = (jac, con)
 
     groups: list[Group] = []
-    for component in _components(set(adj), adj):
-        if len(component) >= 2:
-            groups.extend(_split(component, adj, facts, score, similarity, rules))
+    for component in _edge_components(edges.pairs):
+        groups.extend(_split(component, adj, facts, score, similarity, rules))
     return groups
+
+
+def _edge_components(pairs: np.ndarray) -> list[list[int]]:
+    """Connected components of the verified pairs, each sorted, ordered by smallest member
+    (numpy labelling: the whole graph at once, not a Python union-find)."""
+    if pairs.size == 0:
+        return []
+    nodes, compact = np.unique(pairs, return_inverse=True)
+    labels = components(nodes.size, compact.reshape(-1, 2).astype(np.int64))
+    order = np.lexsort((nodes, labels))
+    starts = np.flatnonzero(np.concatenate(([True], labels[order][1:] != labels[order][:-1])))
+    ends = np.append(starts[1:], order.size)
+    found = [nodes[order[a:b]].tolist() for a, b in zip(starts.tolist(), ends.tolist())]
+    return sorted(found, key=lambda g: g[0])
 
 
 def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
@@ -372,6 +387,6 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
             embedded[k].append(EmbeddedScore(page, best))
     out = []
     for members, pages, derived in zip(found, embedded, derivations):
-        g = _group(members, facts, similarity, derived, rules)
+        g = _group(members, facts, similarity, derived, rules, adj)
         out.append(Group(g.canonical, g.reason, g.members, tuple(pages)))
     return out

@@ -23,7 +23,12 @@ def edit_summary(a_tokens: np.ndarray, b_tokens: np.ndarray, title_a: str | None
                  title_b: str | None, stripped: bool,
                  rules: EditRules = _DEFAULT) -> dict[str, Any]:
     """The JSON report's ``edits`` of a member (``b``) against its canonical (``a``)."""
-    ops = align(a_tokens.tolist(), b_tokens.tolist(), rules.max_replace_words)
+    if a_tokens.size == b_tokens.size and np.array_equal(a_tokens, b_tokens):
+        # The canonical itself, or a word-for-word copy: nothing to align.
+        ops: list[tuple[str, int, int, int, int]] = (
+            [("equal", 0, int(a_tokens.size), 0, int(b_tokens.size))] if a_tokens.size else [])
+    else:
+        ops = align(a_tokens.tolist(), b_tokens.tolist(), rules.max_replace_words)
     present = {kind for kind, *_ in classify(ops, int(a_tokens.size))}
     changed = headline_changed(title_a, title_b)
     if changed:

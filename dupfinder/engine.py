@@ -1,9 +1,10 @@
 """The local engine's worker processes, for the stages that hold the GIL.
 
 Tokenising (normalising, cutting units, the regular expressions of a batch) is Python work
-that threads cannot overlap, so it runs on a pool of processes; numpy stages (shingling,
-signing) stay on threads, which share their arrays for free. Batches go out and come back in
-order, so the result is the same for any number of workers (tested against one worker).
+that threads cannot overlap, so it runs on a pool of forked processes (Linux); numpy stages
+(shingling, signing) stay on threads, which share their arrays for free. Batches go out and
+come back in order, so the result is the same for any number of workers (tested against one
+worker).
 """
 
 from __future__ import annotations
@@ -19,17 +20,20 @@ from .shingle import Features, featurize
 
 
 def _context() -> Any:
-    # forkserver: workers start from a clean server process, never from a forked copy of a
-    # program that may hold threads and locks (a notebook, a progress bar).
-    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-    return multiprocessing.get_context(method)
+    """fork where there is one: a worker starts as a copy of this process, so a user's script
+    is never imported again (forkserver and spawn re-run an unguarded ``__main__``); elsewhere
+    None, and tokenising stays in this process."""
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
 
 
 class TokenisePool:
     """``featurize`` over batches of texts on ``workers`` processes (1: in this process)."""
 
     def __init__(self, workers: int, long_chars: int) -> None:
-        self.workers = workers
+        self.context = _context()
+        self.workers = workers if self.context is not None else 1
         self.long_chars = long_chars
         self._pool: ProcessPoolExecutor | None = None
 
@@ -46,7 +50,7 @@ class TokenisePool:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=self.context)
         return self._pool
 
     def submit(self, texts: Sequence[str]) -> Future[Features] | Features:

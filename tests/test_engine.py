@@ -38,3 +38,21 @@ def test_lean_reading_on_worker_processes_gives_the_same_report(monkeypatch, tmp
     assert report == full
     path = write_jsonl(tmp_path / "pages.jsonl", pages.live_page())
     assert _report(str(path), 2) == _report(str(path), 1)
+
+
+def test_an_unguarded_script_can_scan_on_worker_processes(tmp_path) -> None:
+    # Users' scripts rarely have an `if __name__ == "__main__":` guard; the workers must never
+    # import the script again.
+    import subprocess
+    import sys
+
+    script = tmp_path / "plain_script.py"
+    script.write_text(
+        "import dupfinder, dupfinder.pipeline as p\n"
+        "p.PARALLEL_MIN = 1\np.BATCH = 4\n"
+        f"r = dupfinder.scan({str(SAMPLE)!r}, workers=2)\n"
+        "print(len(r.clusters))\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "5"
