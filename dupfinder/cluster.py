@@ -261,8 +261,16 @@ def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score,
     """Members of the cluster around the piece's canonical (canonical first)."""
     canonical, _ = choose_canonical(piece, facts, derived, rules)
 
+    checked: dict[tuple[int, int], bool] = {}
+
     def copy(a: int, b: int) -> bool:
-        return b in adj.get(a, {}) or score(a, b) is not None
+        if b in adj.get(a, {}):
+            return True
+        pair = (a, b) if a < b else (b, a)
+        known = checked.get(pair)
+        if known is None:  # each pair is scored once, however many passes ask
+            known = checked[pair] = score(a, b) is not None
+        return known
 
     members = [canonical]
     inside = set(piece)
