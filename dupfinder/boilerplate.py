@@ -165,14 +165,20 @@ def _recurring(
     # One entry per (line, article): a line repeated inside one article counts once.
     first = np.ones(flat_keys.size, dtype=bool)
     first[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_docs[1:] != flat_docs[:-1])
+    # Words of the unit in each carrier, every occurrence counted (a brief printed twice).
+    carried_words = np.bincount(np.cumsum(first) - 1, weights=line_words[order])
     flat_keys = flat_keys[first]
     flat_docs = flat_docs[first]
     starts, df = runs(flat_keys)
     uniq = flat_keys[starts]
-    # A unit that is the whole or most of every carrier's text is that text: identical
-    # one-line copies share nothing else once it is set aside, and are still copies.
-    entry_share = line_words[order][first] / np.maximum(doc_words[flat_docs], 1)
-    mostly = np.minimum.reduceat(entry_share, starts) >= rules.most_of_text
+    # A unit that is the whole or most of the text of the articles carrying it is that text:
+    # identical one-line copies share nothing else once it is set aside, and are still copies,
+    # also when a digest or a live page quotes them too. So: most of the text of at least two
+    # carriers and of at least half of them (chrome that is a whole broken page twice, among
+    # hundreds of pages it surrounds, is still chrome).
+    whole = (carried_words / np.maximum(doc_words[flat_docs], 1)) >= rules.most_of_text
+    whole_count = np.add.reduceat(whole.astype(np.int64), starts)
+    mostly = (whole_count >= 2) & (2 * whole_count >= df)
     candidates = np.nonzero((df >= rules.min_docs) & ~mostly)[0]
     if candidates.size == 0:
         return set()

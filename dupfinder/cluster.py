@@ -252,6 +252,8 @@ def find_hubs(nodes: set[int], adj: Adjacency, facts: Facts,
 def _even_sample(items: list[int], k: int) -> list[int]:
     if len(items) <= k:
         return items
+    if k <= 1:
+        return items[:1]
     step = (len(items) - 1) / (k - 1)
     return [items[round(n * step)] for n in range(k)]
 
@@ -272,28 +274,31 @@ def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score,
             known = checked[pair] = score(a, b) is not None
         return known
 
-    members = [canonical]
+    # The cluster grows from the canonical along verified edges: only articles next to a
+    # member are candidates (the frontier), so a long chain costs its length, not its square.
     inside = set(piece)
-    pending = sorted((v for v in piece if v != canonical),
-                     key=lambda v: (-sum(1 for w in adj.get(v, {}) if w in inside),
-                                    facts.ids[v]))
+    degree = {v: sum(1 for w in adj.get(v, {}) if w in inside) for v in piece}
+    members = [canonical]
+    joined = {canonical}
+    frontier = {w for w in adj.get(canonical, {}) if w in inside}
+    tried_at: dict[int, int] = {}  # candidate -> member count when it last failed
     progress = True
-    while progress and pending:
+    while progress:
         progress = False
-        left: list[int] = []
-        for v in pending:
-            if copy(canonical, v):
+        for v in sorted(frontier - joined, key=lambda v: (-degree[v], facts.ids[v])):
+            if tried_at.get(v) == len(members):
+                continue  # nothing joined since it last failed
+            accept = copy(canonical, v)
+            if not accept:
+                sample = _even_sample(members, rules.majority_sample)
+                accept = 2 * sum(1 for m in sample if copy(m, v)) > len(sample)
+            if accept:
                 members.append(v)
-                progress = True
-                continue
-            sample = _even_sample(members, rules.majority_sample)
-            hits = sum(1 for m in sample if copy(m, v))
-            if 2 * hits > len(sample):
-                members.append(v)
+                joined.add(v)
+                frontier.update(w for w in adj.get(v, {}) if w in inside)
                 progress = True
             else:
-                left.append(v)
-        pending = left
+                tried_at[v] = len(members)
     return members
 
 

@@ -135,7 +135,9 @@ def aligned_copy(ta: np.ndarray, tb: np.ndarray, fa: np.ndarray | None = None,
     ``fa``/``fb`` flag the figure tokens: a short inner gap that changes a figure is another
     report (a price, a week, a total re-issued), not a copy edit.
     """
-    if ta.size > tb.size:
+    # The shorter is aligned against the longer; between equal lengths, the one whose tokens
+    # sort first, so that (i, j) and (j, i) get one answer whatever the input order.
+    if ta.size > tb.size or (ta.size == tb.size and ta.tobytes() > tb.tobytes()):
         ta, tb, fa, fb = tb, ta, fb, fa
     if ta.size == 0:
         return False
