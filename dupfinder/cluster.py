@@ -47,6 +47,9 @@ class MemberScore:
     containment: float
     shared: int = 0  # shingles also carried by another member
     own: int = 0  # shingles no other member carries (text this version added)
+    # Why it is a member: "canonical", "copy" (a verified copy of the canonical) or "majority"
+    # (a verified copy of most members, not of the canonical itself).
+    joined: str = "copy"
 
 
 @dataclass(frozen=True)
@@ -305,7 +308,8 @@ def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score,
 def _group(members: list[int], facts: Facts,
            similarity: Callable[[int, int], tuple[float, float]],
            derived: dict[int, tuple[int, int]] | None = None,
-           rules: ClusterRules = _RULES, adj: Adjacency | None = None) -> Group:
+           rules: ClusterRules = _RULES, adj: Adjacency | None = None,
+           score: Score | None = None) -> Group:
     if derived is None or set(derived) != set(members):
         derived = derivation(members, facts) if len(members) >= 3 else {}
     canonical, reason = choose_canonical(members, facts, derived or None, rules)
@@ -316,7 +320,13 @@ def _group(members: list[int], facts: Facts,
         known = adj.get(canonical, {}).get(v) if adj is not None else None
         jac, con = (1.0, 1.0) if v == canonical else known or similarity(canonical, v)
         shared, own = derived.get(v, (0, 0))
-        scored.append(MemberScore(v, jac, con, shared, own))
+        if v == canonical:
+            joined = "canonical"
+        elif known is not None or score is None or score(canonical, v) is not None:
+            joined = "copy"
+        else:
+            joined = "majority"
+        scored.append(MemberScore(v, jac, con, shared, own, joined))
     return Group(canonical, reason, tuple(scored))
 
 
@@ -400,6 +410,6 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
             embedded[k].append(EmbeddedScore(page, best))
     out = []
     for members, pages, derived in zip(found, embedded, derivations):
-        g = _group(members, facts, similarity, derived, rules, adj)
+        g = _group(members, facts, similarity, derived, rules, adj, score)
         out.append(Group(g.canonical, g.reason, g.members, tuple(pages)))
     return out

@@ -238,6 +238,9 @@ def scan(
         reload([m.index for g in groups for m in g.members]
                + [line.example for line in prepared.learned])
 
+    thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,
+                            params.tuning.verify)
+    sizes = sets.sizes()
     clusters: list[Cluster] = []
     for g in groups:
         canon = articles[g.canonical]
@@ -249,8 +252,13 @@ def scan(
             summary = (edit_summary(canon_tokens, tokens, canon.title, articles[m.index].title,
                                     stripped, params.tuning.edits)
                        if canon_tokens is not None and tokens is not None else None)
+            joined = m.joined
+            if joined == "copy" and not thresholds.is_copy(
+                    m.jaccard, m.containment,
+                    int(min(sizes[g.canonical], sizes[m.index]))):
+                joined = "aligned"
             members.append(Member(articles[m.index], m.jaccard, m.containment, stripped,
-                                  int(sets.words[m.index]), m.shared, m.own, summary))
+                                  int(sets.words[m.index]), m.shared, m.own, summary, joined))
         embedded = [Embedded(articles[e.index].id, articles[e.index].outlet, e.containment)
                     for e in g.embedded]
         clusters.append(Cluster("", articles[g.canonical], g.reason, members, boiler,

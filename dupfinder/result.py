@@ -37,6 +37,10 @@ class Member:
     # The edit summary against the canonical, computed once by the scan (dupfinder.edits);
     # None when the member was made without one (then it is computed from the texts).
     edits: dict[str, Any] | None = None
+    # Why it is a member: "canonical", "copy" (by the shingle rule), "aligned" (by the second
+    # look at a copy-edited near miss) or "majority" (a copy of most members, not of the
+    # canonical itself); "" when not recorded.
+    joined: str = ""
 
     @property
     def id(self) -> str:
@@ -134,6 +138,7 @@ class Cluster:
                 "jaccard": round(m.jaccard, 4),
                 "containment": round(m.containment, 4),
                 "shingles": {"shared": m.shared, "own": m.own},
+                "joined": m.joined or None,
             }
             if with_edits:
                 entry["edits"] = m.edits if m.edits is not None else _edit_summary(self, m)

@@ -45,6 +45,8 @@ def test_majority_linkage_keeps_a_copy_that_fails_against_the_canonical_alone() 
     (group,) = _cluster(sets, [(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)])
     assert group.canonical == 0
     assert sorted(m.index for m in group.members) == [0, 1, 2, 3]
+    joined = {m.index: m.joined for m in group.members}
+    assert joined == {0: "canonical", 1: "copy", 2: "copy", 3: "majority"}
 
 
 def test_a_chain_does_not_join() -> None:

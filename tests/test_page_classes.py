@@ -254,3 +254,11 @@ def test_undated_sample_names_the_agency_version_as_canonical() -> None:
         cluster = by_members.get(frozenset(ids))
         assert cluster is not None, ids
         assert cluster.canonical.id == canonical, (cluster.canonical.id, cluster.canonical_reason)
+
+
+def test_the_report_says_the_reprint_joined_by_the_second_look() -> None:
+    result = dupfinder.scan(pages.copy_edited_reprint())
+    report = result.to_dict()
+    joined = {m["id"]: m["joined"] for c in report["clusters"] for m in c["members"]}
+    original, reprint = pages.REPRINT_IDS
+    assert joined == {original: "canonical", reprint: "aligned"}
