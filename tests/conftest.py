@@ -67,6 +67,17 @@ def on_terminal(args: list[str], tty: str = "stderr", cwd: Any = None,
                                                                        out or "", seen)
 
 
+def chromium() -> str:
+    """The headless browser's path, or skip the test that needs it."""
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip("headless Chromium is not installed (apt-get install chromium)")
+
+
 def clusters_as_sets(result: Any) -> set[frozenset[str]]:
     return {frozenset(m.id for m in c.members) for c in result.clusters}
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, chromium
 
 nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbconvert")
@@ -74,16 +73,10 @@ def test_views_render_in_an_executed_notebook(rendered) -> None:
     assert "text-align: left !important" in page
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip("headless Chromium is not installed (apt-get install chromium)")
 
 
 def test_index_table_is_left_aligned_in_the_browser(rendered, tmp_path) -> None:
-    browser = _chromium()
+    browser = chromium()
     probed = tmp_path / "probed.html"
     probed.write_text(rendered.read_text(encoding="utf-8").replace("</body>", PROBE, 1),
                       encoding="utf-8")

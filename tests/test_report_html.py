@@ -7,13 +7,11 @@ on the written report and reads back the DOM it dumps.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 import dupfinder
+from tests.conftest import chromium
 
 HOSTILE = (
     "<script>document.body.setAttribute('data-pwned', 'script')</script>\n"
@@ -51,12 +49,6 @@ def test_report_escapes_everything_from_the_page() -> None:
         assert "<script" not in view and "<img" not in view and 'id="injected"' not in view
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip("headless Chromium is not installed (apt-get install chromium)")
 
 
 def _dump_dom(browser: str, page: Path, profile: Path) -> str:
@@ -72,7 +64,7 @@ def _dump_dom(browser: str, page: Path, profile: Path) -> str:
 
 
 def test_report_in_a_real_browser_runs_no_injected_script(tmp_path) -> None:
-    browser = _chromium()
+    browser = chromium()
     result = dupfinder.scan(_corpus(), min_shingles=5)
     report = tmp_path / "report.html"
     result.to_html(report)
