@@ -88,8 +88,15 @@ def unit_text(text: str, long_chars: int = LONG_UNIT_CHARS) -> str:
     """``text`` with every unit boundary as a line break, the same length as ``text``."""
     if any(c in text for c in _SEPARATOR_CHARS) and _SEPARATOR.search(text):
         text = _SEPARATOR.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), text)
-    if len(text) < long_chars or max(map(len, text.split("\n"))) < long_chars:
+    if len(text) < long_chars:
+        return text
+    lengths = [len(line) for line in text.split("\n") if line.strip()]
+    if not lengths or max(lengths) < long_chars:
         return text  # (a U+2028 break only sends a text down the exact path below)
+    if min(lengths) >= long_chars and "\u2028" not in text and "\u2029" not in text:
+        # Every line is long (a one-line text, run-on paragraphs): one pass over the whole text
+        # cuts the same sentences as the loop below, line by line.
+        return _SENTENCE_END.sub(_break_after, text)
     out: list[str] = []
     last = 0
     for m in UNIT_RE.finditer(text):
@@ -102,6 +109,11 @@ def unit_text(text: str, long_chars: int = LONG_UNIT_CHARS) -> str:
         return text
     out.append(text[last:])
     return "".join(out)
+
+
+def _break_after(m: re.Match[str]) -> str:
+    whole, space = m.group(0), m.start(1) - m.start()
+    return whole[:space] + "\n" + whole[space + 1 :]
 
 
 def unit_spans(text: str) -> list[tuple[int, int]]:

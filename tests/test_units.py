@@ -39,3 +39,19 @@ def test_units_keep_length_and_tokens(text: str) -> None:
     split = unit_text(text)
     assert len(split) == len(text)
     assert tokens(normalise(split)) == tokens(normalise(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Word", "two.", "Three!", " ", "Mr.", "U.S.", "\u201d", "x" * 40,
+                                 "\n", " \n", "end. \n"]), max_size=300).map("".join))
+def test_the_one_pass_path_cuts_the_same_units_as_the_line_by_line_path(text: str) -> None:
+    from dupfinder import normalise as n
+
+    def keys(split: str) -> list[list[str]]:
+        return [ws for ws in (tokens(normalise(u)) for u in split.split("\n")) if ws]
+
+    line_by_line = "\n".join(n._split_sentences(line) if len(line) >= 60 else line
+                             for line in text.split("\n"))
+    fast = unit_text(text, 60)
+    assert len(fast) == len(text)
+    assert keys(fast) == keys(line_by_line)
