@@ -19,7 +19,7 @@ from rapidfuzz.distance import Indel
 from .article import Article
 from .boilerplate import repeated_mask
 from .normalise import UNIT_RE, normalise, tokens, unit_text
-from .shingle import line_key
+from .shingle import line_keys, word_hashes
 
 _SURFACE_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
@@ -47,21 +47,27 @@ def tokenize(
 
     Returns the tokens and whether any unit was left out.
     """
-    units: list[tuple[str, int, int, int]] = []  # text, offset, key, words
+    spans: list[tuple[str, int]] = []  # unit text, offset
+    words: list[str] = []
+    sizes: list[int] = []
     for match in UNIT_RE.finditer(unit_text(text)):
         line = match.group(0)
-        words = tokens(normalise(line))
-        if words:
-            units.append((line, match.start(), line_key(words), len(words)))
-    if not units:
+        unit_words = tokens(normalise(line))
+        if unit_words:
+            spans.append((line, match.start()))
+            words.extend(unit_words)
+            sizes.append(len(unit_words))
+    if not spans:
         return [], False
-    keys = np.array([u[2] for u in units], dtype=np.uint64)
-    drop = repeated_mask(keys, np.array([u[3] for u in units], dtype=np.int64),
-                         np.zeros(len(units), dtype=np.int64))
+    # Every unit's identity in one vectorised pass (the keys the scan gives them).
+    size_arr = np.array(sizes, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(size_arr)[:-1])).astype(np.int64)
+    keys = line_keys(word_hashes(words), starts, size_arr)
+    drop = repeated_mask(keys, size_arr, np.zeros(len(spans), dtype=np.int64))
     if drop_lines:
-        drop |= np.array([u[2] in drop_lines for u in units], dtype=bool)
+        drop |= np.array([k in drop_lines for k in keys.tolist()], dtype=bool)
     out: list[Token] = []
-    for (line, offset, _, _), skip in zip(units, drop.tolist()):
+    for (line, offset), skip in zip(spans, drop.tolist()):
         if skip:
             continue
         for m in _SURFACE_WORD.finditer(line):
