@@ -391,13 +391,20 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
             stack.extend(_components(rest, adj))
     # Each embedding page: a member of the story that is most of it, embedding the others.
     embedded: list[list[EmbeddedScore]] = [[] for _ in found]
+    canonical_of: dict[int, int] = {}  # cluster k -> its canonical, until a page joins it
     for page in sorted(hubs, key=lambda v: facts.ids[v]):
         page_set = facts.shingles(page)
         touched = [k for k, members in enumerate(found)
                    if any(m in adj.get(page, {}) for m in members)]
         own, own_share = -1, 0.0
         for k in touched:
-            canonical = choose_canonical(found[k], facts, None, rules)[0]
+            if k not in canonical_of:
+                derived = derivations[k]
+                if derived is None or set(derived) != set(found[k]):
+                    derived = derivations[k] = (derivation(found[k], facts)
+                                                if len(found[k]) >= 3 else None)
+                canonical_of[k] = choose_canonical(found[k], facts, derived, rules)[0]
+            canonical = canonical_of[k]
             share = (intersection_size(page_set, facts.shingles(canonical)) / page_set.size
                      if page_set.size else 0.0)
             if share >= rules.own_story_share and share > own_share and score(canonical, page):
@@ -405,6 +412,8 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
         for k in touched:
             if k == own:
                 found[k] = [*found[k], page]
+                canonical_of.pop(k, None)
+                derivations[k] = None
                 continue
             best = max(adj[page][m][1] for m in found[k] if m in adj[page])
             embedded[k].append(EmbeddedScore(page, best))

@@ -216,15 +216,15 @@ def scan(
                       exclude=tuple(exclude), dayfirst=dayfirst)
 
     say("reading")
+    n_workers = resolve_workers(workers)
     paths = corpus.reloadable_paths(source)
     loaded = corpus.load(ctx.complete(_articles_from(source, ctx)), paths is not None, BATCH,
                          getattr(progress, "count", None), LEAN_CHARS,
-                         params.tuning.units.long_unit_chars, resolve_workers(workers))
+                         params.tuning.units.long_unit_chars, n_workers)
     articles = loaded.articles
     _check_unique(articles)
 
     say(f"read {len(articles):,} articles")
-    n_workers = resolve_workers(workers)
     groups, sets, prepared = _match(articles, params, n_workers, say, loaded)
     boiler = prepared.boilerplate
     reload: Callable[[list[int]], None] | None = None
