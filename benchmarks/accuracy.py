@@ -106,7 +106,7 @@ def components(ids: list[str], pairs: Iterable[frozenset[str]]) -> list[list[str
     """Groups (of two or more) joined by the pairs, via dupfinder's own component labelling."""
     import numpy as np
 
-    from dupfinder.anchors import components as labels_of
+    from dupfinder.stages.containment import components as labels_of
 
     index = {k: n for n, k in enumerate(ids)}
     edges = np.array([[index[a], index[b]] for a, b in (tuple(p) for p in pairs)],

@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.synthetic import Writer  # noqa: E402
 from dupfinder import Article  # noqa: E402
 from dupfinder.diff import diff_articles  # noqa: E402
-from dupfinder.edits import edit_summary  # noqa: E402
 from dupfinder.report_html import render_cluster  # noqa: E402
 from dupfinder.result import Cluster, Member  # noqa: E402
-from dupfinder.shingle import featurize  # noqa: E402
+from dupfinder.stages.edits import edit_summary  # noqa: E402
+from dupfinder.stages.tokens import featurize  # noqa: E402
 
 
 def article_of(words: int, writer: Writer) -> str:

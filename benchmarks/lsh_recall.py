@@ -21,10 +21,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.corpora import available, reuters  # noqa: E402
-from dupfinder.anchors import components  # noqa: E402
 from dupfinder.params import Params  # noqa: E402
 from dupfinder.pipeline import find_matches, prepare  # noqa: E402
-from dupfinder.verify import figures_agree  # noqa: E402
+from dupfinder.stages.containment import components  # noqa: E402
+from dupfinder.stages.verify import figures_agree  # noqa: E402
 
 
 def brute_force_pairs(sets, params: Params) -> set[tuple[int, int]]:  # type: ignore[no-untyped-def]

@@ -11,13 +11,9 @@ The public names are imported on first use (PEP 562), so ``import dupfinder`` an
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("dupfinder")  # the version lives in pyproject.toml only
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0+unknown"
+from ._version import __version__
 
 _PUBLIC = {
     "Article": "article",

@@ -16,13 +16,13 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from .agency import has_agency_marker
 from .article import Article
-from .engine import TokenisePool, resolved
+from .engines.local import TokenisePool, resolved
 from .errors import InputError
-from .normalise import LONG_UNIT_CHARS
 from .readers import ReadContext, read_corpus
-from .shingle import Features
+from .stages.agency import has_agency_marker
+from .stages.normalise import LONG_UNIT_CHARS
+from .stages.tokens import Features
 
 # Text kept in memory before finished batches are tokenised and their text dropped.
 LEAN_CHARS = 200_000_000

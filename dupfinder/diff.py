@@ -9,26 +9,22 @@ spelling, "Mr Putin" -> "Putin"); a deletion at either end is a trim.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from rapidfuzz.distance import Indel
 
 from .article import Article
-from .boilerplate import repeated_mask
-from .normalise import UNIT_RE, normalise, tokens, unit_text
-from .shingle import line_keys, word_hashes
+from .stages.boilerplate import repeated_mask
+from .stages.edits import KINDS, align, classify, count_words, headline_changed
+from .stages.normalise import UNIT_RE, normalise, tokens, unit_text
+from .stages.tokens import line_keys, word_hashes
 
 _SURFACE_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
 # A substitution is at most this many words on each side; longer ones read better as a
 # deletion and an insertion.
-MAX_REPLACE_WORDS = 6  # the default of tuning.EditRules.max_replace_words
 
-KINDS = ("headline", "trimmed_start", "trimmed_end", "inserted", "deleted", "replaced",
-         "boilerplate")
 
 
 @dataclass(frozen=True)
@@ -127,72 +123,6 @@ class Diff:
 
 def _words(tokens: list[Token], start: int, end: int) -> str:
     return " ".join(t.text for t in tokens[start:end])
-
-
-def align(a_keys: Sequence[Any], b_keys: Sequence[Any],
-          max_replace: int = MAX_REPLACE_WORDS) -> list[tuple[str, int, int, int, int]]:
-    """Word-level opcodes of ``b`` against ``a`` (rapidfuzz ``Indel.opcodes``), with adjacent
-    short deletion + insertion pairs merged into ``replace``."""
-    ops: list[tuple[str, int, int, int, int]] = []
-    for op in Indel.opcodes(a_keys, b_keys):
-        tag, a0, a1, b0, b1 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
-        if tag == "equal" and a1 == a0:
-            continue
-        # Merge delete+insert at the same place into a short substitution.
-        if ops and tag == "insert" and ops[-1][0] == "delete" and ops[-1][2] == a0:
-            prev = ops[-1]
-            if prev[2] - prev[1] <= max_replace and b1 - b0 <= max_replace:
-                ops[-1] = ("replace", prev[1], prev[2], prev[3], b1)
-                continue
-        if ops and tag == "delete" and ops[-1][0] == "insert" and ops[-1][4] == b0:
-            prev = ops[-1]
-            if a1 - a0 <= max_replace and prev[4] - prev[3] <= max_replace:
-                ops[-1] = ("replace", a0, a1, prev[3], prev[4])
-                continue
-        ops.append((tag, a0, a1, b0, b1))
-    return ops
-
-
-def classify(ops: Sequence[tuple[str, int, int, int, int]],
-             a_len: int) -> list[tuple[str, int, int, int, int]]:
-    """Each change named: trimmed_start/trimmed_end (canonical text missing at an end, whatever
-    the outlet put there instead), deleted, inserted, replaced."""
-    changes = [op for op in ops if op[0] != "equal"]
-    out = []
-    for index, (tag, a0, a1, b0, b1) in enumerate(changes):
-        if tag == "delete":
-            if a0 == 0 and all(op[0] == "insert" for op in changes[:index]):
-                kind = "trimmed_start"
-            elif a1 == a_len and all(op[0] == "insert" for op in changes[index + 1 :]):
-                kind = "trimmed_end"
-            else:
-                kind = "deleted"
-        elif tag == "insert":
-            kind = "inserted"
-        else:
-            kind = "replaced"
-        out.append((kind, a0, a1, b0, b1))
-    return out
-
-
-def count_words(ops: Sequence[tuple[str, int, int, int, int]]) -> dict[str, int]:
-    kept = inserted = deleted = replaced = 0
-    for tag, a0, a1, b0, b1 in ops:
-        if tag == "equal":
-            kept += a1 - a0
-        elif tag == "delete":
-            deleted += a1 - a0
-        elif tag == "insert":
-            inserted += b1 - b0
-        else:
-            replaced += a1 - a0
-    return {"words_kept": kept, "words_inserted": inserted, "words_deleted": deleted,
-            "words_replaced": replaced}
-
-
-def headline_changed(title_a: str | None, title_b: str | None) -> bool:
-    return bool(title_a or title_b) and (normalise(title_a or "").split()
-                                         != normalise(title_b or "").split())
 
 
 def diff_articles(

@@ -46,8 +46,9 @@ class PairVerdict:
 def pair_verdict(result: ScanResult, a_id: str, b_id: str) -> PairVerdict:
     import numpy as np
 
-    from .shingle import featurize, shingle
-    from .verify import Thresholds, copy_score, overlap
+    from .stages.shingles import shingle
+    from .stages.tokens import featurize
+    from .stages.verify import Thresholds, copy_score, overlap
 
     a, b = result.article(a_id), result.article(b_id)
     params = result.params

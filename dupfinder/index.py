@@ -25,16 +25,16 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import mix64
 from .article import Article
 from .errors import DuplicateIdError, InputError, UsageError
 from .fields import FieldMap, option, sort_key_for_date
-from .lsh import band_keys, band_params
 from .params import Params
 from .pipeline import _articles_from, prepare
 from .readers import STDIN_LABEL, ReadContext, Skipped, file_of
-from .shingle import ShingleSets
-from .verify import Thresholds, figure_arrays_agree, overlap
+from .stages.arrays import mix64
+from .stages.lsh import band_keys, band_params
+from .stages.shingles import ShingleSets
+from .stages.verify import Thresholds, figure_arrays_agree, overlap
 
 SCHEMA_VERSION = 2
 _BAND_SALT = np.uint64(0x51AF_D7ED_558C_CD00)

@@ -19,24 +19,25 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from . import boilerplate as bp
 from . import corpus
-from .agency import has_agency_marker, is_agency_outlet
-from .anchors import containment_pairs
-from .arrays import dedupe_pairs
 from .article import Article
-from .cluster import Facts, build_clusters
-from .edits import edit_summary
-from .engine import TokenisePool
+from .engines.local import TokenisePool
 from .errors import DuplicateIdError, UsageError
 from .fields import FieldMap, check_overrides, option, sort_key_for_date
-from .lsh import candidate_pairs
-from .minhash import signatures
 from .params import Params, resolve_workers
 from .readers import ReadContext, file_of, read_corpus
 from .result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
-from .shingle import Features, ShingleSets, shingle, unit_of
-from .verify import Edges, Thresholds, copy_score, similarity, verify
+from .stages import boilerplate as bp
+from .stages.agency import has_agency_marker, is_agency_outlet
+from .stages.arrays import dedupe_pairs
+from .stages.cluster import Facts, build_clusters
+from .stages.containment import containment_pairs
+from .stages.edits import edit_summary
+from .stages.lsh import candidate_pairs
+from .stages.minhash import signatures
+from .stages.shingles import ShingleSets, shingle
+from .stages.tokens import Features, unit_of
+from .stages.verify import Edges, Thresholds, copy_score, similarity, verify
 
 BATCH = 2048
 # Below this many articles, worker start-up and shipping texts cost more than they save.

@@ -34,7 +34,7 @@ class Member:
     words: int  # word tokens shingled
     shared: int = 0  # shingles another member also carries (0 in a pair: not measured)
     own: int = 0  # shingles no other member carries: text this version added
-    # The edit summary against the canonical, computed once by the scan (dupfinder.edits);
+    # The edit summary against the canonical, computed once by the scan (dupfinder.stages.edits);
     # None when the member was made without one (then it is computed from the texts).
     edits: dict[str, Any] | None = None
     # Why it is a member: "canonical", "copy" (by the shingle rule), "aligned" (by the second
@@ -206,7 +206,7 @@ class ScanResult:
         raise KeyError(f"no cluster {cluster_id!r}; clusters are {known}...")
 
     def to_dict(self, with_edits: bool = True) -> dict[str, Any]:
-        from . import __version__
+        from ._version import __version__
 
         return {
             "schema": SCHEMA,

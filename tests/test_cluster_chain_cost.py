@@ -4,8 +4,8 @@ chain, not quadratically."""
 
 import numpy as np
 
-from dupfinder.cluster import Facts, build_clusters
-from dupfinder.verify import Edges, overlap
+from dupfinder.stages.cluster import Facts, build_clusters
+from dupfinder.stages.verify import Edges, overlap
 
 
 def _chain(n: int, width: int = 100, step: int = 10):

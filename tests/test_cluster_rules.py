@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dupfinder.cluster import Facts, build_clusters, choose_canonical, derivation
-from dupfinder.verify import Edges, overlap
+from dupfinder.stages.cluster import Facts, build_clusters, choose_canonical, derivation
+from dupfinder.stages.verify import Edges, overlap
 
 
 def _facts(sets: list[set[int]], ids: list[str] | None = None,

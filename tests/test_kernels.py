@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dupfinder import _numba, minhash
+from dupfinder.stages import _numba, minhash
 
 pytestmark = pytest.mark.skipif(not _numba.available(), reason="numba (the fast extra) is missing")
 

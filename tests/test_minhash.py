@@ -7,8 +7,8 @@ import pytest
 from datasketch import LeanMinHash, MinHash
 from datasketch.lsh import _optimal_param
 
-from dupfinder.lsh import FALSE_NEGATIVE_WEIGHT, FALSE_POSITIVE_WEIGHT, KNOWN_BANDS
-from dupfinder.minhash import EMPTY, signatures, to_lean
+from dupfinder.stages.lsh import FALSE_NEGATIVE_WEIGHT, FALSE_POSITIVE_WEIGHT, KNOWN_BANDS
+from dupfinder.stages.minhash import EMPTY, signatures, to_lean
 
 
 @pytest.mark.parametrize("num_perm,seed", [(128, 1), (64, 7), (256, 42)])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupfinder.normalise import normalise, tokens, unit_spans, unit_text
+from dupfinder.stages.normalise import normalise, tokens, unit_spans, unit_text
 
 
 def test_separators_and_sentences_end_units() -> None:
@@ -45,7 +45,7 @@ def test_units_keep_length_and_tokens(text: str) -> None:
 @given(st.lists(st.sampled_from(["Word", "two.", "Three!", " ", "Mr.", "U.S.", "\u201d", "x" * 40,
                                  "\n", " \n", "end. \n"]), max_size=300).map("".join))
 def test_the_one_pass_path_cuts_the_same_units_as_the_line_by_line_path(text: str) -> None:
-    from dupfinder import normalise as n
+    from dupfinder.stages import normalise as n
 
     def keys(split: str) -> list[list[str]]:
         return [ws for ws in (tokens(normalise(u)) for u in split.split("\n")) if ws]

@@ -6,7 +6,7 @@ import random
 import numpy as np
 
 import dupfinder
-from dupfinder.verify import aligned_copy
+from dupfinder.stages.verify import aligned_copy
 
 VOCAB = ("council officials said the plan would widen the harbour road and add a bus lane near "
          "school before winter residents argued that traffic noise already kept families awake "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .arrays import runs, unique_counts
-from .shingle import ShingleSets
+from .shingles import ShingleSets
 
 # A sampled shingle carried by more groups than this is a stock phrase, not evidence (copies
 # of one story count once, as one group).

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..tuning import BoilerplateRules
 from .arrays import mix64, runs
-from .tuning import BoilerplateRules
 
 __all__ = ["BoilerplateRules", "Learned", "LearnedLine", "learn", "repeated_mask"]
 

@@ -27,9 +27,9 @@ from typing import Protocol
 
 import numpy as np
 
-from .anchors import components
+from ..tuning import ClusterRules
 from .arrays import unique_counts
-from .tuning import ClusterRules
+from .containment import components
 from .verify import Edges, intersection_size
 
 # The rules' numbers are tuning.ClusterRules: hub_checks (only the fullest articles of a

@@ -16,7 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import repeat
 from typing import Any
 
-from .shingle import Features, featurize
+from ..stages.tokens import Features, featurize
 
 
 def _context() -> Any:

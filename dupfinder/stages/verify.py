@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .shingle import ShingleSets
-from .tuning import VerifyRules
+from ..tuning import VerifyRules
+from .shingles import ShingleSets
 
 # Short notices that differ in their figures are different reports, however alike their
 # wording: a dividend, a price change, a weekly statistic re-issued with new numbers. Measured on

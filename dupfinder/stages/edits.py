@@ -1,0 +1,110 @@
+"""Edit summaries as a stage: each member against its canonical, computed once from the word
+token arrays the scan already holds (the tokens it shingled, chrome left out), never by
+re-tokenising text while a report is written.
+
+The full ``Diff`` (surface words with their offsets, for the terminal and HTML views) is still
+made on demand by ``dupfinder.diff``; both use the same alignment and the same names for edits
+(``align`` / ``classify`` here), and a test holds them equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from ..tuning import EditRules
+from .normalise import normalise
+
+MAX_REPLACE_WORDS = 6  # the default of tuning.EditRules.max_replace_words
+KINDS = ("headline", "trimmed_start", "trimmed_end", "inserted", "deleted", "replaced",
+         "boilerplate")
+_DEFAULT = EditRules()
+
+
+def align(a_keys: Sequence[Any], b_keys: Sequence[Any],
+          max_replace: int = MAX_REPLACE_WORDS) -> list[tuple[str, int, int, int, int]]:
+    """Word-level opcodes of ``b`` against ``a`` (rapidfuzz ``Indel.opcodes``), with adjacent
+    short deletion + insertion pairs merged into ``replace``."""
+    ops: list[tuple[str, int, int, int, int]] = []
+    for op in Indel.opcodes(a_keys, b_keys):
+        tag, a0, a1, b0, b1 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
+        if tag == "equal" and a1 == a0:
+            continue
+        # Merge delete+insert at the same place into a short substitution.
+        if ops and tag == "insert" and ops[-1][0] == "delete" and ops[-1][2] == a0:
+            prev = ops[-1]
+            if prev[2] - prev[1] <= max_replace and b1 - b0 <= max_replace:
+                ops[-1] = ("replace", prev[1], prev[2], prev[3], b1)
+                continue
+        if ops and tag == "delete" and ops[-1][0] == "insert" and ops[-1][4] == b0:
+            prev = ops[-1]
+            if a1 - a0 <= max_replace and prev[4] - prev[3] <= max_replace:
+                ops[-1] = ("replace", a0, a1, prev[3], prev[4])
+                continue
+        ops.append((tag, a0, a1, b0, b1))
+    return ops
+
+
+def classify(ops: Sequence[tuple[str, int, int, int, int]],
+             a_len: int) -> list[tuple[str, int, int, int, int]]:
+    """Each change named: trimmed_start/trimmed_end (canonical text missing at an end, whatever
+    the outlet put there instead), deleted, inserted, replaced."""
+    changes = [op for op in ops if op[0] != "equal"]
+    out = []
+    for index, (tag, a0, a1, b0, b1) in enumerate(changes):
+        if tag == "delete":
+            if a0 == 0 and all(op[0] == "insert" for op in changes[:index]):
+                kind = "trimmed_start"
+            elif a1 == a_len and all(op[0] == "insert" for op in changes[index + 1 :]):
+                kind = "trimmed_end"
+            else:
+                kind = "deleted"
+        elif tag == "insert":
+            kind = "inserted"
+        else:
+            kind = "replaced"
+        out.append((kind, a0, a1, b0, b1))
+    return out
+
+
+def count_words(ops: Sequence[tuple[str, int, int, int, int]]) -> dict[str, int]:
+    kept = inserted = deleted = replaced = 0
+    for tag, a0, a1, b0, b1 in ops:
+        if tag == "equal":
+            kept += a1 - a0
+        elif tag == "delete":
+            deleted += a1 - a0
+        elif tag == "insert":
+            inserted += b1 - b0
+        else:
+            replaced += a1 - a0
+    return {"words_kept": kept, "words_inserted": inserted, "words_deleted": deleted,
+            "words_replaced": replaced}
+
+
+def headline_changed(title_a: str | None, title_b: str | None) -> bool:
+    return bool(title_a or title_b) and (normalise(title_a or "").split()
+                                         != normalise(title_b or "").split())
+
+
+def edit_summary(a_tokens: np.ndarray, b_tokens: np.ndarray, title_a: str | None,
+                 title_b: str | None, stripped: bool,
+                 rules: EditRules = _DEFAULT) -> dict[str, Any]:
+    """The JSON report's ``edits`` of a member (``b``) against its canonical (``a``)."""
+    if a_tokens.size == b_tokens.size and np.array_equal(a_tokens, b_tokens):
+        # The canonical itself, or a word-for-word copy: nothing to align.
+        ops: list[tuple[str, int, int, int, int]] = (
+            [("equal", 0, int(a_tokens.size), 0, int(b_tokens.size))] if a_tokens.size else [])
+    else:
+        ops = align(a_tokens.tolist(), b_tokens.tolist(), rules.max_replace_words)
+    present = {kind for kind, *_ in classify(ops, int(a_tokens.size))}
+    changed = headline_changed(title_a, title_b)
+    if changed:
+        present.add("headline")
+    if stripped:
+        present.add("boilerplate")
+    return {"headline_changed": changed, **count_words(ops),
+            "kinds": [k for k in KINDS if k in present]}

@@ -1,0 +1,191 @@
+"""Shingles: the sorted unique hashes of each article's word n-grams, minus boilerplate.
+
+Row-keyed batch kernel: arrays in (``Features``), arrays out (``ShingleSets``); the output of
+a batch does not depend on the other batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..tuning import BoilerplateRules
+from .arrays import mix64, unique
+from .boilerplate import repeated_mask
+from .minhash import fmix32
+from .tokens import _MUL, _STEP, Features
+
+
+@dataclass
+class ShingleSets:
+    """Sorted unique shingle hashes of each article, concatenated; article i is
+    ``hashes[offsets[i]:offsets[i+1]]``."""
+
+    hashes: np.ndarray  # uint32
+    offsets: np.ndarray  # int64, len = articles + 1
+    words: np.ndarray  # int32 token count per article, after boilerplate removal
+    stripped: np.ndarray  # bool: boilerplate lines were removed from this article
+    # The content-defined sample of shingles the containment candidates use (see anchors).
+    sample_hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
+    sample_docs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    # Sorted unique hashes of each article's figure tokens (see verify.figures_agree).
+    figures: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
+    figure_offsets: np.ndarray | None = None
+    # The word tokens that were shingled (boilerplate left out), all articles concatenated;
+    # article i owns ``words[i]`` of them. The second look at near misses aligns these.
+    tokens: np.ndarray | None = None
+    token_figures: np.ndarray | None = None  # bool per token: holds a digit or a number word
+    _token_starts: np.ndarray | None = field(default=None, repr=False)
+
+    def tokens_of(self, i: int) -> np.ndarray | None:
+        if self.tokens is None:
+            return None
+        if self._token_starts is None:
+            starts = np.zeros(self.words.size + 1, dtype=np.int64)
+            np.cumsum(self.words, out=starts[1:])
+            self._token_starts = starts
+        return self.tokens[self._token_starts[i] : self._token_starts[i + 1]]
+
+    def token_figures_of(self, i: int) -> np.ndarray | None:
+        if self.token_figures is None or self.tokens_of(i) is None:
+            return None
+        assert self._token_starts is not None
+        return self.token_figures[self._token_starts[i] : self._token_starts[i + 1]]
+
+    def figures_of(self, i: int) -> np.ndarray:
+        if self.figure_offsets is None:
+            return self.figures[:0]
+        return self.figures[self.figure_offsets[i] : self.figure_offsets[i + 1]]
+
+    def __len__(self) -> int:
+        return int(self.offsets.size - 1)
+
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def of(self, i: int) -> np.ndarray:
+        return self.hashes[self.offsets[i] : self.offsets[i + 1]]
+
+    @staticmethod
+    def empty() -> ShingleSets:
+        return ShingleSets(np.zeros(0, np.uint32), np.zeros(1, np.int64), np.zeros(0, np.int32),
+                           np.zeros(0, bool))
+
+    def with_sample(self, rate: int = 4) -> ShingleSets:
+        """Attach the sampled shingles (computed per batch, where it is cheap)."""
+        keep = sample_mask(self.hashes, rate)
+        doc_of = np.repeat(np.arange(len(self), dtype=np.int32), self.sizes())
+        self.sample_hashes = self.hashes[keep]
+        self.sample_docs = doc_of[keep]
+        return self
+
+    @staticmethod
+    def concat(parts: Sequence[ShingleSets]) -> ShingleSets:
+        if not parts:
+            return ShingleSets.empty()
+        sizes = np.concatenate([p.sizes() for p in parts])
+        offsets = np.zeros(sizes.size + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        base = np.concatenate(([0], np.cumsum([len(p) for p in parts])[:-1]))
+        fig_sizes = np.concatenate([
+            np.diff(p.figure_offsets) if p.figure_offsets is not None
+            else np.zeros(len(p), np.int64) for p in parts])
+        fig_offsets = np.zeros(fig_sizes.size + 1, dtype=np.int64)
+        np.cumsum(fig_sizes, out=fig_offsets[1:])
+        return ShingleSets(
+            np.concatenate([p.hashes for p in parts]), offsets,
+            np.concatenate([p.words for p in parts]),
+            np.concatenate([p.stripped for p in parts]),
+            np.concatenate([p.sample_hashes for p in parts]),
+            np.concatenate([p.sample_docs + np.int32(b) for p, b in zip(parts, base.tolist())]),
+            np.concatenate([p.figures for p in parts]),
+            fig_offsets,
+            (np.concatenate([p.tokens for p in parts])  # type: ignore[misc]
+             if all(p.tokens is not None for p in parts) else None),
+            (np.concatenate([p.token_figures for p in parts])  # type: ignore[misc]
+             if all(p.token_figures is not None for p in parts) else None),
+        )
+
+
+def sample_mask(hashes: np.ndarray, rate: int = 4) -> np.ndarray:
+    """Content-defined sample: about one shingle in ``rate``, the same in every article."""
+    return (fmix32(hashes ^ np.uint32(0x5BD1E995)) % np.uint32(rate)) == 0
+
+
+def _combine(tokens: np.ndarray, n: int) -> np.ndarray:
+    """Hash of each window of n consecutive token hashes, folded to 32 bits."""
+    count = tokens.size - n + 1
+    tokens = mix64(tokens.astype(np.uint64))
+    h = tokens[:count].copy()
+    for k in range(1, n):
+        h *= _STEP
+        h += tokens[k : k + count]
+    h ^= h >> np.uint64(31)
+    h *= _MUL
+    return (h >> np.uint64(32)).astype(np.uint32)
+
+
+def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None,
+            rules: BoilerplateRules | None = None) -> ShingleSets:
+    """Word n-gram shingles of every article, boilerplate lines left out.
+
+    The title is not shingled: outlets rewrite headlines, and a headline match says nothing
+    about the body. An article shorter than n words gives one shingle, its whole text.
+    """
+    docs = len(features)
+    tokens = features.tokens
+    has_digit = features.has_digit if features.has_digit.size == tokens.size else None
+    tok_doc = np.repeat(np.arange(docs, dtype=np.int64), np.diff(features.token_offsets))
+    stripped = np.zeros(docs, dtype=bool)
+    # Figures are taken before boilerplate removal: in wire notices the line that recurs across
+    # unrelated articles ("Pay April 10 Record March 27") is the one that tells them apart.
+    fig_keys = np.zeros(0, np.uint64)
+    if has_digit is not None:
+        fig_keys = unique((tok_doc[has_digit].astype(np.uint64) << np.uint64(32))
+                          | tokens[has_digit].astype(np.uint64))
+    if features.line_keys.size:
+        line_doc = np.repeat(np.arange(docs), np.diff(features.line_offsets))
+        # Chrome repeated inside an article is dropped from that article; learned boilerplate
+        # from every article carrying it.
+        drop_line = repeated_mask(features.line_keys, features.line_sizes, line_doc, rules)
+        if boilerplate is not None and boilerplate.size:
+            drop_line |= np.isin(features.line_keys, boilerplate)
+        if drop_line.any():
+            stripped[line_doc[drop_line]] = True
+            keep = ~np.repeat(drop_line, features.line_sizes)
+            tokens = tokens[keep]
+            tok_doc = tok_doc[keep]
+            if has_digit is not None:
+                has_digit = has_digit[keep]
+    lengths = np.bincount(tok_doc, minlength=docs).astype(np.int64)
+    starts = np.zeros(docs + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    if tokens.size >= n:
+        grams = _combine(tokens, n)
+        window_doc = tok_doc[: grams.size]
+        valid = np.arange(grams.size, dtype=np.int64) + n <= starts[window_doc + 1]
+        keys = (window_doc[valid].astype(np.uint64) << np.uint64(32)) | grams[valid].astype(
+            np.uint64
+        )
+    else:
+        keys = np.zeros(0, np.uint64)
+    short = np.flatnonzero((lengths > 0) & (lengths < n))
+    if short.size:
+        extra = [
+            (int(i) << 32) | int(_combine(tokens[starts[i] : starts[i + 1]], int(lengths[i]))[0])
+            for i in short
+        ]
+        keys = np.concatenate([keys, np.array(extra, dtype=np.uint64)])
+    keys = unique(keys)
+    doc_ids = (keys >> np.uint64(32)).astype(np.int64)
+    hashes = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    offsets = np.searchsorted(doc_ids, np.arange(docs + 1, dtype=np.int64)).astype(np.int64)
+    sets = ShingleSets(hashes, offsets, lengths.astype(np.int32), stripped, tokens=tokens,
+                       token_figures=has_digit)
+    if has_digit is not None:
+        sets.figures = (fig_keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        sets.figure_offsets = np.searchsorted(
+            (fig_keys >> np.uint64(32)).astype(np.int64), np.arange(docs + 1)).astype(np.int64)
+    return sets
