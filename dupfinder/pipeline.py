@@ -84,8 +84,12 @@ def _articles_from(source: Any, ctx: ReadContext) -> Iterator[Article]:
     if isinstance(source, (str, Path)):
         yield from read_corpus([source], ctx)
         return
-    if _is_dataframe(source):
-        records: Iterable[Any] = source.to_dict(orient="records")
+    if type(source).__module__.startswith("pyspark"):
+        from .engines.spark import records as spark_records
+
+        records: Iterable[Any] = spark_records(source)
+    elif _is_dataframe(source):
+        records = source.to_dict(orient="records")
     else:
         records = source
     items = list(records) if not isinstance(records, list) else records
@@ -99,6 +103,21 @@ def _articles_from(source: Any, ctx: ReadContext) -> Iterator[Article]:
             article = ctx.emit(item, f"record {number}", default_id=str(number))
         if article is not None:
             yield article
+
+
+def _spark_engine(engine: str, spark: Any, master: str | None, partitions: int | None,
+                  source: Any) -> Any:
+    """The Spark engine for this scan, or None for the local one."""
+    from_spark = type(source).__module__.startswith("pyspark")
+    if engine not in ("local", "spark"):
+        raise UsageError(f"must be 'local' or 'spark', got {engine!r}", option="engine")
+    if engine == "local" and spark is None and not from_spark:
+        return None
+    from .engines import spark as on_spark
+
+    if spark is None:
+        spark = source.sparkSession if from_spark else on_spark.session(master)
+    return on_spark.SparkEngine(spark, partitions)
 
 
 def _is_dataframe(obj: Any) -> bool:
@@ -185,6 +204,10 @@ def scan(
     dayfirst: bool = False,
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
+    engine: str = "local",
+    spark: Any = None,
+    master: str | None = None,
+    partitions: int | None = None,
     **overrides: Any,
 ) -> ScanResult:
     """Cluster the copies in a corpus.
@@ -195,7 +218,9 @@ def scan(
     (every file in that format), ``id_from="file+id"`` (ids qualified by their file, for ids
     that repeat across files), ``encoding=`` (files without a byte-order mark), ``delimiter=``
     (CSV; sniffed otherwise), ``exclude=[globs]`` (files in folders), ``dayfirst=True``
-    (01/02/2019 is 1 February).
+    (01/02/2019 is 1 February). ``engine="spark"`` runs the stages on Spark (``spark=`` an
+    existing SparkSession, else one for ``master=``; ``partitions=`` input partitions); a
+    Spark DataFrame as ``source`` implies it. The result is the local engine's.
     """
     started = time.perf_counter()
     if params is None:
@@ -219,14 +244,20 @@ def scan(
     say("reading")
     n_workers = resolve_workers(workers)
     paths = corpus.reloadable_paths(source)
-    loaded = corpus.load(ctx.complete(_articles_from(source, ctx)), paths is not None, BATCH,
+    on_spark = _spark_engine(engine, spark, master, partitions, source)
+    loaded = corpus.load(ctx.complete(_articles_from(source, ctx)),
+                         paths is not None and on_spark is None, BATCH,
                          getattr(progress, "count", None), LEAN_CHARS,
                          params.tuning.units.long_unit_chars, n_workers)
     articles = loaded.articles
     _check_unique(articles)
 
     say(f"read {len(articles):,} articles")
-    groups, sets, prepared = _match(articles, params, n_workers, say, loaded)
+    try:
+        groups, sets, prepared = _match(articles, params, n_workers, say, loaded, on_spark)
+    finally:
+        if on_spark is not None:
+            on_spark.close()
     boiler = prepared.boilerplate
     reload: Callable[[list[int]], None] | None = None
     if loaded.lean and paths is not None:
@@ -368,15 +399,20 @@ def id_ranks(ids: Sequence[str]) -> np.ndarray:
 
 
 def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
-                 ranks: np.ndarray | None = None) -> Matches:
-    """Candidates from LSH (Jaccard) and sampled shingles (containment), verified exactly."""
+                 ranks: np.ndarray | None = None, engine: Any = None) -> Matches:
+    """Candidates from LSH (Jaccard) and sampled shingles (containment), verified exactly
+    (LSH and verification on ``engine``, the Spark engine, when given)."""
     sets, n = prepared.sets, len(prepared.sets)
     valid = sets.sizes() > 0
     say("finding candidates")
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,
                             params.tuning.verify)
-    lsh = candidate_pairs(prepared.signatures, params.lsh_threshold, valid)
-    edges = verify(sets, lsh, thresholds)
+    if engine is not None:
+        lsh = engine.lsh_pairs()
+        edges = engine.verify(lsh, thresholds)
+    else:
+        lsh = candidate_pairs(prepared.signatures, params.lsh_threshold, valid)
+        edges = verify(sets, lsh, thresholds)
     contained = containment_pairs(
         sets, params.containment, params.min_shingles, valid, linked=edges.pairs, ranks=ranks,
         max_posting=params.tuning.candidates.max_posting,
@@ -386,20 +422,29 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
         # Only pairs LSH did not already propose.
         extra = extra[~np.isin(extra[:, 0] * n + extra[:, 1], lsh[:, 0] * n + lsh[:, 1])]
     say(f"verified {len(lsh):,} LSH pairs; verifying {len(extra):,} containment pairs")
-    return Matches(edges.merged(verify(sets, extra, thresholds)), lsh, extra)
+    late = engine.verify(extra, thresholds) if engine is not None else verify(sets, extra,
+                                                                               thresholds)
+    return Matches(edges.merged(late), lsh, extra)
 
 
 def _match(
     articles: Sequence[Article], params: Params, workers: int, say: Progress,
-    loaded: corpus.LoadedCorpus | None = None,
+    loaded: corpus.LoadedCorpus | None = None, engine: Any = None,
 ) -> tuple[list[Any], ShingleSets, Prepared]:
     # Each article's rank by id breaks every tie, so that the report does not depend on the
     # input order.
     ranks = id_ranks([a.id for a in articles])
-    prepared = prepare([a.text for a in articles], params, workers, say,
-                       loaded.features if loaded else None,
-                       outlets=[a.outlet for a in articles], ranks=ranks)
-    matches = find_matches(prepared, params, say, ranks)
+    if engine is not None:
+        on_spark = engine.prepare([a.text for a in articles], params,
+                                  outlet_codes([a.outlet for a in articles], len(articles)),
+                                  ranks, say)
+        prepared = Prepared(on_spark[0], np.zeros((0, params.num_perm), np.uint32),
+                            *on_spark[1:])
+    else:
+        prepared = prepare([a.text for a in articles], params, workers, say,
+                           loaded.features if loaded else None,
+                           outlets=[a.outlet for a in articles], ranks=ranks)
+    matches = find_matches(prepared, params, say, ranks, engine)
     sets = prepared.sets
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,
                             params.tuning.verify)

@@ -103,28 +103,63 @@ def similarity(sets: ShingleSets, i: int, j: int) -> tuple[float, float]:
     return overlap(sets.of(i), sets.of(j))
 
 
+@dataclass(frozen=True)
+class Side:
+    """One side of a pair: the arrays of one article that the copy decision reads.
+
+    ``figures``, ``tokens`` and ``token_figures`` are None when the scan did not keep them
+    (figures then always agree, and there is no second look)."""
+
+    shingles: np.ndarray  # sorted unique uint32
+    words: int
+    figures: np.ndarray | None = None
+    tokens: np.ndarray | None = None
+    token_figures: np.ndarray | None = None
+
+
+def side(sets: ShingleSets, i: int) -> Side:
+    """Article i of ``sets`` as one side of a pair."""
+    return Side(sets.of(i), int(sets.words[i]),
+                sets.figures_of(i) if sets.figure_offsets is not None else None,
+                sets.tokens_of(i), sets.token_figures_of(i))
+
+
 def copy_score(sets: ShingleSets, i: int, j: int,
                thresholds: Thresholds) -> tuple[float, float] | None:
     """(jaccard, containment) when articles i and j are copies, else None: the one decision
     that verification, clustering and the recall benchmark share."""
     a, b = sets.of(i), sets.of(j)
     smaller, larger = min(a.size, b.size), max(a.size, b.size)
+    if smaller == 0 or (smaller / larger < thresholds.jaccard
+                        and smaller < thresholds.min_shingles):
+        return None  # the cheap bound of pair_score, before the sides are built
+    return pair_score(side(sets, i), side(sets, j), thresholds)
+
+
+def pair_score(a: Side, b: Side, thresholds: Thresholds) -> tuple[float, float] | None:
+    """``copy_score`` over both sides' arrays, as an engine that joins them in calls it."""
+    sa, sb = a.shingles, b.shingles
+    smaller, larger = min(sa.size, sb.size), max(sa.size, sb.size)
     # Cheap bound: even full containment cannot reach the Jaccard threshold, and the
     # smaller is too small for the containment rule.
     if smaller == 0 or (smaller / larger < thresholds.jaccard
                         and smaller < thresholds.min_shingles):
         return None
-    jac, con = overlap(a, b)
+    jac, con = overlap(sa, sb)
     rules = thresholds.rules
+
+    def figures_ok() -> bool:
+        if a.figures is None or b.figures is None:
+            return True
+        return figure_arrays_agree(a.figures, b.figures, a.words, b.words, rules)
+
     if thresholds.is_copy(jac, con, smaller):
-        return (jac, con) if figures_agree(sets, i, j, rules) else None
+        return (jac, con) if figures_ok() else None
     if (con >= rules.look_from and smaller >= thresholds.min_shingles
-            and min(int(sets.words[i]), int(sets.words[j])) >= rules.look_min_words
-            and sets.tokens is not None and figures_agree(sets, i, j, rules)):
-        ta, tb = sets.tokens_of(i), sets.tokens_of(j)
-        if ta is not None and tb is not None and aligned_copy(
-                ta, tb, sets.token_figures_of(i), sets.token_figures_of(j), rules):
-            return jac, con
+            and min(a.words, b.words) >= rules.look_min_words
+            and a.tokens is not None and b.tokens is not None and figures_ok()
+            and aligned_copy(a.tokens, b.tokens, a.token_figures, b.token_figures, rules)):
+        return jac, con
     return None
 
 
