@@ -415,7 +415,7 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
         edges = verify(sets, lsh, thresholds)
     contained = containment_pairs(
         sets, params.containment, params.min_shingles, valid, linked=edges.pairs, ranks=ranks,
-        max_posting=params.tuning.candidates.max_posting,
+        sample_share=params.tuning.candidates.sample_share,
     )
     extra = dedupe_pairs(contained, n) if contained.size else contained
     if extra.size and lsh.size:

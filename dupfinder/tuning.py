@@ -60,10 +60,11 @@ class VerifyRules:
 
 @dataclass(frozen=True)
 class CandidateRules:
-    """Containment candidates (``anchors``)."""
+    """Containment candidates (``stages.containment``)."""
 
     sample_rate: int = 4  # one shingle in this many is sampled
-    max_posting: int = 16  # a sampled shingle carried by more groups is a stock phrase
+    # A pair is a candidate when the smaller shares this share of containment * its samples.
+    sample_share: float = 0.5
 
 
 @dataclass(frozen=True)

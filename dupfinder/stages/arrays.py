@@ -87,3 +87,19 @@ def dedupe_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
     p = p[p[:, 0] != p[:, 1]]
     code = unique(p[:, 0].astype(np.int64) * n + p[:, 1])
     return np.stack([code // n, code % n], axis=1)
+
+
+def components(n: int, pairs: np.ndarray) -> np.ndarray:
+    """Connected-component label (the smallest member index) of each of n nodes."""
+    labels = np.arange(n, dtype=np.int64)
+    if pairs.size == 0:
+        return labels
+    i, j = pairs[:, 0], pairs[:, 1]
+    while True:
+        low = np.minimum(labels[i], labels[j])
+        before = labels.copy()
+        np.minimum.at(labels, i, low)
+        np.minimum.at(labels, j, low)
+        labels = labels[labels]  # pointer jumping
+        if np.array_equal(labels, before):
+            return labels

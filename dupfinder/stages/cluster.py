@@ -28,8 +28,7 @@ from typing import Protocol
 import numpy as np
 
 from ..tuning import ClusterRules
-from .arrays import unique_counts
-from .containment import components
+from .arrays import components, unique_counts
 from .verify import Edges, intersection_size
 
 # The rules' numbers are tuning.ClusterRules: hub_checks (only the fullest articles of a
