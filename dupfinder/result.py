@@ -11,7 +11,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -205,10 +205,10 @@ class ScanResult:
         known = ", ".join(c.id for c in self.clusters[:5]) or "none"
         raise KeyError(f"no cluster {cluster_id!r}; clusters are {known}...")
 
-    def to_dict(self, with_edits: bool = True) -> dict[str, Any]:
+    def to_dict(self, with_edits: bool = True, with_clusters: bool = True) -> dict[str, Any]:
         from ._version import __version__
 
-        return {
+        out = {
             "schema": SCHEMA,
             "dupfinder_version": __version__,
             "params": self.params.report(),
@@ -223,13 +223,34 @@ class ScanResult:
             "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
             "warnings": list(self.warnings),
             "boilerplate": [line.to_dict() for line in self.boilerplate_lines],
-            "clusters": [c.to_dict(with_edits) for c in self.clusters],
         }
+        if with_clusters:
+            out["clusters"] = [c.to_dict(with_edits) for c in self.clusters]
+        return out
 
-    def to_json(self, target: str | Path | IO[str] | None = None) -> str:
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
-        _write(target, text)
-        return text
+    def to_json(self, target: str | Path | IO[str] | None = None) -> str | None:
+        """The JSON report (``to_dict``, indented by two). Written to ``target`` as a stream,
+        one cluster at a time, so a large report is never held whole; returned as a string
+        only when there is no target."""
+        if target is None:
+            return "".join(self.json_chunks())
+        _write(target, self.json_chunks())
+        return None
+
+    def json_chunks(self) -> Iterator[str]:
+        """The JSON report in pieces: the header, then each cluster serialised on its own
+        (with orjson when the ``fast`` extra is installed; the text is the same as
+        ``json.dumps(to_dict(), ensure_ascii=False, indent=2)``)."""
+        head = self.to_dict(with_edits=True, with_clusters=False)
+        text = _dumps(head)
+        if not self.clusters:
+            yield text[:-2] + ',\n  "clusters": []\n}\n'
+            return
+        yield text[:-2] + ',\n  "clusters": [\n    '
+        last = len(self.clusters) - 1
+        for k, c in enumerate(self.clusters):
+            body = _dumps(c.to_dict(True)).replace("\n", "\n    ")
+            yield body + (",\n    " if k < last else "\n  ]\n}\n")
 
     def to_csv(self, target: str | Path | IO[str] | None = None) -> str:
         buf = io.StringIO()
@@ -366,6 +387,22 @@ def _edit_rows(result: ScanResult) -> list[dict[str, Any]]:
                              "a_end": e.a_end, "b_start": e.b_start, "b_end": e.b_end,
                              "old": e.old, "new": e.new})
     return rows
+
+
+def _dumps(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)``, by orjson when it is installed."""
+    if _orjson is not None:
+        try:
+            return str(_orjson.dumps(value, option=_orjson.OPT_INDENT_2).decode("utf-8"))
+        except TypeError:  # a value orjson does not take (an int beyond 64 bits): the slow way
+            pass
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+try:
+    import orjson as _orjson
+except ImportError:  # the ``fast`` extra is not installed
+    _orjson = None
 
 
 def _write(target: str | Path | IO[str] | None, text: str | Iterable[str]) -> None:
