@@ -399,6 +399,7 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)
 
 
+_orjson: Any
 try:
     import orjson as _orjson
 except ImportError:  # the ``fast`` extra is not installed
