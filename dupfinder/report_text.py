@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from typing import TYPE_CHECKING
 
-from .terminal import clip, pad, width
+from .terminal import clip, pad, safe_line, width
 
 if TYPE_CHECKING:
     from .result import Cluster, ScanResult
@@ -94,4 +94,16 @@ def cluster_text(cluster: Cluster, width: int | None = None) -> str:
     for m in c.members:
         lines.append(f"  {clip(m.id, 40)}  {clip(m.outlet or '?', OUTLET_MAX)}  "
                      f"J {m.jaccard:.2f}  C {m.containment:.2f}")
+    return "\n".join(lines) + "\n"
+
+
+def timings_table(stages: list[tuple[str, float]]) -> str:
+    """Seconds per stage, as ``scan --timings`` prints them; each stage is named by the
+    progress message that began it."""
+    total = sum(seconds for _, seconds in stages) or 1.0
+    w = max([len(name) for name, _ in stages] + [5])
+    lines = [f"{'stage':<{w}}  {'seconds':>8}  {'share':>6}"]
+    for name, seconds in stages:
+        lines.append(f"{safe_line(name):<{w}}  {seconds:>8.2f}  {seconds / total:>6.1%}")
+    lines.append(f"{'total':<{w}}  {sum(s for _, s in stages):>8.2f}")
     return "\n".join(lines) + "\n"

@@ -166,6 +166,8 @@ class Stats:
     clusters: int
     articles_in_clusters: int
     seconds: float
+    # (stage, seconds) in order: what ``scan --timings`` prints; not in the JSON report.
+    stages: list[tuple[str, float]] = field(default_factory=list)
 
 
 @dataclass
