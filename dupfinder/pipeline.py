@@ -21,7 +21,7 @@ import numpy as np
 
 from . import corpus
 from .article import Article
-from .engines.local import TokenisePool
+from .engines.local import TokenisePool, map_ranges
 from .errors import DuplicateIdError, UsageError
 from .fields import FieldMap, check_overrides, option, sort_key_for_date
 from .params import Params, resolve_workers
@@ -38,6 +38,7 @@ from .stages.minhash import signatures
 from .stages.shingles import ShingleSets, shingle
 from .stages.tokens import Features, unit_of
 from .stages.verify import Edges, Thresholds, copy_score, similarity, verify
+from .tuning import EditRules
 
 BATCH = 2048
 # Below this many articles, worker start-up and shipping texts cost more than they save.
@@ -236,7 +237,13 @@ def scan(
         params = Params(**{**params.__dict__, **overrides})
     fields = FieldMap(id=id, text=text, title=title, outlet=outlet, url=url, date=date)
     check_overrides(fields)
-    say = progress or _quiet
+    marks: list[tuple[str, float]] = []  # each stage's first message and when it came
+    shown = progress or _quiet
+
+    def say(message: str) -> None:
+        marks.append((message, time.perf_counter()))
+        shown(message)
+
     ctx = ReadContext(fields=fields, on_error=on_error, format=format, warn=warn,
                       id_from=id_from, encoding=encoding, delimiter=delimiter,
                       exclude=tuple(exclude), dayfirst=dayfirst)
@@ -270,20 +277,20 @@ def scan(
         reload([m.index for g in groups for m in g.members]
                + [line.example for line in prepared.learned])
 
+    say("members and their edits")
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,
                             params.tuning.verify)
     sizes = sets.sizes()
+    pairs = [(g.canonical, m.index) for g in groups for m in g.members]
+    titles = [(articles[a].title, articles[b].title) for a, b in pairs]
+    summaries = iter(map_ranges(_edit_summaries, (sets, pairs, titles, params.tuning.edits),
+                                len(pairs), n_workers if len(pairs) >= PARALLEL_MIN else 1))
     clusters: list[Cluster] = []
     for g in groups:
-        canon = articles[g.canonical]
-        canon_tokens = sets.tokens_of(g.canonical)
         members = []
         for m in g.members:
-            tokens = sets.tokens_of(m.index)
             stripped = bool(sets.stripped[m.index])
-            summary = (edit_summary(canon_tokens, tokens, canon.title, articles[m.index].title,
-                                    stripped, params.tuning.edits)
-                       if canon_tokens is not None and tokens is not None else None)
+            summary = next(summaries)
             joined = m.joined
             if joined == "copy" and not thresholds.is_copy(
                     m.jaccard, m.containment,
@@ -299,19 +306,34 @@ def scan(
     for number, c in enumerate(clusters, start=1):
         c.id = f"c{number}"
     in_clusters = sum(c.size for c in clusters)
+    say(f"{len(clusters):,} clusters, {in_clusters:,} articles in clusters")
+    ended = time.perf_counter()
     stats = Stats(
         articles=len(articles),
         skipped=len(ctx.skipped),
         clusters=len(clusters),
         articles_in_clusters=in_clusters,
-        seconds=time.perf_counter() - started,
+        seconds=ended - started,
+        stages=[(m, round(t1 - t0, 3)) for (m, t0), (_, t1) in zip(marks, marks[1:])],
     )
-    say(f"{len(clusters):,} clusters, {in_clusters:,} articles in clusters")
     lines = [BoilerplateLine(unit_of(articles[line.example].text, line.key), line.articles,
                              line.outlets, line.reason) for line in prepared.learned]
     lines.sort(key=lambda line: (-line.articles, -line.outlets, line.text, line.reason))
     return ScanResult(clusters, params, stats, list(ctx.skipped), list(ctx.warnings),
                       articles, boiler, reload, lines)
+
+
+def _edit_summaries(state: tuple[ShingleSets, list[tuple[int, int]],
+                                   list[tuple[str | None, str | None]], EditRules],
+                    lo: int, hi: int) -> list[dict[str, Any] | None]:
+    """Edit summaries of members ``lo:hi`` (canonical, member) from the shingled tokens."""
+    sets, pairs, titles, rules = state
+    out: list[dict[str, Any] | None] = []
+    for (a, b), (title_a, title_b) in zip(pairs[lo:hi], titles[lo:hi]):
+        a_tokens, b_tokens = sets.tokens_of(a), sets.tokens_of(b)
+        out.append(None if a_tokens is None or b_tokens is None else edit_summary(
+            a_tokens, b_tokens, title_a, title_b, bool(sets.stripped[b]), rules))
+    return out
 
 
 @dataclass
@@ -404,7 +426,7 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
     (LSH and verification on ``engine``, the Spark engine, when given)."""
     sets, n = prepared.sets, len(prepared.sets)
     valid = sets.sizes() > 0
-    say("finding candidates")
+    say("finding candidates (LSH) and verifying them")
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,
                             params.tuning.verify)
     if engine is not None:
@@ -413,6 +435,7 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
     else:
         lsh = candidate_pairs(prepared.signatures, params.lsh_threshold, valid)
         edges = verify(sets, lsh, thresholds)
+    say(f"verified {len(lsh):,} LSH pairs; finding containment candidates")
     contained = containment_pairs(
         sets, params.containment, params.min_shingles, valid, linked=edges.pairs, ranks=ranks,
         sample_share=params.tuning.candidates.sample_share,
@@ -421,7 +444,7 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
     if extra.size and lsh.size:
         # Only pairs LSH did not already propose.
         extra = extra[~np.isin(extra[:, 0] * n + extra[:, 1], lsh[:, 0] * n + lsh[:, 1])]
-    say(f"verified {len(lsh):,} LSH pairs; verifying {len(extra):,} containment pairs")
+    say(f"verifying {len(extra):,} containment pairs")
     late = engine.verify(extra, thresholds) if engine is not None else verify(sets, extra,
                                                                                thresholds)
     return Matches(edges.merged(late), lsh, extra)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import repeat
 from typing import Any
@@ -71,3 +71,33 @@ class TokenisePool:
 
 def resolved(item: Future[Features] | Features) -> Features:
     return item.result() if isinstance(item, Future) else item
+
+
+# The state a forked worker reads: set just before the pool forks, so every worker starts with
+# the arrays already in its memory (copy-on-write) and only row ranges and results travel.
+_SHARED: Any = None
+
+
+def _run_on_shared(fn: Callable[[Any, int, int], list[Any]], lo: int, hi: int) -> list[Any]:
+    return fn(_SHARED, lo, hi)
+
+
+def map_ranges(fn: Callable[[Any, int, int], list[Any]], state: Any, total: int, workers: int,
+               chunk: int = 2000) -> list[Any]:
+    """``fn(state, lo, hi)`` over consecutive row ranges, concatenated in order.
+
+    On ``workers`` forked processes when there are several ranges (Linux), else here. ``fn``
+    must be a module-level function; ``state`` is never pickled (the workers inherit it).
+    """
+    global _SHARED
+    context = _context()
+    bounds = [(lo, min(total, lo + chunk)) for lo in range(0, total, chunk)]
+    if workers <= 1 or context is None or len(bounds) <= 1:
+        return fn(state, 0, total) if total else []
+    _SHARED = state
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            parts = list(pool.map(_run_on_shared, repeat(fn), *zip(*bounds)))
+    finally:
+        _SHARED = None
+    return [row for part in parts for row in part]
