@@ -30,7 +30,7 @@ from .result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stat
 from .stages import boilerplate as bp
 from .stages.agency import has_agency_marker, is_agency_outlet
 from .stages.arrays import dedupe_pairs
-from .stages.cluster import Facts, build_clusters
+from .stages.cluster import Facts, adjacency, edge_components, split_components
 from .stages.containment import containment_pairs
 from .stages.edits import edit_summary
 from .stages.lsh import candidate_pairs
@@ -488,5 +488,14 @@ def _match(
         return similarity(sets, i, j)
 
     say("clustering")
-    return (build_clusters(matches.edges, facts, score, similar, params.tuning.cluster), sets,
-            prepared)
+    comps = edge_components(matches.edges.pairs)
+    state = (comps, adjacency(matches.edges), facts, score, similar, params.tuning.cluster)
+    groups = map_ranges(_split_range, state, len(comps),
+                        workers if len(articles) >= PARALLEL_MIN else 1, chunk=1000)
+    return groups, sets, prepared
+
+
+def _split_range(state: tuple[Any, ...], lo: int, hi: int) -> list[Any]:
+    """Clusters of components ``lo:hi`` (on a forked worker, which inherits ``state``)."""
+    comps, adj, facts, score, similar, rules = state
+    return split_components(comps[lo:hi], adj, facts, score, similar, rules)

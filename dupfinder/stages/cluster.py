@@ -342,19 +342,33 @@ def build_clusters(
     None; it is asked for pairs that candidate generation did not propose. ``similarity`` gives
     the exact scores of any pair, copy or not.
     """
+    return split_components(edge_components(edges.pairs), adjacency(edges), facts, score,
+                            similarity, rules)
+
+
+def adjacency(edges: Edges) -> Adjacency:
+    """Each article's verified neighbours with the pair's (jaccard, containment)."""
     adj: Adjacency = {}
     for (i, j), jac, con in zip(edges.pairs.tolist(), edges.jaccard.tolist(),
                                 edges.containment.tolist()):
         adj.setdefault(i, {})[j] = (jac, con)
         adj.setdefault(j, {})[i] = (jac, con)
+    return adj
 
+
+def split_components(
+    components: Sequence[list[int]], adj: Adjacency, facts: Facts, score: Score,
+    similarity: Callable[[int, int], tuple[float, float]], rules: ClusterRules = _RULES,
+) -> list[Group]:
+    """The clusters of each component, in component order. Components are independent, so
+    an engine may split the list anywhere and run the parts side by side."""
     groups: list[Group] = []
-    for component in _edge_components(edges.pairs):
+    for component in components:
         groups.extend(_split(component, adj, facts, score, similarity, rules))
     return groups
 
 
-def _edge_components(pairs: np.ndarray) -> list[list[int]]:
+def edge_components(pairs: np.ndarray) -> list[list[int]]:
     """Connected components of the verified pairs, each sorted, ordered by smallest member
     (numpy labelling: the whole graph at once, not a Python union-find)."""
     if pairs.size == 0:
