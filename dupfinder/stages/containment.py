@@ -43,40 +43,66 @@ from .shingles import ShingleSets
 SAMPLE_SHARE = 0.5  # the default of tuning.CandidateRules.sample_share
 
 
-def in_prefix(owner: np.ndarray, carriers: np.ndarray, need: np.ndarray,
-              owners: int) -> np.ndarray:
-    """Mask of the entries in each owner's prefix: its ``size - need + 1`` rarest samples.
+def in_prefix(owner: np.ndarray, carriers: np.ndarray, size: np.ndarray,
+              need: np.ndarray) -> np.ndarray:
+    """Mask of the entries that fall in their owner's prefix: its ``size - need + 1`` rarest
+    samples, in the one global order (groups carrying the sample, hash) the bound needs.
 
-    The order is (carriers, hash), one global order for every owner, which the prefix bound
-    needs. Entries come grouped by owner with hashes ascending within it (as shingle sets
-    are). Only entries carried by more than one group can pair, and those are few, so only
-    they are sorted: the rest (carried by one group) come first in any owner's order.
+    ``owner``/``carriers`` are only the entries carried by more than one group, grouped by
+    owner with hashes ascending within it (as shingle sets are); ``size`` and ``need`` are per
+    owner, counting all its samples. The owner's other samples are carried by one group only,
+    so they come first in its order: only the entries given here need sorting.
     """
-    size = np.bincount(owner, minlength=owners)
-    single = carriers <= 1
-    first = np.bincount(owner[single], minlength=owners)
     mask = np.zeros(owner.size, dtype=bool)
-    limit = size - need + 1  # per owner: prefix length
-    mask[single] = True  # (counted against the limit below; unused for pairing)
-    many = np.flatnonzero(~single)
-    if many.size:
-        o = many[np.argsort((owner[many].astype(np.uint64) << np.uint64(32))
-                            | np.minimum(carriers[many], 0xFFFFFFFF).astype(np.uint64),
-                            kind="stable")]
-        starts, counts = runs(owner[o])
-        position = first[owner[o]] + np.arange(o.size) - np.repeat(starts, counts)
-        mask[o] = position < limit[owner[o]]
+    if owner.size == 0:
+        return mask
+    o = np.argsort((owner.astype(np.uint64) << np.uint64(32))
+                   | np.minimum(carriers, 0xFFFFFFFF).astype(np.uint64), kind="stable")
+    sorted_owner = owner[o]
+    starts, counts = runs(sorted_owner)
+    many = np.zeros(size.size, dtype=np.int64)
+    many[sorted_owner[starts]] = counts
+    position = (size - many)[sorted_owner] + np.arange(o.size) - np.repeat(starts, counts)
+    mask[o] = position < (size - need + 1)[sorted_owner]
     return mask
 
 
 def expand(starts: np.ndarray, widths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For items with a run ``[start, start + width)`` each: (item, position) for every
     position of every run."""
+    widths = widths.astype(np.int64)
     total = int(widths.sum())
     item = np.repeat(np.arange(starts.size), widths)
-    at = np.arange(total) - np.repeat(np.cumsum(widths) - widths, widths) + np.repeat(starts,
-                                                                                      widths)
+    at = np.arange(total) - np.repeat(np.cumsum(widths) - widths, widths) + np.repeat(
+        starts.astype(np.int64), widths)
     return item, at
+
+
+def across_groups(hashes: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which entries carry a hash that more than one group carries (the only samples that
+    can pair an article with another group; in a corpus most are carried by one story's
+    copies only), and for each group, how many distinct hashes it carries alone.
+
+    One sort by hash; a run's groups differ when its smallest and largest differ.
+    """
+    order = np.argsort(hashes, kind="stable")
+    ordered = hashes[order]
+    grp = groups[order]
+    starts, counts = runs(ordered)
+    low = np.minimum.reduceat(grp, starts)
+    high = np.maximum.reduceat(grp, starts)
+    shared_run = low != high
+    mask = np.empty(hashes.size, dtype=bool)
+    mask[order] = np.repeat(shared_run, counts)
+    alone = np.bincount(low[~shared_run], minlength=int(groups.max()) + 1 if groups.size else 0)
+    return mask, alone
+
+
+def is_member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    if sorted_set.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    at = np.searchsorted(sorted_set, values)
+    return sorted_set[np.minimum(at, sorted_set.size - 1)] == values
 
 
 def shared_counts(doc: np.ndarray, grp: np.ndarray, doc_samples: tuple[np.ndarray, np.ndarray],
@@ -89,9 +115,7 @@ def shared_counts(doc: np.ndarray, grp: np.ndarray, doc_samples: tuple[np.ndarra
     hashes, offsets = doc_samples
     pair_of, at = expand(offsets[doc], offsets[doc + 1] - offsets[doc])
     key = (grp[pair_of].astype(np.uint64) << np.uint64(32)) | hashes[at].astype(np.uint64)
-    found = np.searchsorted(posting_keys, key)
-    hit = posting_keys[np.minimum(found, posting_keys.size - 1)] == key
-    return np.bincount(pair_of[hit], minlength=doc.size)
+    return np.bincount(pair_of[is_member(key, posting_keys)], minlength=doc.size)
 
 
 def containment_pairs(
@@ -112,20 +136,22 @@ def containment_pairs(
     none = np.zeros((0, 2), dtype=np.int64)
     if docs < 2 or sets.hashes.size == 0:
         return none
-    group = components(docs, linked if linked is not None else none)
+    group = components(docs, linked if linked is not None else none).astype(np.int32)
     # The fullest article of each group stands for it (ties: the first by ``ranks``, else by
     # index).
     order = np.lexsort((np.arange(docs) if ranks is None else ranks, -sizes, group))
     starts, _ = runs(group[order])
     fullest = np.zeros(docs, dtype=np.int64)
     fullest[group[order][starts]] = order[starts]
+    del order
 
     if sets.sample_docs.size == 0 and sets.hashes.size:
         sets.with_sample()
-    sample_hash, sample_doc = sets.sample_hashes, sets.sample_docs.astype(np.int64)
+    sample_hash, sample_doc = sets.sample_hashes, sets.sample_docs
     if valid is not None:
         keep = valid[sample_doc]
         sample_hash, sample_doc = sample_hash[keep], sample_doc[keep]
+        del keep
     if sample_hash.size == 0:
         return none
     samples = np.bincount(sample_doc, minlength=docs)
@@ -134,73 +160,71 @@ def containment_pairs(
     def need(s: np.ndarray) -> np.ndarray:
         return np.maximum(1, np.floor(sample_share * containment * s)).astype(np.int64)
 
-    # Postings: the samples sorted by (hash, group); one entry per (hash, group) is a posting.
+    # Only samples carried by more than one group can pair an article with another group;
+    # the others count only towards sizes (of the article, and of its group's union).
     sample_group = group[sample_doc]
-    by_hash = np.argsort((sample_hash.astype(np.uint64) << np.uint64(32))
-                         | sample_group.astype(np.uint64))
-    sh, sg, sd = sample_hash[by_hash], sample_group[by_hash], sample_doc[by_hash]
+    common, alone = across_groups(sample_hash, sample_group)
+    h, d, g = sample_hash[common], sample_doc[common].astype(np.int32), sample_group[common]
+    del common, sample_group
+    # Postings: one per (hash, group), the entries sorted by (hash, group).
+    by_hash = np.argsort((h.astype(np.uint64) << np.uint64(32)) | g.astype(np.uint64))
+    sh, sg, sd = h[by_hash], g[by_hash], d[by_hash]
     new_hash = np.ones(sh.size, dtype=bool)
     new_hash[1:] = sh[1:] != sh[:-1]
     new_posting = new_hash.copy()
     new_posting[1:] |= sg[1:] != sg[:-1]
-    run = np.cumsum(new_hash) - 1  # per sorted sample: its hash's run
+    run = (np.cumsum(new_hash) - 1).astype(np.int32)  # per sorted entry: its hash's run
     run_start = np.flatnonzero(new_hash)
     run_width = np.diff(np.append(run_start, sh.size))
-    posting_at = np.flatnonzero(new_posting)  # postings as positions in the sorted samples
-    p_group = sg[posting_at]
-    p_run = run[posting_at]
-    carriers = np.bincount(p_run, minlength=run_start.size)  # groups per hash
+    del new_hash
+    posting_at = np.flatnonzero(new_posting)
+    del new_posting
+    p_group, p_run = sg[posting_at], run[posting_at]
+    carriers = np.bincount(p_run, minlength=run_start.size)  # groups per hash, all >= 2
     p_start = np.cumsum(carriers) - carriers  # each hash's first posting
 
     found: list[tuple[np.ndarray, np.ndarray]] = []
     # 1. Articles no larger than the group probe with their prefix against its postings.
-    entry_carriers = np.empty(sh.size, dtype=np.int64)
+    entry_carriers = np.zeros(h.size, dtype=np.int64)
     entry_carriers[by_hash] = carriers[run]
-    prefix = in_prefix(sample_doc, entry_carriers, need(samples), docs)[by_hash]
-    probing = np.flatnonzero(prefix & (carriers[run] > 1) & (sizes[sd] >= min_shingles))
+    prefix = in_prefix(d, entry_carriers, samples, need(samples))[by_hash]
+    del entry_carriers
+    probing = np.flatnonzero(prefix & (sizes[sd] >= min_shingles))
+    del prefix
     item, at = expand(p_start[run[probing]], carriers[run[probing]])
-    d, g = sd[probing][item], p_group[at]
-    ok = (g != group[d]) & (samples[d] <= group_size[g])
-    found.append((d[ok], g[ok]))
-    # 2. Groups smaller than the article probe with the prefix of their union of samples.
-    g_prefix = in_prefix_by_group(p_group, carriers[p_run], need(group_size), docs)
-    probing = np.flatnonzero(g_prefix & (carriers[p_run] > 1)
-                             & (sizes[fullest[p_group]] >= min_shingles))
+    dd, gg = sd[probing][item].astype(np.int64), p_group[at].astype(np.int64)
+    ok = (gg != group[dd]) & (samples[dd] <= group_size[gg])
+    found.append((dd[ok], gg[ok]))
+    # 2. Groups smaller than the article probe with the prefix of their union of samples
+    # (distinct hashes: those the group carries alone, and one per posting).
+    union = np.zeros(docs, dtype=np.int64)
+    union[: alone.size] += alone
+    union += np.bincount(p_group, minlength=docs)
+    by_group = np.argsort(p_group, kind="stable")  # hashes stay ascending within a group
+    g_prefix = np.zeros(p_group.size, dtype=bool)
+    g_prefix[by_group] = in_prefix(p_group[by_group], carriers[p_run[by_group]], union,
+                                   need(group_size))
+    probing = np.flatnonzero(g_prefix & (sizes[fullest[p_group]] >= min_shingles))
     item, at = expand(run_start[p_run[probing]], run_width[p_run[probing]])
-    g, d = p_group[probing][item], sd[at]
-    ok = (g != group[d]) & (samples[d] > group_size[g])
-    found.append((d[ok], g[ok]))
+    gg, dd = p_group[probing][item].astype(np.int64), sd[at].astype(np.int64)
+    ok = (gg != group[dd]) & (samples[dd] > group_size[gg])
+    found.append((dd[ok], gg[ok]))
 
-    d = np.concatenate([f[0] for f in found])
-    g = np.concatenate([f[1] for f in found])
-    if d.size == 0:
+    dd = np.concatenate([f[0] for f in found])
+    gg = np.concatenate([f[1] for f in found])
+    if dd.size == 0:
         return none
-    code = np.unique(d * docs + g)
-    d, g = code // docs, code % docs
+    code = np.unique(dd * docs + gg)
+    dd, gg = code // docs, code % docs
+    # The doc side of the exact count: its shared samples, grouped by doc (input order).
     offsets = np.zeros(docs + 1, dtype=np.int64)
-    np.cumsum(samples, out=offsets[1:])
+    np.cumsum(np.bincount(d, minlength=docs), out=offsets[1:])
     posting_keys = np.sort((p_group.astype(np.uint64) << np.uint64(32))
                            | sh[posting_at].astype(np.uint64))
-    shared = shared_counts(d, g, (sample_hash, offsets), posting_keys)
-    target = fullest[g]
-    ok = ((shared >= need(np.minimum(samples[d], samples[target])))
-          & (np.minimum(sizes[d], sizes[target]) >= min_shingles))
-    pairs = np.stack([d[ok], target[ok]], axis=1)
+    shared = shared_counts(dd, gg, (h, offsets), posting_keys)
+    target = fullest[gg]
+    ok = ((shared >= need(np.minimum(samples[dd], samples[target])))
+          & (np.minimum(sizes[dd], sizes[target]) >= min_shingles))
+    pairs = np.stack([dd[ok], target[ok]], axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     return np.unique(np.sort(pairs, axis=1), axis=0)
-
-
-def in_prefix_by_group(p_group: np.ndarray, carriers: np.ndarray, need: np.ndarray,
-                       owners: int) -> np.ndarray:
-    """``in_prefix`` for postings, which come sorted by hash: grouped by group first (only
-    the postings of shared hashes need the move)."""
-    mask = np.ones(p_group.size, dtype=bool)
-    many = np.flatnonzero(carriers > 1)
-    if many.size:
-        o = many[np.argsort(p_group[many], kind="stable")]  # hashes stay ascending
-        size = np.bincount(p_group, minlength=owners)
-        first = size - np.bincount(p_group[many], minlength=owners)
-        starts, counts = runs(p_group[o])
-        position = first[p_group[o]] + np.arange(o.size) - np.repeat(starts, counts)
-        mask[o] = position < (size - need + 1)[p_group[o]]
-    return mask
