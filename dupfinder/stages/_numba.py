@@ -59,4 +59,7 @@ def _compile(numba: Any) -> dict[str, Any]:
                         row[k] = v
             out[d] = row
 
-    return {"minhash": minhash}
+    from . import _numba_text
+
+    return {"minhash": minhash, "cut_units": _numba_text.cut_units,
+            "tokenise": _numba_text.tokenise}

@@ -121,3 +121,70 @@ def unit_spans(text: str) -> list[tuple[int, int]]:
     ``unit_text(text)`` alike; a unit after a separator starts with the separator's residue in
     ``text``)."""
     return [m.span() for m in UNIT_RE.finditer(unit_text(text))]
+
+
+# ---- character tables for the array tokeniser ----------------------------------------------
+#
+# The tokeniser (``tokens.featurize``) works on code points, not strings. These tables give it,
+# for every code point, what the string functions above would decide: ``\s`` and ``\w`` as ``re``
+# has them (``str.isspace``; ``str.isalnum`` or ``_``), and the character that ``normalise``
+# maps an already-NFKC character to (casefold, then the quote table: the two commute, character
+# by character, tests/test_tokens_fast.py checks every code point). A character whose casefold is
+# several characters ("ß" -> "ss") has no entry; a text holding one is casefolded as a string
+# first (``CharTables.multi_fold``), after which every character folds to itself.
+
+class CharTables:
+    def __init__(self) -> None:
+        import numpy as np
+
+        every = np.arange(0x110000, dtype=np.uint32)
+        text = every.tobytes().decode("utf-32-le", "surrogatepass")
+        self.word = np.zeros(every.size, dtype=np.uint8)
+        for m in re.finditer(r"\w+", text):
+            self.word[m.start() : m.end()] = 1
+        self.space = np.zeros(every.size, dtype=np.uint8)
+        for m in re.finditer(r"\s", text):
+            self.space[m.start()] = 1
+        fold = every.copy()
+        multi = []
+        for c in range(0x10000):
+            folded = chr(c).casefold()
+            if len(folded) == 1:
+                fold[c] = ord(folded.translate(_QUOTES))
+            else:
+                multi.append(chr(c))
+        self.multi_fold = re.compile("[" + "".join(multi) + "]")
+        astral = text[0x10000:].casefold()  # no astral character folds to several
+        if len(astral) == every.size - 0x10000:
+            fold[0x10000:] = np.frombuffer(astral.encode("utf-32-le"), dtype=np.uint32)
+        else:  # pragma: no cover - a future Unicode version
+            for c in range(0x10000, every.size):
+                folded = chr(c).casefold()
+                fold[c] = ord(folded) if len(folded) == 1 else c
+        self.fold = fold
+        # Classes for cutting units (_numba.cut_units): \s; a sentence's end mark; a closing
+        # quote or bracket after it; a separator character; a line break of UNIT_RE.
+        classes = self.space.copy()
+        for chars, bit in ((".!?", 2), ("\"')]\u201d\u2019", 4), ("#|\u2022\u25a0\u25aa\u25c6", 8),
+                           ("\n\u2028\u2029", 16)):
+            classes[[ord(ch) for ch in chars]] |= bit
+        self.classes = classes
+        self.fold_ascii = fold[:128].astype(np.uint8)
+
+
+_TABLES: CharTables | None = None
+
+
+def char_tables() -> CharTables:
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = CharTables()
+    return _TABLES
+
+
+def normalise_folded(text: str) -> str:
+    """``normalise(text)`` but for the per-character fold (``CharTables.fold``) still to come."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return text.casefold() if char_tables().multi_fold.search(text) else text

@@ -9,13 +9,14 @@ Each article's shingle hashes are sorted and unique, so exact overlaps are sorte
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from .arrays import mix64, runs
-from .normalise import LONG_UNIT_CHARS, normalise, unit_text
+from .normalise import LONG_UNIT_CHARS, char_tables, normalise, normalise_folded, unit_text
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _STEP = np.uint64(0xC2B2AE3D27D4EB4F)
@@ -45,7 +46,9 @@ def _word_char_table() -> np.ndarray:
 _WORD_TABLE: np.ndarray | None = None
 
 
-def _is_word(codes: np.ndarray) -> np.ndarray:
+def _is_word(codes: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
+    if table is not None:  # CharTables.word: every code point
+        return table[codes].view(bool)
     global _WORD_TABLE
     if _WORD_TABLE is None:
         _WORD_TABLE = _word_char_table()
@@ -76,13 +79,14 @@ def _powers(base: np.uint64, n: int) -> np.ndarray:
     return have[:n]
 
 
-def tokenize_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def tokenize_codes(codes: np.ndarray, word_table: np.ndarray | None = None,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Token (start, end, hash) of normalised text given as code points.
 
     Tokens are what ``normalise.WORD_RE`` finds: runs of word characters, with an apostrophe
     between two word characters kept inside the token.
     """
-    word = _is_word(codes)
+    word = _is_word(codes, word_table)
     if codes.size > 2:
         inner = np.zeros(codes.size, dtype=bool)
         inner[1:-1] = (codes[1:-1] == _APOSTROPHE) & word[:-2] & word[2:]
@@ -189,7 +193,7 @@ class Features:
             return out
 
         if not parts:
-            return _featurize_step([])
+            return _featurize_numpy([])
         return Features(
             np.concatenate([p.tokens for p in parts]),
             offsets([p.token_offsets for p in parts]),
@@ -206,29 +210,115 @@ _STEP_CHARS = 1 << 19
 
 
 def featurize(texts: Sequence[str], long_chars: int = LONG_UNIT_CHARS) -> Features:
-    """Normalise and tokenise a batch; lines without words are dropped."""
+    """Normalise and tokenise a batch; lines without words are dropped.
+
+    The same arrays as ``featurize_reference`` (a string at a time) on any input, computed by
+    compiled loops when numba is there (``_numba``) and by numpy otherwise.
+    """
+    return _batched(texts, long_chars, _featurize_step)
+
+
+def _batched(texts: Sequence[str], long_chars: int,
+             step: Callable[[Sequence[str], int], Features]) -> Features:
     parts: list[Features] = []
     start, chars = 0, 0
     for i, t in enumerate(texts):
         chars += len(t)
         if chars >= _STEP_CHARS:
-            parts.append(_featurize_step(texts[start : i + 1], long_chars))
+            parts.append(step(texts[start : i + 1], long_chars))
             start, chars = i + 1, 0
     if start < len(texts) or not parts:
-        parts.append(_featurize_step(texts[start:], long_chars))
+        parts.append(step(texts[start:], long_chars))
     return parts[0] if len(parts) == 1 else Features.concat(parts)
 
 
+def featurize_reference(texts: Sequence[str], long_chars: int = LONG_UNIT_CHARS) -> Features:
+    """``featurize`` as first written, a string at a time (``unit_text``, then ``normalise``):
+    the definition the fast paths are held equal to (tests/test_tokens_fast.py) and timed
+    against (benchmarks/tokenise_speed.py)."""
+    return _batched(texts, long_chars, _reference_step)
+
+
 def _featurize_step(texts: Sequence[str], long_chars: int = LONG_UNIT_CHARS) -> Features:
-    docs = len(texts)
-    joined = (_NL + _SEP).join(normalise(unit_text(t.replace(_SEP, " "), long_chars))
-                                 for t in texts)
+    kernels = _compiled()
+    if kernels is not None:
+        return _featurize_compiled(texts, long_chars, kernels)
+    return _featurize_numpy(texts, long_chars)
+
+
+def _compiled() -> dict[str, Any] | None:
+    from . import _numba
+
+    return _numba.kernels()
+
+
+def _featurize_numpy(texts: Sequence[str], long_chars: int = LONG_UNIT_CHARS) -> Features:
+    """Units cut a string at a time; normalising only what is not ASCII, and the per-character
+    part of it (casefold, quotes) as one table look-up over the batch's code points."""
+    tables = char_tables()
+    joined = (_NL + _SEP).join([
+        normalise_folded(unit_text(t.replace(_SEP, " ") if _SEP in t else t, long_chars))
+        for t in texts])
     if joined.isascii():
-        # The same code points in a quarter of the memory traffic.
-        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+        codes = tables.fold_ascii[np.frombuffer(joined.encode("ascii"), dtype=np.uint8)]
     else:
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    starts, ends, tokens = tokenize_codes(codes)
+        raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = tables.fold[raw]
+    return _features_of_codes(codes, len(texts), tables.word)
+
+
+def _featurize_compiled(texts: Sequence[str], long_chars: int,
+                        kernels: dict[str, Any]) -> Features:
+    """Units cut and tokens found by compiled loops over the batch's code points; Python only
+    normalises (NFKC) the texts that are not ASCII."""
+    tables = char_tables()
+    docs = len(texts)
+    joined = (_NL + _SEP).join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=docs)
+    ends = np.cumsum(lengths + 2) - 2
+    starts = ends - lengths
+    if joined.isascii():
+        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).copy()
+        kernels["cut_units"](codes, starts, ends, long_chars, tables.classes, tables.word)
+    else:
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+        kernels["cut_units"](codes, starts, ends, long_chars, tables.classes, tables.word)
+        codes = _normalised(codes, texts, starts, ends)
+    numbers = _number_words()
+    tops = np.zeros(1024, dtype=np.uint8)  # a first filter: the top 10 bits of those hashes
+    tops[numbers >> np.uint64(54)] = 1
+    out = kernels["tokenise"](codes, docs, tables.word, tables.fold, numbers, tops, _B, _LEN,
+                              _POS)
+    return Features(*out)
+
+
+def _normalised(codes: np.ndarray, texts: Sequence[str], starts: np.ndarray,
+                ends: np.ndarray) -> np.ndarray:
+    """The batch's code points with each non-ASCII text (already cut into units) through
+    ``normalise_folded``; ASCII texts, and texts NFKC leaves alone, are not copied."""
+    pieces: list[np.ndarray] = []
+    last = 0
+    for d, t in enumerate(texts):
+        if t.isascii():
+            continue
+        s, e = int(starts[d]), int(ends[d])
+        unit = codes[s:e].tobytes().decode("utf-32-le", "surrogatepass")
+        folded = normalise_folded(unit)
+        if folded is unit or folded == unit:
+            continue
+        pieces.append(codes[last:s])
+        pieces.append(np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), np.uint32))
+        last = e
+    if not pieces:
+        return codes
+    pieces.append(codes[last:])
+    return np.concatenate(pieces)
+
+
+def _features_of_codes(codes: np.ndarray, docs: int, word_table: np.ndarray | None,
+                       ) -> Features:
+    """Tokens, lines and articles of normalised code points (articles end at ``_SEP``)."""
+    starts, ends, tokens = tokenize_codes(codes, word_table)
     digits = np.zeros(codes.size + 1, dtype=np.int32)
     np.cumsum((codes >= 48) & (codes <= 57), out=digits[1:])
     has_digit = (digits[ends] - digits[starts]) > 0
@@ -249,3 +339,13 @@ def _featurize_step(texts: Sequence[str], long_chars: int = LONG_UNIT_CHARS) -> 
     folded = (tokens ^ (tokens >> np.uint64(32))).astype(np.uint32)
     return Features(folded, token_offsets, keys, line_sizes.astype(np.int64), line_offsets,
                     has_digit)
+
+
+def _reference_step(texts: Sequence[str], long_chars: int = LONG_UNIT_CHARS) -> Features:
+    joined = (_NL + _SEP).join(normalise(unit_text(t.replace(_SEP, " "), long_chars))
+                                 for t in texts)
+    if joined.isascii():
+        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    else:
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return _features_of_codes(codes, len(texts), None)
