@@ -1,15 +1,20 @@
-"""Index build rate, size on disk per article, and query throughput.
+"""Index add and query throughput, size on disk per article, and peak memory, as the index grows.
 
-    python benchmarks/index_speed.py [--articles 1000000] [--queries 1000]
+    python benchmarks/index_speed.py [--articles 1000000] [--queries 2000] [--chunk 10000]
 
-Builds an index of generated articles (about 500 words each) in chunks, then queries it with
-generated copies of indexed stories and with unrelated new stories, half each.
+Adds generated articles (about 500 words each, benchmarks/synthetic.py) in chunks; at each
+checkpoint (10k, 30k, 100k, 300k, 1M: those up to --articles) it prints the add rate of the
+chunks since the last checkpoint, then queries the index with generated copies of indexed
+stories (two thirds of their paragraphs) and as many unrelated new stories, and prints the query
+rate, how many copies found their source, bytes on disk per article and peak RSS so far. A rate
+that holds from row to row is a rate that does not fall as the index grows.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -20,57 +25,76 @@ sys.path.insert(0, str(HERE.parent))
 from benchmarks.synthetic import generate  # noqa: E402
 from dupfinder.index import Index  # noqa: E402
 
+CHECKPOINTS = (10_000, 30_000, 100_000, 300_000, 1_000_000, 3_000_000)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def queries_for(keep: list[dict], n: int, seed: int) -> tuple[list[dict], int]:
+    copies = []
+    for r in keep[-(n // 2):]:
+        paras = r["text"].split("\n")
+        kept = "\n".join(paras[: max(2, len(paras) * 2 // 3)])
+        copies.append({**r, "id": "q-" + r["id"], "text": kept})
+    fresh = [{**r, "id": f"new{seed}-" + r["id"]} for r in generate(n - len(copies), seed=seed)]
+    return copies + fresh, len(copies)
+
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1_000_000)
-    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--chunk", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=0, help="0: every core")
     parser.add_argument("--db", default=str(HERE / "_work" / "index.db"))
     args = parser.parse_args()
     db = Path(args.db)
     db.parent.mkdir(parents=True, exist_ok=True)
     for p in db.parent.glob(db.name + "*"):
         p.unlink()
+    marks = [c for c in CHECKPOINTS if c < args.articles] + [args.articles]
     rng = random.Random(1)
     keep: list[dict] = []
-    started = time.perf_counter()
-    with Index(db) as idx:
-        chunk: list[dict] = []
-        added = 0
-        for record in generate(args.articles, seed=9):
-            chunk.append(record)
-            if rng.random() < args.queries / args.articles:
-                keep.append(record)
-            if len(chunk) == 10_000:
-                idx.add(chunk, chunk=10_000)
-                added += len(chunk)
-                chunk = []
-                rate = added / (time.perf_counter() - started)
-                print(f"  {added:,} added, {rate:,.0f} articles/s", file=sys.stderr, flush=True)
-        if chunk:
-            idx.add(chunk, chunk=10_000)
-        build = time.perf_counter() - started
-        stats = idx.stats()
-        copies = []
-        for r in keep[: args.queries // 2]:
-            paras = r["text"].split("\n")
-            kept = "\n".join(paras[: max(2, len(paras) * 2 // 3)])
-            copies.append({**r, "id": "q-" + r["id"], "text": kept})
-        fresh = [{**r, "id": "new-" + r["id"]}
-                 for r in generate(args.queries - len(copies), seed=12345)]
-        queries = copies + fresh
-        t = time.perf_counter()
-        results = idx.query(queries)
-        qtime = time.perf_counter() - t
-    found = sum(1 for r in results[: len(copies)]
-                if any(m.id == r.article.id[2:] for m in r.matches))
-    print(f"index of {stats['articles']:,} generated articles")
-    print(f"{'build time':<36} {build:>10.0f} s ({stats['articles'] / build:,.0f} articles/s)")
-    print(f"{'size on disk':<36} {stats['bytes'] / 1e9:>10.2f} GB")
-    print(f"{'size per article':<36} {stats['bytes_per_article']:>10,} bytes")
-    print(f"{'queries':<36} {len(queries):>10,} ({len(copies)} trimmed copies, {len(fresh)} new)")
-    print(f"{'query throughput':<36} {len(queries) / qtime:>10,.1f} articles/s")
-    print(f"{'trimmed copies matched to their source':<36} {found:>10,} of {len(copies)}")
+    print(f"{'articles':>10} {'add/s':>8} {'query/s':>8} {'found':>9} {'B/article':>10} "
+          f"{'RSS MB':>8}", flush=True)
+    with Index(db, workers=args.workers) as idx:
+        added, chunk = 0, []
+        since, spent = 0, 0.0
+        stream = generate(args.articles, seed=9)
+        for mark in marks:
+            while added < mark:
+                record = next(stream, None)
+                if record is None:
+                    break
+                chunk.append(record)
+                if rng.random() < 4 * args.queries / args.articles:
+                    keep.append(record)
+                if len(chunk) == args.chunk or added + len(chunk) == mark:
+                    t = time.perf_counter()
+                    idx.add(chunk, chunk=args.chunk)
+                    spent += time.perf_counter() - t
+                    since += len(chunk)
+                    added += len(chunk)
+                    chunk = []
+            queries, copies = queries_for(keep, args.queries, seed=1000 + mark)
+            t = time.perf_counter()
+            results = idx.query(queries)
+            qtime = time.perf_counter() - t
+            found = sum(1 for r in results[:copies]
+                        if any(m.id == r.article.id[2:] for m in r.matches))
+            stats = idx.stats()
+            print(f"{stats['articles']:>10,} {since / spent:>8,.0f} "
+                  f"{len(queries) / qtime:>8,.0f} {found:>4}/{copies:<4} "
+                  f"{stats['bytes_per_article']:>10,} {rss_mb():>8,.0f}", flush=True)
+            since, spent = 0, 0.0
+    parts = stats["bytes_per_article_by_part"]
+    print("bytes per article by part: " + ", ".join(f"{k} {v:,}" for k, v in parts.items()))
+    print(f"clusters {stats['clusters']:,}, articles in clusters "
+          f"{stats['articles_in_clusters']:,}, edges {stats['edges']:,}, "
+          f"segments {stats['segments']}")
 
 
 if __name__ == "__main__":

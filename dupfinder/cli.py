@@ -426,10 +426,10 @@ def _fields(opts: dict[str, Any]) -> Any:
                     outlet=opts["outlet_field"], url=opts["url_field"], date=opts["date_field"])
 
 
-def _open_index(db: str, opts: dict[str, Any] | None) -> Any:
+def _open_index(db: str, opts: dict[str, Any] | None, workers: int | None = 1) -> Any:
     from .index import Index
 
-    return Index(db, _params(opts) if opts is not None else None)
+    return Index(db, _params(opts) if opts is not None else None, workers=workers)
 
 
 @index.command("add")
@@ -446,9 +446,13 @@ def _open_index(db: str, opts: dict[str, Any] | None) -> Any:
 @_fail_cleanly
 def index_add(db: str, paths: tuple[str, ...], replace: bool | None, chunk: int,
               **opts: Any) -> None:
-    """Add the articles in PATHS to the index DB (created with these parameters if new)."""
+    """Add the articles in PATHS to the index DB (created with these parameters if new).
+
+    The add that creates the index learns its boilerplate from all of its articles; later
+    adds apply it (dupfinder index relearn learns it again from everything indexed).
+    """
     explicit = _explicit_params(opts)
-    with _open_index(db, opts if explicit else None) as idx:
+    with _open_index(db, opts if explicit else None, opts["workers"]) as idx:
         with _flags():
             report = idx.add(list(paths), replace=replace, chunk=chunk, fields=_fields(opts),
                              on_error=opts["on_error"], format=opts["fmt"], **_reading(opts))
@@ -473,7 +477,10 @@ def index_query(db: str, paths: tuple[str, ...], json_out: str | None, show_tabl
                 with_diff: bool, limit: int, **opts: Any) -> None:
     """Match the articles in PATHS against the index DB; verified exactly, best first.
 
-    Prints a summary of the matches, or with --json only the JSON (--table adds the summary).
+    Each article is answered against the index alone (never its batch neighbours): its
+    matches, the cluster it would join, that cluster's canonical, and whether the new
+    article would become the canonical. Prints a summary, or with --json only the JSON
+    (--table adds the summary).
     """
     import json as jsonlib
 
@@ -481,15 +488,14 @@ def index_query(db: str, paths: tuple[str, ...], json_out: str | None, show_tabl
     from .terminal import safe_line
 
     explicit = _explicit_params(opts)
-    with _open_index(db, opts if explicit else None) as idx:
+    with _open_index(db, opts if explicit else None, opts["workers"]) as idx:
         with _flags():
             results = idx.query(list(paths), limit=limit, with_diff=with_diff,
                                 fields=_fields(opts), on_error=opts["on_error"],
                                 format=opts["fmt"], **_reading(opts))
     if json_out:
         _writing(opts, "JSON matches", json_out)
-        body = {"schema": 1, "queries": [
-            {"id": r.article.id, "matches": [m.to_dict() for m in r.matches]} for r in results]}
+        body = {"schema": 1, "queries": [r.to_dict() for r in results]}
         _write(json_out, jsonlib.dumps(body, indent=2, ensure_ascii=False) + "\n")
         if not show_table:
             return
@@ -498,9 +504,62 @@ def index_query(db: str, paths: tuple[str, ...], json_out: str | None, show_tabl
         if r.matches:
             best = ", ".join(f"{safe_line(m.id)} (J {m.jaccard:.2f}, C {m.containment:.2f})"
                              for m in r.matches[:3])
-            click.echo(f"{safe_line(r.article.id)}: {len(r.matches)} matches: {best}", err=err)
+            line = f"{safe_line(r.article.id)}: {len(r.matches)} matches: {best}"
+            if r.cluster is not None:
+                c = r.cluster
+                line += (f"; joins a cluster of {len(c.members)}, canonical "
+                         f"{safe_line(c.canonical)} ({c.canonical_reason})"
+                         + (", the new article becomes the canonical"
+                            if c.becomes_canonical else ""))
+            click.echo(line, err=err)
     hit = sum(1 for r in results if r.matches)
     click.echo(f"{hit} of {len(results)} articles match the index", err=err)
+
+
+@index.command("clusters")
+@click.argument("db", type=click.Path(dir_okay=False, exists=True))
+@click.option("--json", "json_out", metavar="FILE|-", help="Write the JSON report (as scan's).")
+@click.option("--html", "html_out", metavar="FILE|-", help="Write the HTML report (as scan's).")
+@click.option("--since", metavar="DATE",
+              help="Only articles published (undated: added) on or after DATE (ISO).")
+@click.option("--until", metavar="DATE", help="Only articles published before DATE (ISO).")
+@click.option("--table", "show_table", is_flag=True,
+              help="Print the table of clusters too when --json or --html is given.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or notes on stderr.")
+@_fail_cleanly
+def index_clusters(db: str, json_out: str | None, html_out: str | None, since: str | None,
+                   until: str | None, show_table: bool, quiet: bool) -> None:
+    """The clusters of everything in the index DB (or of a date range): the report scan gives
+    for the same articles, kept up to date as articles are added and pruned."""
+    _one_stdout(json=json_out, html=html_out)
+    opts = {"quiet": quiet}
+    with _open_index(db, None) as idx:
+        with _flags():
+            result = idx.clusters(since=since, until=until)
+    if json_out:
+        _writing(opts, "JSON report", json_out)
+        result.to_json(json_out)
+    if html_out:
+        from .report_html import write_report
+
+        write_report(result, html_out, progress=_writing(opts, "HTML report", html_out))
+    if show_table or not (json_out or html_out):
+        click.echo(result.table(), nl=False, err="-" in (json_out, html_out))
+
+
+@index.command("relearn")
+@click.argument("db", type=click.Path(dir_okay=False, exists=True))
+@click.option("--workers", type=int, default=0, show_default=True,
+              help="Worker processes; 0 uses every core.")
+@_fail_cleanly
+def index_relearn(db: str, workers: int) -> None:
+    """Learn the boilerplate of the index DB again from every indexed article (as a scan of
+    them would), and re-derive the articles whose shingles it changes."""
+    with _open_index(db, None, workers) as idx:
+        report = idx.relearn()
+    click.echo(f"dupfinder: {report['boilerplate']} boilerplate lines learned from "
+               f"{report['articles']} articles; {report['changed']} articles re-derived",
+               err=True)
 
 
 @index.command("prune")
@@ -509,17 +568,21 @@ def index_query(db: str, paths: tuple[str, ...], json_out: str | None, show_tabl
               help="30m, 12h, 7d, 2w, or an ISO date: drop articles published before it.")
 @_fail_cleanly
 def index_prune(db: str, older_than: str) -> None:
-    """Drop articles older than AGE from the index DB (undated ones by when they were added)."""
+    """Drop articles older than AGE from the index DB (undated ones by when they were added),
+    with their keys, and cluster again what they were in."""
     with _open_index(db, None) as idx:
         dropped = idx.prune(older_than)
-    click.echo(f"dupfinder: dropped {dropped} articles")
+        left = idx.stats()
+    click.echo(f"dupfinder: dropped {dropped} articles; {left['articles']} left, "
+               f"{left['clusters']} clusters")
 
 
 @index.command("stats")
 @click.argument("db", type=click.Path(dir_okay=False, exists=True))
 @_fail_cleanly
 def index_stats(db: str) -> None:
-    """Print what the index DB holds (JSON): articles, size on disk, dates, parameters."""
+    """Print what the index DB holds (JSON): articles, clusters, size on disk (per article, by
+    part), dates, boilerplate (lines, digest), parameters and tuning."""
     import json as jsonlib
 
     with _open_index(db, None) as idx:

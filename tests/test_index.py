@@ -1,4 +1,5 @@
-"""`dupfinder index`: add, query, prune, safety under kill -9 and concurrent writers."""
+"""`dupfinder index`: add, query, clusters, prune, relearn, stats; safety under kill -9 and
+concurrent writers; parameters and tuning stored and checked."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 
 import dupfinder
 from dupfinder.index import Index
+from dupfinder.tuning import Tuning, VerifyRules
 from tests.conftest import SAMPLE, run, sample_records, write_jsonl
 
 
@@ -24,6 +26,18 @@ def _queries(tmp_path: Path) -> Path:
     return write_jsonl(tmp_path / "q.jsonl", records)
 
 
+def _consistent(db: Path) -> None:
+    """Every edge, cluster row and posting names an article that is still indexed."""
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        alive = {r[0] for r in con.execute("SELECT rowid FROM articles")}
+        for table, column in (("edges", "a"), ("edges", "b"), ("members", "article"),
+                              ("members", "cluster"), ("comps", "article"),
+                              ("embedded", "article")):
+            rows = {r[0] for r in con.execute(f"SELECT {column} FROM {table}")}
+            assert rows <= alive, (table, column)
+
+
 def test_add_query_prune_and_stats(tmp_path) -> None:
     db = tmp_path / "news.db"
     assert run("index", "add", str(db), str(SAMPLE), "-q").exit_code == 0
@@ -31,26 +45,33 @@ def test_add_query_prune_and_stats(tmp_path) -> None:
     assert out.exit_code == 0
     body = json.loads(out.stdout)
     assert body["schema"] == 1
-    by_id = {q["id"]: q["matches"] for q in body["queries"]}
-    rates = [m["id"] for m in by_id["q-valleyherald-rates"]]
+    by_id = {q["id"]: q for q in body["queries"]}
+    rates = [m["id"] for m in by_id["q-valleyherald-rates"]["matches"]]
     assert set(rates) == {"valleyherald-rates", "reuters-rates", "marketwire-rates",
                           "metrodaily-rates", "coastalpost-rates"}
     assert rates[0] == "valleyherald-rates"  # best first
-    scores = [(m["jaccard"], m["containment"]) for m in by_id["q-valleyherald-rates"]]
+    scores = [(m["jaccard"], m["containment"]) for m in by_id["q-valleyherald-rates"]["matches"]]
     assert scores == sorted(scores, reverse=True)
-    assert [m["id"] for m in by_id["q-coastalpost-local2"]] == ["coastalpost-local2"]
+    # The cluster the query would join: the wire original stays the canonical.
+    cluster = by_id["q-valleyherald-rates"]["cluster"]
+    assert cluster["canonical"] == "reuters-rates" and not cluster["becomes_canonical"]
+    assert "q-valleyherald-rates" in cluster["members"] and cluster["size"] == 6
+    assert [m["id"] for m in by_id["q-coastalpost-local2"]["matches"]] == ["coastalpost-local2"]
     stats = json.loads(run("index", "stats", str(db)).stdout)
     assert stats["articles"] == 38 and stats["bytes_per_article"] > 0
+    assert stats["clusters"] == 5 and stats["boilerplate"]["learned_from"] == 38
+    assert set(stats["bytes_per_article_by_part"]) == {"text", "shingles", "figures", "keys"}
     # Everything in the sample is dated 2026; all of it is older than the given date.
     out = run("index", "prune", str(db), "--older-than", "2026-05-01")
-    assert out.exit_code == 0
-    left = json.loads(run("index", "stats", str(db)).stdout)["articles"]
-    assert 0 < left < 38
+    assert out.exit_code == 0 and "left" in out.stdout
+    left = json.loads(run("index", "stats", str(db)).stdout)
+    assert 0 < left["articles"] < 38 and left["clusters"] < 5
+    _consistent(db)
     assert run("index", "prune", str(db), "--older-than", "soon").exit_code == 2
     run("index", "prune", str(db), "--older-than", "1d")
-    assert json.loads(run("index", "stats", str(db)).stdout)["articles"] == 0
-    with sqlite3.connect(db) as con:
-        assert con.execute("SELECT count(*) FROM keys").fetchone()[0] == 0
+    stats = json.loads(run("index", "stats", str(db)).stdout)
+    assert stats["articles"] == 0 and stats["keys"] == 0 and stats["clusters"] == 0
+    _consistent(db)
 
 
 def test_readd_replaces_or_is_refused_and_params_are_checked(tmp_path) -> None:
@@ -61,10 +82,16 @@ def test_readd_replaces_or_is_refused_and_params_are_checked(tmp_path) -> None:
         assert report.replaced == 1 and idx.stats()["articles"] == 38
         with pytest.raises(dupfinder.UsageError, match="already in the index"):
             idx.add([sample_records()[0]], replace=False)
+        assert idx.stats()["clusters"] == 5
+    _consistent(db)
     out = run("index", "query", str(db), str(SAMPLE), "--shingle", "4")
     assert out.exit_code == 2 and "was built with shingle=5" in out.stderr
-    with pytest.raises(dupfinder.UsageError):
+    with pytest.raises(dupfinder.UsageError, match="threshold=0.5"):
         Index(db, dupfinder.Params(threshold=0.6))
+    # Tuning is stored too: other constants are refused, the stored values named.
+    other = Tuning(verify=VerifyRules(look_from=0.3))
+    with pytest.raises(dupfinder.UsageError, match=r"tuning\.verify\.look_from=0\.4"):
+        Index(db, dupfinder.Params(tuning=other))
 
 
 def test_query_with_diff(tmp_path) -> None:
@@ -75,6 +102,33 @@ def test_query_with_diff(tmp_path) -> None:
     rates = next(r for r in result if r.article.id == "q-valleyherald-rates")
     match = next(m for m in rates.matches if m.id == "reuters-rates")
     assert "trimmed_end" in match.diff.kinds()
+
+
+def test_a_new_earlier_version_becomes_the_canonical(tmp_path) -> None:
+    db = tmp_path / "news.db"
+    records = sample_records()
+    wire = next(r for r in records if r["id"] == "pa-strike")
+    with Index(db) as idx:
+        idx.add([r for r in records if r["id"] != "pa-strike"])
+        assert {c.canonical.id for c in idx.clusters().clusters} >= {"reuters-rates"}
+        (answer,) = idx.query([wire])
+    assert answer.cluster is not None and answer.cluster.becomes_canonical
+    assert answer.cluster.canonical == "pa-strike"
+    assert answer.cluster.was_canonical not in (None, "pa-strike")
+
+
+def test_bad_input_is_one_clear_line(tmp_path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database at all, just text\n" * 200)
+    out = run("index", "clusters", str(junk))
+    assert out.exit_code == 2 and "not a dupfinder index" in out.stderr
+    assert "Traceback" not in out.stderr
+    db = tmp_path / "news.db"
+    run("index", "add", str(db), str(SAMPLE), "-q")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "text": "fine"}\n{"id": "y", "text": \n')
+    out = run("index", "query", str(db), str(bad))
+    assert out.exit_code == 2 and "bad.jsonl:2" in out.stderr
 
 
 def _big_corpus(tmp_path: Path, n: int) -> Path:
@@ -92,11 +146,24 @@ def _count(db: Path) -> int:
         return 0
 
 
-def test_kill_during_add_leaves_whole_chunks_and_a_usable_index(tmp_path) -> None:
-    corpus = _big_corpus(tmp_path, 3000)
+def _state(db: Path) -> tuple:
+    """What an index holds, independent of row numbers: articles, edges, clusters."""
+    with sqlite3.connect(db) as con:
+        ids = dict(con.execute("SELECT rowid, id FROM articles"))
+        edges = sorted(tuple(sorted((ids[a], ids[b]))) + (round(j, 9), round(c, 9))
+                       for a, b, j, c in con.execute("SELECT * FROM edges WHERE a < b"))
+        members = sorted((ids[a], ids[c], reason, joined) for a, c, reason, joined in
+                         con.execute("SELECT article, cluster, reason, joined FROM members"))
+        keys = con.execute("SELECT sum(length(keys)) / 4 - coalesce((SELECT value FROM meta"
+                           " WHERE key = 'dead_keys'), 0) FROM segments").fetchone()[0]
+    return sorted(ids.values()), edges, members, keys
+
+
+def test_kill_during_add_leaves_whole_chunks_and_resumes_to_a_fresh_build(tmp_path) -> None:
+    corpus = _big_corpus(tmp_path, 1200)
     db = tmp_path / "k.db"
     cmd = [sys.executable, "-m", "dupfinder", "index", "add", str(db), str(corpus),
-           "--chunk", "100", "-q"]
+           "--chunk", "100", "-q", "--workers", "1"]
     proc = subprocess.Popen(cmd)
     deadline = time.time() + 120
     while _count(db) < 300 and time.time() < deadline and proc.poll() is None:
@@ -104,33 +171,31 @@ def test_kill_during_add_leaves_whole_chunks_and_a_usable_index(tmp_path) -> Non
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     done = _count(db)
-    assert done > 0 and done % 100 == 0 and done < 3000  # whole chunks only
-    with sqlite3.connect(db) as con:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        orphans = con.execute(
-            "SELECT count(*) FROM keys WHERE article NOT IN (SELECT rowid FROM articles)"
-        ).fetchone()[0]
-        assert orphans == 0
+    assert done > 0 and done % 100 == 0 and done < 1200  # whole chunks only
+    _consistent(db)
     first = json.loads(corpus.read_text().splitlines()[0])
     out = run("index", "query", str(db), "-", "--json", "-", input=json.dumps(
         {**first, "id": "query-copy"}) + "\n")
     assert out.exit_code == 0
     assert json.loads(out.stdout)["queries"][0]["matches"][0]["id"] == first["id"]
     assert subprocess.run(cmd).returncode == 0  # adding again completes
-    assert _count(db) == 3000
+    assert _count(db) == 1200
+    fresh = tmp_path / "fresh.db"
+    assert subprocess.run([*cmd[:5], str(fresh), *cmd[6:]]).returncode == 0
+    assert _state(db) == _state(fresh)  # the same keys, edges and clusters as a fresh build
 
 
 def test_two_concurrent_adders_do_not_corrupt(tmp_path) -> None:
-    corpus = _big_corpus(tmp_path, 1200)
+    corpus = _big_corpus(tmp_path, 600)
     lines = corpus.read_text().splitlines()
     a = tmp_path / "a.jsonl"
     b = tmp_path / "b.jsonl"
-    a.write_text("\n".join(lines[:600]) + "\n")
-    b.write_text("\n".join(lines[600:]) + "\n")
+    a.write_text("\n".join(lines[:300]) + "\n")
+    b.write_text("\n".join(lines[300:]) + "\n")
     db = tmp_path / "c.db"
     procs = [subprocess.Popen([sys.executable, "-m", "dupfinder", "index", "add", str(db),
-                               str(p), "--chunk", "50", "-q"]) for p in (a, b)]
+                               str(p), "--chunk", "25", "-q", "--workers", "1"])
+             for p in (a, b)]
     assert [p.wait(timeout=300) for p in procs] == [0, 0]
-    assert _count(db) == 1200
-    with sqlite3.connect(db) as con:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert _count(db) == 600
+    _consistent(db)

@@ -1,0 +1,1210 @@
+"""A persistent index of articles for daily scrapes, on the same stage functions as ``scan``.
+
+``add`` tokenises, shingles and signs each chunk with ``pipeline.prepare`` against the index's
+fixed boilerplate; stores each article's shingles (compressed gaps), figures and compressed
+text; writes its lookup keys (one per LSH band, one per sampled shingle: the same two candidate
+generators ``scan`` uses) as one sorted segment per chunk; finds the chunk's candidates among
+everything indexed (the chunk included), verifies them with ``stages.verify`` and keeps the
+verified edges; then re-clusters only the components the chunk touched, with
+``stages.cluster.build_clusters``. ``query`` does the same for new articles without storing
+them, and says for each which cluster it would join, that cluster's canonical, and whether the
+new article would become it.
+
+What an answer depends on: the articles, the parameters and ``Tuning`` (stored, and a query with
+others is refused naming the stored values), and the boilerplate, which is learned once, from
+every article of the ``add`` that builds the index (or again by ``relearn``, which re-derives
+the rows it changes), stored with a digest, and never learned from a query. The candidate rule
+is a property of a pair alone (a shared band key, or enough shared sampled shingles: the
+containment rule of ``stages.containment``), so the edges, and with them the clusters, do not
+depend on chunking, add order, query batches or an interrupted add; and a query of an indexed
+article finds exactly the articles whose queries find it.
+
+Safety: one transaction per chunk, so a killed process leaves whole chunks; SQLite's write
+lock makes a second writer wait (``busy_timeout``) instead of corrupting the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from dataclasses import replace as replaced
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..article import Article
+from ..errors import DuplicateIdError, InputError, UsageError
+from ..fields import FieldMap, option, sort_key_for_date
+from ..params import Params, resolve_workers
+from ..pipeline import Prepared, id_ranks, prepare
+from ..readers import STDIN_LABEL, ReadContext, Skipped, file_of, read_corpus
+from ..result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
+from ..stages.agency import has_agency_marker, is_agency_outlet
+from ..stages.arrays import mix64
+from ..stages.cluster import Facts, Group, build_clusters
+from ..stages.edits import edit_summary
+from ..stages.lsh import band_keys, band_params
+from ..stages.shingles import ShingleSets, shingle
+from ..stages.tokens import featurize
+from ..stages.verify import Edges, Thresholds, overlap, verify
+from ..tuning import Tuning
+from .store import SCHEMA_VERSION, SQLiteStore, pack_shingles
+
+__all__ = ["AddReport", "Index", "Match", "QueryCluster", "QueryResult", "parse_age"]
+
+_BAND_SALT = np.uint64(0x51AF_D7ED_558C_CD00)
+_BANDS, _SAMPLES = 0, 1
+_M32 = np.uint64(0xFFFFFFFF)
+
+
+@dataclass(frozen=True)
+class Match:
+    id: str
+    outlet: str | None
+    jaccard: float
+    containment: float
+    diff: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"id": self.id, "outlet": self.outlet, "jaccard": round(self.jaccard, 4),
+               "containment": round(self.containment, 4)}
+        if self.diff is not None:
+            out["edits"] = self.diff.summary()
+        return out
+
+
+@dataclass(frozen=True)
+class QueryCluster:
+    """The cluster a queried article would join, were it added."""
+
+    canonical: str
+    canonical_reason: str
+    members: tuple[str, ...]  # canonical first, then by id; the queried article among them
+    becomes_canonical: bool  # the new article would be the cluster's canonical
+    was_canonical: str | None  # the canonical of the indexed cluster it joins, if any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"canonical": self.canonical, "canonical_reason": self.canonical_reason,
+                "size": len(self.members), "members": list(self.members),
+                "becomes_canonical": self.becomes_canonical,
+                "previous_canonical": self.was_canonical}
+
+
+@dataclass
+class QueryResult:
+    article: Article
+    matches: list[Match]
+    cluster: QueryCluster | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.article.id, "matches": [m.to_dict() for m in self.matches],
+                "cluster": self.cluster.to_dict() if self.cluster else None}
+
+
+@dataclass
+class AddReport:
+    added: int = 0
+    replaced: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def parse_age(text: str, now: datetime | None = None) -> float:
+    """'30m', '12h', '7d' or an ISO date: the UTC timestamp before which articles are old."""
+    now = now or datetime.now(timezone.utc)
+    m = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text)
+    if m:
+        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
+        return (now - timedelta(**{unit: int(m.group(1))})).timestamp()
+    stamp = sort_key_for_date(text.strip())
+    if stamp is None:
+        raise UsageError(f"{text!r}: use 30m, 12h, 7d, 2w or an ISO date", option="older_than")
+    return stamp
+
+
+def params_dict(p: Params) -> dict[str, Any]:
+    """Every stored parameter, ``Tuning`` included."""
+    return {"threshold": p.threshold, "containment": p.containment, "shingle": p.shingle,
+            "num_perm": p.num_perm, "min_shingles": p.min_shingles, "seed": p.seed,
+            "lsh_threshold": p.lsh_threshold, "boilerplate": p.boilerplate,
+            "tuning": p.tuning.as_dict()}
+
+
+def _flat(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[prefix + k] = v
+    return out
+
+
+def _params_from(stored: dict[str, Any]) -> Params:
+    data = dict(stored)
+    tuning = Tuning.from_dict(data.pop("tuning", {}))
+    return Params(**data, tuning=tuning)
+
+
+def boilerplate_digest(keys: np.ndarray) -> str:
+    return hashlib.sha256(np.sort(keys.astype(np.uint64)).astype("<u8").tobytes()).hexdigest()
+
+
+def _components(n: int, pairs: np.ndarray) -> np.ndarray:
+    """Connected-component label (the smallest member index) of each of n nodes."""
+    labels = np.arange(n, dtype=np.int64)
+    if pairs.size == 0:
+        return labels
+    i, j = pairs[:, 0], pairs[:, 1]
+    while True:
+        low = np.minimum(labels[i], labels[j])
+        before = labels.copy()
+        np.minimum.at(labels, i, low)
+        np.minimum.at(labels, j, low)
+        labels = labels[labels]
+        if np.array_equal(labels, before):
+            return labels
+
+
+# ---- the articles one computation looks at -------------------------------------------------
+
+
+class _Pool:
+    """Articles as the arrays the copy decision and the clustering read, by pool position.
+
+    Tokens (for the second look at near misses, and for edits) are kept for new articles and
+    re-derived from the stored text of indexed ones only when a pair needs them.
+    """
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.ids: list[str] = []
+        self.rowid: list[int | None] = []
+        self.shingles: list[np.ndarray] = []
+        self.words: list[int] = []
+        self.stripped: list[bool] = []
+        self.figures: list[np.ndarray] = []
+        self.dates: list[float | None] = []
+        self.agency = _Agency(self)
+        self.texts: dict[int, tuple[str, str | None]] = {}
+        self.agency_outlet: list[bool] = []
+        self.tokens: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
+        self.at_row: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def row(self, k: int) -> int:
+        """The row number of an indexed article at pool position k."""
+        row = self.rowid[k]
+        assert row is not None, "a new article has no row"
+        return row
+
+    def add_prepared(self, articles: Sequence[Article], sets: ShingleSets,
+                     rowids: Sequence[int | None] | None = None) -> list[int]:
+        out = []
+        for i, a in enumerate(articles):
+            k = len(self.ids)
+            self.ids.append(a.id)
+            row = rowids[i] if rowids is not None else None
+            self.rowid.append(row)
+            if row is not None:
+                self.at_row[row] = k
+            self.shingles.append(sets.of(i))
+            self.words.append(int(sets.words[i]))
+            self.stripped.append(bool(sets.stripped[i]))
+            self.figures.append(sets.figures_of(i))
+            self.dates.append(sort_key_for_date(a.published))
+            self.agency.flags.append(None)
+            self.texts[k] = (a.text, a.title)
+            self.agency_outlet.append(is_agency_outlet(a.outlet))
+            tokens = sets.tokens_of(i)
+            if tokens is not None:
+                self.tokens[k] = (tokens, sets.token_figures_of(i))
+            out.append(k)
+        return out
+
+    def add_rows(self, rowids: Sequence[int]) -> list[int]:
+        """Indexed articles by row number (fetched once each); their pool positions."""
+        want = [r for r in dict.fromkeys(rowids) if r not in self.at_row]
+        if want:
+            rows = self.index.store.fetch(want)
+            for i in range(len(rows)):
+                k = len(self.ids)
+                self.ids.append(rows.id[i])
+                self.rowid.append(rows.rowid[i])
+                self.at_row[rows.rowid[i]] = k
+                self.shingles.append(rows.shingles[i])
+                self.words.append(rows.words[i])
+                self.stripped.append(bool(rows.stripped[i]))
+                self.figures.append(rows.figures[i])
+                self.dates.append(rows.published_ts[i])
+                self.agency.flags.append(None if rows.agency[i] < 0 else bool(rows.agency[i]))
+                self.agency_outlet.append(is_agency_outlet(rows.outlet[i]))
+        return [self.at_row[r] for r in rowids if r in self.at_row]
+
+    def load_tokens(self, positions: Iterable[int]) -> None:
+        want = [k for k in dict.fromkeys(positions) if k not in self.tokens]
+        rows = [self.rowid[k] for k in want]
+        stored = [r for r in rows if r is not None]
+        if not stored:
+            return
+        texts = self.index.store.texts(stored)
+        sets = self.index.shingle_texts([texts.get(r, "") for r in stored])
+        for n, row in enumerate(stored):
+            k = self.at_row[row]
+            tokens = sets.tokens_of(n)
+            if tokens is not None:
+                self.tokens[k] = (tokens, sets.token_figures_of(n))
+
+    def sets(self, positions: Sequence[int], with_tokens: bool = False) -> ShingleSets:
+        """A ShingleSets over the given pool positions (local index = place in the list)."""
+        sh = [self.shingles[k] for k in positions]
+        sizes = np.array([s.size for s in sh], dtype=np.int64)
+        offsets = np.zeros(len(sh) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        figs = [self.figures[k] for k in positions]
+        fig_offsets = np.zeros(len(figs) + 1, dtype=np.int64)
+        np.cumsum([f.size for f in figs], out=fig_offsets[1:])
+        out = ShingleSets(
+            np.concatenate(sh) if sh else np.zeros(0, np.uint32), offsets,
+            np.array([self.words[k] for k in positions], dtype=np.int32),
+            np.array([self.stripped[k] for k in positions], dtype=bool),
+            figures=np.concatenate(figs) if figs else np.zeros(0, np.uint32),
+            figure_offsets=fig_offsets)
+        if with_tokens:
+            toks = [self.tokens.get(k) for k in positions]
+            if all(t is not None for t in toks):
+                out.words = np.array([t[0].size for t in toks if t is not None], np.int32)
+                out.tokens = (np.concatenate([t[0] for t in toks if t is not None])
+                              if toks else np.zeros(0, np.uint32))
+                tf = [t[1] for t in toks if t is not None]
+                out.token_figures = (np.concatenate([f for f in tf if f is not None])
+                                     if tf and all(f is not None for f in tf) else None)
+        return out
+
+    # -- the one copy decision (stages.verify), with tokens where the second look may apply --
+
+    def verify(self, pairs: np.ndarray, thresholds: Thresholds) -> Edges:
+        """Verified copies among pool-position pairs (the scan's ``verify``)."""
+        if pairs.size == 0:
+            return Edges(np.zeros((0, 2), np.int64), np.zeros(0), np.zeros(0))
+        nodes, local = np.unique(pairs, return_inverse=True)
+        local = local.reshape(-1, 2).astype(np.int64)
+        first = verify(self.sets(nodes.tolist()), local, thresholds)
+        found = {tuple(p) for p in first.pairs.tolist()}
+        rules = thresholds.rules
+        again = []
+        for a, b in local.tolist():
+            if (a, b) in found:
+                continue
+            ka, kb = int(nodes[a]), int(nodes[b])
+            if min(self.words[ka], self.words[kb]) < rules.look_min_words:
+                continue
+            _, con = overlap(self.shingles[ka], self.shingles[kb])
+            if con >= rules.look_from:
+                again.append((a, b))
+        if not again:
+            return Edges(nodes[first.pairs] if first.pairs.size else first.pairs,
+                         first.jaccard, first.containment)
+        involved = sorted({x for p in again for x in p})
+        self.load_tokens(int(nodes[x]) for x in involved)
+        where = {x: n for n, x in enumerate(involved)}
+        second = verify(self.sets([int(nodes[x]) for x in involved], with_tokens=True),
+                        np.array([(where[a], where[b]) for a, b in again], dtype=np.int64),
+                        thresholds)
+        back = np.array(involved, dtype=np.int64)
+        merged = Edges(first.pairs, first.jaccard, first.containment).merged(
+            Edges(back[second.pairs] if second.pairs.size else second.pairs,
+                  second.jaccard, second.containment))
+        return Edges(nodes[merged.pairs] if merged.pairs.size else merged.pairs,
+                     merged.jaccard, merged.containment)
+
+    def score(self, a: int, b: int, thresholds: Thresholds) -> tuple[float, float] | None:
+        edges = self.verify(np.array([[a, b]], dtype=np.int64), thresholds)
+        if edges.pairs.size == 0:
+            return None
+        return float(edges.jaccard[0]), float(edges.containment[0])
+
+
+class _Agency:
+    """Agency credits (``stages.agency``), looked up only when the canonical rule asks."""
+
+    def __init__(self, pool: _Pool) -> None:
+        self.pool = pool
+        self.flags: list[bool | None] = []
+
+    def __getitem__(self, k: int) -> bool:
+        flag = self.flags[k]
+        if flag is None:
+            pool = self.pool
+            if k not in pool.texts:
+                row = pool.rowid[k]
+                assert row is not None
+                title = pool.index.store.fetch([row]).title
+                pool.texts[k] = (pool.index.store.texts([row]).get(row, ""),
+                                 title[0] if title else None)
+            text, title_ = pool.texts[k]
+            flag = self.flags[k] = has_agency_marker(text, title_)
+        return flag
+
+
+class _Positions:
+    """A pool-wide lookup seen through a component's positions."""
+
+    def __init__(self, inner: _Agency, positions: list[int]) -> None:
+        self.inner, self.positions = inner, positions
+
+    def __getitem__(self, v: int) -> bool:
+        return self.inner[self.positions[v]]
+
+
+# ---- the index ---------------------------------------------------------------------------------
+
+
+class Index:
+    """``Index(path)`` opens or creates an index; ``params`` must match an existing one."""
+
+    def __init__(self, path: str | Path, params: Params | None = None,
+                 timeout: float = 120.0, workers: int | None = 1) -> None:
+        self.path = Path(path)
+        self.workers = resolve_workers(workers)
+        try:
+            self.store = SQLiteStore(self.path, timeout)
+            self.params = self._settle_params(params)
+        except Exception as error:
+            import sqlite3
+
+            if isinstance(error, sqlite3.DatabaseError):
+                raise InputError(f"{self.path}: not a dupfinder index ({error}); give an index "
+                                 "file made by dupfinder index add") from error
+            raise
+        self.bands, self.rows = band_params(round(self.params.lsh_threshold, 4),
+                                            self.params.num_perm)
+        self.thresholds = Thresholds(self.params.threshold, self.params.containment,
+                                     self.params.min_shingles, self.params.tuning.verify)
+        self._counts_rows = 0
+        self._samples = np.zeros(1, np.int32)
+        self._sizes = np.zeros(1, np.int32)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- parameters and boilerplate -----------------------------------------------------------
+
+    def _settle_params(self, params: Params | None) -> Params:
+        meta = self.store.get_meta()
+        if "params" not in meta:
+            chosen = params or Params()
+            with self.store.transaction():
+                meta = self.store.get_meta()
+                if "params" not in meta:
+                    self.store.set_meta({"schema": str(SCHEMA_VERSION),
+                                         "params": json.dumps(params_dict(chosen),
+                                                              sort_keys=True)})
+                    return chosen
+        if meta.get("schema") != str(SCHEMA_VERSION):
+            raise InputError(f"{self.path}: index schema {meta.get('schema')!r} is not "
+                             f"{SCHEMA_VERSION}; build a new index with dupfinder index add")
+        stored = json.loads(meta["params"])
+        if params is not None and params_dict(params) != stored:
+            mine, theirs = _flat(params_dict(params)), _flat(stored)
+            differ = [k for k in sorted(theirs) if mine.get(k) != theirs[k]]
+            raise UsageError(
+                f"{self.path} was built with "
+                + ", ".join(f"{k}={theirs[k]}" for k in differ)
+                + "; query it with the same parameters, or build a new index")
+        return _params_from(stored)
+
+    def _boilerplate(self) -> np.ndarray | None:
+        """The index's boilerplate keys, or None before the index is built."""
+        meta = self.store.get_meta()
+        if "boilerplate_digest" not in meta:
+            return None
+        keys, _ = self.store.boilerplate()
+        if boilerplate_digest(keys) != meta["boilerplate_digest"]:
+            raise InputError(f"{self.path}: the stored boilerplate does not match its digest; "
+                             "the file was changed outside dupfinder: run dupfinder index "
+                             "relearn")
+        return keys
+
+    def _store_boilerplate(self, prepared: Prepared, texts: Sequence[str], articles: int
+                           ) -> np.ndarray:
+        from ..stages.tokens import unit_of
+
+        keys = np.array(sorted(prepared.boilerplate), dtype=np.uint64)
+        info = {line.key: line for line in prepared.learned}
+        lines = []
+        for k in keys.tolist():
+            line = info.get(k)
+            lines.append((int(np.uint64(k).view(np.int64)),
+                          line.articles if line else 0, line.outlets if line else 0,
+                          line.reason if line else "recurring",
+                          unit_of(texts[line.example], k) if line else ""))
+        self.store.set_boilerplate(lines)
+        self.store.set_meta({"boilerplate_digest": boilerplate_digest(keys),
+                             "boilerplate_learned_from": str(articles),
+                             "boilerplate_learned_at": datetime.now(timezone.utc).isoformat()})
+        return keys
+
+    def _prepare(self, texts: Sequence[str], boiler: np.ndarray) -> Prepared:
+        """Tokens, shingles, samples and signatures with the index's fixed boilerplate."""
+        fixed = replaced(self.params, boilerplate=False)
+        return prepare(list(texts), fixed, self.workers,
+                       known_boilerplate=frozenset(boiler.tolist()))
+
+    def shingle_texts(self, texts: Sequence[str]) -> ShingleSets:
+        """Shingle sets with tokens, for stored texts re-read for a second look or edits."""
+        boiler = self._boilerplate()
+        keys = boiler if boiler is not None else np.zeros(0, np.uint64)
+        feats = featurize(list(texts), self.params.tuning.units.long_unit_chars)
+        return shingle(feats, self.params.shingle, keys, self.params.tuning.boilerplate)
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def _keys(self, sigs: np.ndarray, sets: ShingleSets
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(band keys, their owners, sample keys, their owners), 32-bit keys."""
+        n = sigs.shape[0]
+        parts = []
+        for b in range(self.bands):
+            salt = np.uint64((int(_BAND_SALT) * (b + 1)) & 0xFFFFFFFFFFFFFFFF)
+            h = mix64(band_keys(sigs, b, self.rows) ^ salt)
+            parts.append(((h ^ (h >> np.uint64(32))) & _M32).astype(np.uint32))
+        bands = (np.stack(parts, axis=1) if parts else np.zeros((n, 0), np.uint32)).ravel()
+        owners = np.repeat(np.arange(n, dtype=np.int64), self.bands)
+        valid = sets.sizes() > 0
+        keep = valid[owners]
+        sample_owner = sets.sample_docs.astype(np.int64)
+        skeep = valid[sample_owner] if sample_owner.size else np.zeros(0, bool)
+        return (bands[keep], owners[keep], sets.sample_hashes[skeep].astype(np.uint32),
+                sample_owner[skeep])
+
+    def _row_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Samples and shingles of every indexed row, by row number (cached, grown on add)."""
+        last = self._counts_rows
+        new = self.store.db.execute(
+            "SELECT rowid, samples, size FROM articles WHERE rowid > ?", (last,)).fetchall()
+        if new:
+            top = max(r[0] for r in new)
+            if top >= self._samples.size:
+                grow = max(top + 1, 2 * self._samples.size)
+                self._samples = np.resize(self._samples, grow)
+                self._sizes = np.resize(self._sizes, grow)
+            arr = np.array(new, dtype=np.int64)
+            self._samples[arr[:, 0]] = arr[:, 1]
+            self._sizes[arr[:, 0]] = arr[:, 2]
+            self._counts_rows = top
+        return self._samples, self._sizes
+
+    def _probe(self, kind: int, keys: np.ndarray, owners: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Every (owner, indexed row) pair sharing a key of this kind."""
+        order = np.argsort(keys, kind="stable")
+        k, o = keys[order], owners[order]
+        found_o, found_r = [], []
+        for seg in self.store.segments():
+            if seg.kind != kind or seg.keys.size == 0:
+                continue
+            lo = np.searchsorted(seg.keys, k, side="left")
+            hi = np.searchsorted(seg.keys, k, side="right")
+            width = hi - lo
+            hit = width > 0
+            if not hit.any():
+                continue
+            lo, width, oo = lo[hit], width[hit], o[hit]
+            total = int(width.sum())
+            starts = np.cumsum(width) - width
+            at = np.repeat(lo - starts, width) + np.arange(total)
+            found_o.append(np.repeat(oo, width))
+            found_r.append(seg.rows[at].astype(np.int64))
+        if not found_o:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(found_o), np.concatenate(found_r)
+
+    def _candidates(self, sigs: np.ndarray, sets: ShingleSets) -> tuple[np.ndarray, np.ndarray]:
+        """(owner, row) pairs that are candidates by the pair rule: a shared LSH band key, or
+        at least ``max(1, floor(share * containment * smaller's samples))`` shared sampled
+        shingles with both at least ``min_shingles`` shingles (``stages.containment``)."""
+        bk, bo, sk, so = self._keys(sigs, sets)
+        n = sigs.shape[0]
+        bo_, br = self._probe(_BANDS, bk, bo)
+        codes = [np.unique(bo_ * (1 << 32) + br)]
+        so_, sr = self._probe(_SAMPLES, sk, so)
+        if so_.size:
+            code, shared = np.unique(so_ * (1 << 32) + sr, return_counts=True)
+            owner, row = code >> 32, code & 0xFFFFFFFF
+            row_samples, row_sizes = self._row_counts()
+            mine = np.bincount(so, minlength=n)
+            sizes = sets.sizes()
+            share = getattr(self.params.tuning.candidates, "sample_share", 0.5)
+            smaller = np.minimum(mine[owner], row_samples[row])
+            need = np.maximum(1, np.floor(share * self.params.containment * smaller))
+            ok = ((shared >= need)
+                  & (np.minimum(sizes[owner], row_sizes[row]) >= self.params.min_shingles))
+            codes.append(code[ok])
+        code = np.unique(np.concatenate(codes))
+        return code >> 32, code & 0xFFFFFFFF
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _read(self, source: Any, fields: FieldMap | None, on_error: str, format: str | None,
+              reading: dict[str, Any]) -> tuple[ReadContext, Iterator[Article]]:
+        ctx = _read_context(fields, on_error, format, reading)
+        return ctx, ctx.complete(_articles_from(source, ctx))
+
+    # -- add --------------------------------------------------------------------------------
+
+    def add(self, source: Any, replace: bool | None = None, chunk: int = 1000,
+            fields: FieldMap | None = None, on_error: str = "fail",
+            format: str | None = None, **reading: Any) -> AddReport:
+        """Add articles; one transaction per ``chunk``. ``reading``: the reader options of
+        ``scan`` (``id_from=``, ``encoding=``, ``delimiter=``, ``exclude=``, ``dayfirst=``).
+
+        The add that builds the index learns its boilerplate from all of its articles first
+        (as ``scan`` does from a corpus); later adds apply it. An id already indexed is
+        replaced when it comes again from the same file (a re-run of the same day's add). From
+        another file it is an error unless ``replace=True``: two files reusing ids must not
+        overwrite each other's articles (``id_from="file+id"`` keeps them apart).
+        ``replace=False`` refuses every id already indexed.
+        """
+        if chunk < 1:
+            raise UsageError(f"must be at least 1, got {chunk}", option="chunk")
+        ctx, stream = self._read(source, fields, on_error, format, reading)
+        report = AddReport()
+        seen: dict[str, str] = {}
+
+        def checked(articles: Iterable[Article]) -> Iterator[Article]:
+            for a in articles:
+                first = seen.setdefault(a.id, a.source)
+                if first != a.source:
+                    raise DuplicateIdError(_duplicate(a.id, first, a.source))
+                yield a
+
+        boiler = self._boilerplate()
+        if boiler is None:
+            everything = list(checked(stream))
+            if not everything:
+                report.skipped = list(ctx.skipped)
+                return report
+            boiler, prepared = self._build(everything)
+            for start in range(0, len(everything), chunk):
+                end = min(start + chunk, len(everything))
+                self._add_chunk(everything[start:end], replace, report,
+                                _slice(prepared, start, end))
+        else:
+            batch: list[Article] = []
+            for a in checked(stream):
+                batch.append(a)
+                if len(batch) >= chunk:
+                    self._add_chunk(batch, replace, report, self._prepare(
+                        [x.text for x in batch], boiler))
+                    batch = []
+            if batch:
+                self._add_chunk(batch, replace, report,
+                                self._prepare([x.text for x in batch], boiler))
+        report.skipped = list(ctx.skipped)
+        return report
+
+    def _build(self, articles: list[Article]) -> tuple[np.ndarray, Prepared]:
+        """Learn the boilerplate from every article of the building add (as scan does)."""
+        texts = [a.text for a in articles]
+        if self.params.boilerplate:
+            prepared = prepare(texts, self.params, self.workers,
+                               outlets=[a.outlet for a in articles],
+                               ranks=id_ranks([a.id for a in articles]))
+        else:
+            prepared = self._prepare(texts, np.zeros(0, np.uint64))
+        with self.store.transaction():
+            if "boilerplate_digest" in self.store.get_meta():  # another writer built it
+                boiler = self._boilerplate()
+                assert boiler is not None
+                return boiler, self._prepare(texts, boiler)
+            boiler = self._store_boilerplate(prepared, texts, len(articles))
+        return boiler, prepared
+
+    def _add_chunk(self, batch: list[Article], replace: bool | None, report: AddReport,
+                   prepared: Prepared, added_ts: Sequence[float] | None = None) -> None:
+        sets, sigs = prepared.sets, prepared.signatures
+        now = time.time()
+        store = self.store
+        with store.transaction():
+            old = store.rows_by_id([a.id for a in batch])
+            drop = []
+            for a in batch:
+                hit = old.get(a.id)
+                if hit is None:
+                    continue
+                origin = _origin(a.source)
+                if replace is False:
+                    raise UsageError(f"{a.source}: id {a.id!r} is already in the index; "
+                                     f"re-adding is refused with {option('replace', False)}")
+                if replace is None and hit[1] and origin and hit[1] != origin:
+                    raise DuplicateIdError(
+                        f"{a.source}: id {a.id!r} is already in the index from {hit[1]}; "
+                        "an article from another file is not replaced: qualify ids by "
+                        f"file with {option('id_from', 'file+id')}, or replace it with "
+                        f"{option('replace', True)}")
+                drop.append(hit[0])
+            dirty = self._drop_rows(drop)
+            report.replaced += len(drop)
+            sizes = sets.sizes()
+            samples = np.bincount(sets.sample_docs, minlength=len(batch))
+            records = []
+            shingle_blobs = pack_shingles(sets.hashes, sets.offsets)
+            for i, a in enumerate(batch):
+                records.append((
+                    a.id, a.outlet, a.title, a.url, a.published, sort_key_for_date(a.published),
+                    added_ts[i] if added_ts is not None else now, _origin(a.source),
+                    int(sizes[i]), int(samples[i]), int(sets.words[i]), int(sets.stripped[i]),
+                    -1, shingle_blobs[i],
+                    sets.figures_of(i).astype("<u4").tobytes()))
+            rowids = store.insert_articles(records, [a.text for a in batch], self.workers)
+            rows = np.array(rowids, dtype=np.int64)
+            bk, bo, sk, so = self._keys(sigs, sets)
+            store.add_segment(_BANDS, bk, rows[bo])
+            store.add_segment(_SAMPLES, sk, rows[so])
+            owner, other = self._candidates(sigs, sets)
+            mine = rows[owner]
+            keep = mine != other
+            owner, other, mine = owner[keep], other[keep], mine[keep]
+            # A pair inside the chunk is found from both sides: keep it once.
+            inside = np.isin(other, rows)
+            keep = ~inside | (mine < other)
+            owner, other = owner[keep], other[keep]
+            pool = _Pool(self)
+            local = pool.add_prepared(batch, sets, rowids)
+            pos = pool.add_rows(np.unique(other).tolist())
+            del pos
+            pairs = np.stack([np.array(local, dtype=np.int64)[owner],
+                              np.array([pool.at_row.get(int(r), -1) for r in other.tolist()],
+                                       dtype=np.int64)], axis=1) if owner.size else \
+                np.zeros((0, 2), np.int64)
+            pairs = pairs[pairs[:, 1] >= 0]
+            edges = pool.verify(pairs, self.thresholds)
+            if edges.pairs.size:
+                a_rows = np.array([pool.rowid[k] for k in edges.pairs[:, 0].tolist()])
+                b_rows = np.array([pool.rowid[k] for k in edges.pairs[:, 1].tolist()])
+                store.insert_edges(np.stack([np.minimum(a_rows, b_rows),
+                                             np.maximum(a_rows, b_rows),
+                                             edges.jaccard, edges.containment], axis=1))
+                dirty |= set(a_rows.tolist()) | set(b_rows.tolist())
+            self._recluster(dirty, pool)
+            store.merge_segments()
+            counts = store.counts()
+            if counts["keys"] < 0.75 * (counts["keys"] + store._dead()):
+                store.merge_segments(np.array(store.all_rowids(), dtype=np.uint32),
+                                     everything=True)
+            report.added += len(batch)
+
+    def _drop_rows(self, rowids: Sequence[int]) -> set[int]:
+        """Delete rows with their edges and cluster rows; the rows whose clusters must be
+        computed again (the rest of their components)."""
+        if not rowids:
+            return set()
+        store = self.store
+        comps = store.comps_of(rowids)
+        others = set(store.comp_members(comps)) | set(store.neighbours(rowids))
+        gone = store.fetch(rowids)
+        store.add_dead(sum(gone.samples) + self.bands * sum(1 for s in gone.size if s > 0))
+        store.delete_articles(rowids)
+        return others - set(rowids)
+
+    # -- clusters ---------------------------------------------------------------------------
+
+    def _group_components(self, pool: _Pool, nodes: list[int], edges: Edges,
+                          ) -> list[tuple[list[int], list[Group]]]:
+        """build_clusters over pool positions ``nodes`` (ordered by id, so that the answer
+        does not depend on the order articles came in), per connected component."""
+        nodes = sorted(set(nodes), key=lambda k: pool.ids[k])
+        where = {k: n for n, k in enumerate(nodes)}
+        if edges.pairs.size == 0:
+            return []
+        local = np.array([[where[a], where[b]] for a, b in edges.pairs.tolist()],
+                         dtype=np.int64)
+        local = np.sort(local, axis=1)
+        labels = _components(len(nodes), local)
+        out = []
+        for label in np.unique(labels[local[:, 0]]).tolist():
+            members = np.flatnonzero(labels == label)
+            inside = labels[local[:, 0]] == label
+            sub = {int(m): n for n, m in enumerate(members.tolist())}
+            sub_pairs = np.array([[sub[a], sub[b]] for a, b in local[inside].tolist()],
+                                 dtype=np.int64)
+            positions = [nodes[int(m)] for m in members.tolist()]
+            groups = self._cluster(pool, positions,
+                                   Edges(sub_pairs, edges.jaccard[inside],
+                                         edges.containment[inside]))
+            out.append((positions, groups))
+        return out
+
+    def _cluster(self, pool: _Pool, positions: list[int], edges: Edges) -> list[Group]:
+        facts = Facts(
+            ids=[pool.ids[k] for k in positions],
+            sizes=[int(pool.shingles[k].size) for k in positions],
+            dates=[pool.dates[k] for k in positions],
+            agency=_Positions(pool.agency, positions),
+            shingles=lambda v: pool.shingles[positions[v]],
+            agency_outlet=[pool.agency_outlet[k] for k in positions],
+        )
+        thresholds = self.thresholds
+
+        def score(i: int, j: int) -> tuple[float, float] | None:
+            return pool.score(positions[i], positions[j], thresholds)
+
+        def similar(i: int, j: int) -> tuple[float, float]:
+            return overlap(pool.shingles[positions[i]], pool.shingles[positions[j]])
+
+        return build_clusters(edges, facts, score, similar, self.params.tuning.cluster)
+
+    def _recluster(self, dirty: set[int], pool: _Pool) -> None:
+        """Cluster again the components holding any of ``dirty`` (row numbers)."""
+        if not dirty:
+            return
+        store = self.store
+        comps = store.comps_of(sorted(dirty))
+        nodes = sorted(set(store.comp_members(comps)) | dirty)
+        store.clear_clusters(nodes)
+        raw = store.edges_among(nodes)
+        if raw.size == 0:
+            return
+        pool.add_rows(np.unique(raw[:, :2].astype(np.int64)).tolist())
+        pairs = np.array([[pool.at_row[int(a)], pool.at_row[int(b)]]
+                          for a, b in raw[:, :2].tolist()], dtype=np.int64)
+        edges = Edges(pairs, raw[:, 2], raw[:, 3])
+        comp_rows: list[tuple[int, int]] = []
+        member_rows: list[tuple[Any, ...]] = []
+        embedded_rows: list[tuple[int, int, float]] = []
+        for positions, groups in self._group_components(pool, np.unique(pairs).tolist(),
+                                                        edges):
+            rows = [pool.rowid[k] for k in positions]
+            label = min(r for r in rows if r is not None)
+            comp_rows.extend((int(r), label) for r in rows if r is not None)
+            for g in groups:
+                canon = pool.row(positions[g.canonical])
+                for m in g.members:
+                    member_rows.append((pool.row(positions[m.index]), canon, g.reason,
+                                        m.jaccard, m.containment, m.shared, m.own, m.joined))
+                for e in g.embedded:
+                    embedded_rows.append((canon, pool.row(positions[e.index]), e.containment))
+        store.write_clusters(comp_rows, member_rows, embedded_rows)
+
+    # -- query ------------------------------------------------------------------------------
+
+    def query(self, source: Any, limit: int = 20, with_diff: bool = False,
+              fields: FieldMap | None = None, on_error: str = "fail",
+              format: str | None = None, batch: int = 5000, **reading: Any
+              ) -> list[QueryResult]:
+        """Indexed articles that are copies of each new article, best first, and the cluster
+        it would join. Each answer depends on that article and the index alone."""
+        ctx, stream = self._read(source, fields, on_error, format, reading)
+        boiler = self._boilerplate()
+        if boiler is None:
+            boiler = np.zeros(0, np.uint64)
+        out: list[QueryResult] = []
+        for part in _chunks(stream, batch):
+            out.extend(self._query_batch(part, boiler, limit, with_diff))
+        return out
+
+    def _query_batch(self, batch: list[Article], boiler: np.ndarray, limit: int,
+                     with_diff: bool) -> list[QueryResult]:
+        prepared = self._prepare([a.text for a in batch], boiler)
+        sets, sigs = prepared.sets, prepared.signatures
+        owner, other = self._candidates(sigs, sets)
+        pool = _Pool(self)
+        local = pool.add_prepared(batch, sets)
+        pool.add_rows(np.unique(other).tolist())
+        pairs, own = [], []
+        for q, r in zip(owner.tolist(), other.tolist()):
+            k = pool.at_row.get(r)
+            if k is None or pool.ids[k] == batch[q].id:
+                continue  # a deleted row, or the queried article itself
+            pairs.append((local[q], k))
+            own.append(q)
+        edges = pool.verify(np.array(pairs, dtype=np.int64).reshape(-1, 2), self.thresholds)
+        found: dict[int, list[tuple[int, float, float]]] = {}
+        for (a, b), jac, con in zip(edges.pairs.tolist(), edges.jaccard.tolist(),
+                                    edges.containment.tolist()):
+            q, k = (a, b) if a < len(batch) else (b, a)
+            found.setdefault(q, []).append((k, jac, con))
+        clusters = self._query_clusters(pool, batch, found)
+        texts: dict[int, str] = {}
+        if with_diff:
+            rows = sorted({pool.rowid[k] for v in found.values() for k, _, _ in v
+                           if pool.rowid[k] is not None})  # type: ignore[type-var]
+            texts = self.store.texts(rows)  # type: ignore[arg-type]
+        results = []
+        for q, article in enumerate(batch):
+            matches = []
+            for k, jac, con in found.get(q, []):
+                diff = None
+                if with_diff:
+                    from ..diff import diff_articles
+
+                    row = self.store.fetch([pool.rowid[k]])  # type: ignore[list-item]
+                    stored = Article(id=row.id[0], outlet=row.outlet[0], title=row.title[0],
+                                     url=row.url[0], published=row.published[0],
+                                     text=texts.get(row.rowid[0], ""))
+                    diff = diff_articles(stored, article, frozenset(boiler.tolist()))
+                outlet = self._outlet(pool, k)
+                matches.append(Match(pool.ids[k], outlet, jac, con, diff))
+            matches.sort(key=lambda m: (-m.jaccard, -m.containment, m.id))
+            results.append(QueryResult(article, matches[:limit], clusters.get(q)))
+        return results
+
+    def _outlet(self, pool: _Pool, k: int) -> str | None:
+        row = pool.rowid[k]
+        if row is None:
+            return None
+        if not hasattr(pool, "outlets"):
+            pool.outlets = {}  # type: ignore[attr-defined]
+        cache: dict[int, str | None] = pool.outlets  # type: ignore[attr-defined]
+        if row not in cache:
+            missing = [r for r in pool.at_row if r not in cache]
+            got = self.store.fetch(missing)
+            cache.update(zip(got.rowid, got.outlet))
+        return cache.get(row)
+
+    def _query_clusters(self, pool: _Pool, batch: list[Article],
+                        found: dict[int, list[tuple[int, float, float]]]
+                        ) -> dict[int, QueryCluster]:
+        """For each query with matches: the cluster it would join, were it added alone.
+
+        Query ``q`` sits at pool position ``q``; its component is the union of the indexed
+        components of what it matches (its twin, an indexed article of the same id, left out).
+        """
+        if not found:
+            return {}
+        store = self.store
+        rows = sorted({pool.row(k) for v in found.values() for k, _, _ in v})
+        comp_of = store.comp_map(rows)
+        members = store.comp_member_map(sorted(set(comp_of.values())))
+        everything = sorted(set(rows) | {r for v in members.values() for r in v})
+        pool.add_rows(everything)
+        raw = store.edges_among(everything)
+        member_comp = {r: c for c, rs in members.items() for r in rs}
+        edge_comp = np.array([member_comp.get(int(a), -1) for a in raw[:, 0].tolist()],
+                             dtype=np.int64)
+        by_comp: dict[int, np.ndarray] = {}
+        for c in np.unique(edge_comp).tolist():
+            by_comp[c] = raw[edge_comp == c]
+        stored_canon = {m[0]: m[1] for m in store.members(everything)}
+        out = {}
+        for q, hits in found.items():
+            article = batch[q]
+            nodes: set[int] = set()
+            comps = set()
+            for k, _, _ in hits:
+                r = pool.rowid[k]
+                if r is None:
+                    continue
+                nodes.add(r)
+                if r in comp_of:
+                    comps.add(comp_of[r])
+                    nodes.update(members[comp_of[r]])
+            twin = next((r for r in nodes if pool.ids[pool.at_row[r]] == article.id), None)
+            sub = (np.concatenate([by_comp[c] for c in sorted(comps) if c in by_comp])
+                   if any(c in by_comp for c in comps) else np.zeros((0, 4)))
+            if twin is not None:
+                nodes.discard(twin)
+                sub = sub[(sub[:, 0] != twin) & (sub[:, 1] != twin)]
+            pairs = [(pool.at_row[int(a)], pool.at_row[int(b)]) for a, b in sub[:, :2].tolist()]
+            pairs += [(q, k) for k, _, _ in hits]
+            jac = np.concatenate([sub[:, 2], [h[1] for h in hits]])
+            con = np.concatenate([sub[:, 3], [h[2] for h in hits]])
+            positions = [pool.at_row[r] for r in nodes] + [q]
+            edges = Edges(np.array(pairs, dtype=np.int64), jac, con)
+            for comp_positions, groups in self._group_components(pool, positions, edges):
+                for g in groups:
+                    at = [comp_positions[m.index] for m in g.members]
+                    if q not in at:
+                        continue
+                    canon = comp_positions[g.canonical]
+                    before = sorted({stored_canon[r] for r in (pool.rowid[k] for k in at)
+                                     if r is not None and r in stored_canon})
+                    previous = None
+                    if before:
+                        names = sorted(pool.ids[pool.at_row[r]] for r in before
+                                       if r in pool.at_row)
+                        previous = names[0] if names else None
+                    out[q] = QueryCluster(pool.ids[canon], g.reason,
+                                          tuple(pool.ids[k] for k in at), canon == q, previous)
+        return out
+
+    # -- reports ----------------------------------------------------------------------------
+
+    def clusters(self, since: str | None = None, until: str | None = None) -> ScanResult:
+        """The clusters of everything indexed (or of the articles dated in [since, until)),
+        as the ``ScanResult`` a scan of the same articles gives (the index's boilerplate)."""
+        started = time.perf_counter()
+        store = self.store
+        pool = _Pool(self)
+        start = parse_date(since, "since") if since else None
+        end = parse_date(until, "until") if until else None
+        groups: list[tuple[list[int], Group]] = []
+        if start is None and end is None:
+            total = store.counts()["articles"]
+            rows_m = store.members()
+            pool.add_rows(sorted({r[0] for r in rows_m}))
+            emb = store.embedded()
+            pool.add_rows(sorted({e[1] for e in emb}))
+            by_cluster: dict[int, list[tuple[Any, ...]]] = {}
+            for r in rows_m:
+                by_cluster.setdefault(r[1], []).append(r)
+            emb_by: dict[int, list[tuple[int, int, float]]] = {}
+            for e in emb:
+                emb_by.setdefault(e[0], []).append(e)
+            from ..stages.cluster import EmbeddedScore, MemberScore
+
+            for canon, rows in by_cluster.items():
+                positions = [pool.at_row[canon]] + sorted(
+                    (pool.at_row[r[0]] for r in rows if r[0] != canon),
+                    key=lambda k: pool.ids[k])
+                where = {pool.rowid[k]: n for n, k in enumerate(positions)}
+                scores = {r[0]: r for r in rows}
+                members = tuple(MemberScore(where[pool.rowid[k]], *scores[pool.rowid[k]][3:8])
+                                for k in positions)
+                extra = [pool.at_row[e[1]] for e in emb_by.get(canon, [])]
+                all_positions = positions + extra
+                embedded = tuple(EmbeddedScore(len(positions) + n, e[2])
+                                 for n, e in enumerate(emb_by.get(canon, [])))
+                groups.append((all_positions, Group(0, rows[0][2], members, embedded)))
+        else:
+            rows_in = store.rows_between(start, end)
+            total = len(rows_in)
+            raw = store.edges_among(rows_in)
+            if raw.size:
+                pool.add_rows(np.unique(raw[:, :2].astype(np.int64)).tolist())
+                pairs = np.array([[pool.at_row[int(a)], pool.at_row[int(b)]]
+                                  for a, b in raw[:, :2].tolist()], dtype=np.int64)
+                for positions, found in self._group_components(
+                        pool, np.unique(pairs).tolist(), Edges(pairs, raw[:, 2], raw[:, 3])):
+                    groups.extend((positions, g) for g in found)
+        return self._result(pool, groups, total, time.perf_counter() - started)
+
+    def _result(self, pool: _Pool, groups: list[tuple[list[int], Group]], total: int,
+                seconds: float) -> ScanResult:
+        store = self.store
+        everything = sorted({pool.row(k) for positions, _ in groups for k in positions})
+        rows = store.fetch(everything)
+        texts = store.texts(everything)
+        articles = {r: Article(id=rows.id[i], text=texts.get(r, ""), title=rows.title[i],
+                               outlet=rows.outlet[i], url=rows.url[i],
+                               published=rows.published[i], source=rows.source[i] or "")
+                    for i, r in enumerate(rows.rowid)}
+        pool.load_tokens(pool.at_row[r] for r in everything)
+        boiler, lines = store.boilerplate()
+        boiler_set = frozenset(boiler.tolist())
+        tuning = self.params.tuning
+        clusters: list[Cluster] = []
+        for positions, g in groups:
+            canon_k = positions[g.canonical]
+            canon = articles[pool.row(canon_k)]
+            canon_tokens = pool.tokens.get(canon_k, (None, None))[0]
+            members = []
+            for m in g.members:
+                k = positions[m.index]
+                a = articles[pool.row(k)]
+                tokens = pool.tokens.get(k, (None, None))[0]
+                stripped = pool.stripped[k]
+                summary = (edit_summary(canon_tokens, tokens, canon.title, a.title, stripped,
+                                        tuning.edits)
+                           if canon_tokens is not None and tokens is not None else None)
+                joined = m.joined
+                if joined == "copy" and not self.thresholds.is_copy(
+                        m.jaccard, m.containment,
+                        int(min(pool.shingles[canon_k].size, pool.shingles[k].size))):
+                    joined = "aligned"
+                members.append(Member(a, m.jaccard, m.containment, stripped, pool.words[k],
+                                      m.shared, m.own, summary, joined))
+            embedded = [Embedded(pool.ids[positions[e.index]],
+                                 articles[pool.row(positions[e.index])].outlet, e.containment)
+                        for e in g.embedded]
+            clusters.append(Cluster("", canon, g.reason, members, boiler_set, embedded))
+        clusters.sort(key=lambda c: (-c.size, c.canonical.id))
+        for number, c in enumerate(clusters, start=1):
+            c.id = f"c{number}"
+        in_clusters = sum(c.size for c in clusters)
+        learned = [BoilerplateLine(text, n, outlets, reason)
+                   for _, n, outlets, reason, text in lines if text]
+        learned.sort(key=lambda line: (-line.articles, -line.outlets, line.text, line.reason))
+        stats = Stats(articles=total, skipped=0, clusters=len(clusters),
+                      articles_in_clusters=in_clusters, seconds=seconds)
+        return ScanResult(clusters, self.params, stats, [], [], list(articles.values()),
+                          boiler_set, None, learned)
+
+    # -- upkeep -----------------------------------------------------------------------------
+
+    def relearn(self) -> dict[str, Any]:
+        """Learn the boilerplate again from every indexed article (as a scan of them would),
+        store it, and re-derive the rows whose shingles it changes."""
+        store = self.store
+        rowids = store.all_rowids()
+        if not rowids:
+            return {"articles": 0, "changed": 0, "boilerplate": 0}
+        rows = store.fetch(rowids)
+        texts = store.texts(rowids)
+        articles = [Article(id=rows.id[i], text=texts.get(r, ""), title=rows.title[i],
+                            outlet=rows.outlet[i], url=rows.url[i], published=rows.published[i],
+                            source=rows.source[i] or "") for i, r in enumerate(rows.rowid)]
+        if self.params.boilerplate:
+            prepared = prepare([a.text for a in articles], self.params, self.workers,
+                               outlets=[a.outlet for a in articles],
+                               ranks=id_ranks([a.id for a in articles]))
+        else:
+            prepared = self._prepare([a.text for a in articles], np.zeros(0, np.uint64))
+        sets = prepared.sets
+        changed = [i for i in range(len(articles))
+                   if not np.array_equal(sets.of(i), rows.shingles[i])
+                   or int(sets.words[i]) != rows.words[i]
+                   or bool(sets.stripped[i]) != bool(rows.stripped[i])]
+        with store.transaction():
+            boiler = self._store_boilerplate(prepared, [a.text for a in articles],
+                                             len(articles))
+        report = AddReport()
+        for start in range(0, len(changed), 1000):
+            part = changed[start:start + 1000]
+            batch = [articles[i] for i in part]
+            self._add_chunk(batch, True, report, self._prepare([a.text for a in batch], boiler),
+                            added_ts=[rows.added_ts[i] for i in part])
+        return {"articles": len(articles), "changed": len(changed),
+                "boilerplate": int(boiler.size)}
+
+    def prune(self, older_than: str) -> int:
+        """Drop articles published (or, undated, added) before the cutoff, with their keys,
+        edges and cluster rows; the clusters they were in are computed again."""
+        cutoff = parse_age(older_than)
+        store = self.store
+        rows = store.rows_before(cutoff)
+        for start in range(0, len(rows), 5000):
+            with store.transaction():
+                part = rows[start:start + 5000]
+                dirty = self._drop_rows(part)
+                self._recluster(dirty, _Pool(self))
+        if rows:
+            with store.transaction():
+                store.merge_segments(np.array(store.all_rowids(), dtype=np.uint32),
+                                     everything=True)
+                store.drop_orphan_texts()
+            store.vacuum()
+        return len(rows)
+
+    def stats(self) -> dict[str, Any]:
+        store = self.store
+        counts = store.counts()
+        oldest, newest = store.span()
+        size = store.file_bytes()
+        n = counts["articles"]
+        parts = store.bytes_by_part()
+        meta = store.get_meta()
+
+        def iso(ts: float | None) -> str | None:
+            return datetime.fromtimestamp(ts, timezone.utc).isoformat() if ts else None
+
+        boiler, _ = store.boilerplate()
+        return {
+            **counts, "bytes": size, "bytes_per_article": round(size / n) if n else 0,
+            "bytes_per_article_by_part": {k: round(v / n) if n else 0 for k, v in parts.items()},
+            "oldest": iso(oldest), "newest": iso(newest),
+            "boilerplate": {"lines": int(boiler.size),
+                            "digest": meta.get("boilerplate_digest"),
+                            "learned_from": int(meta.get("boilerplate_learned_from", 0)),
+                            "learned_at": meta.get("boilerplate_learned_at")},
+            "params": params_dict(self.params),
+        }
+
+
+def parse_date(text: str, name: str) -> float:
+    stamp = sort_key_for_date(text.strip())
+    if stamp is None:
+        raise UsageError(f"{text!r} is not a date; use an ISO date such as 2026-05-01",
+                         option=name)
+    return stamp
+
+
+def _slice(p: Prepared, start: int, end: int) -> Prepared:
+    s = p.sets
+    lo, hi = int(s.offsets[start]), int(s.offsets[end])
+    keep = (s.sample_docs >= start) & (s.sample_docs < end)
+    fo = s.figure_offsets
+    tok_starts = np.zeros(s.words.size + 1, dtype=np.int64)
+    np.cumsum(s.words, out=tok_starts[1:])
+    t0, t1 = int(tok_starts[start]), int(tok_starts[end])
+    sets = ShingleSets(
+        s.hashes[lo:hi], s.offsets[start:end + 1] - lo, s.words[start:end],
+        s.stripped[start:end], s.sample_hashes[keep],
+        (s.sample_docs[keep] - start).astype(np.int32),
+        s.figures[int(fo[start]):int(fo[end])] if fo is not None else s.figures[:0],
+        fo[start:end + 1] - fo[start] if fo is not None else None,
+        s.tokens[t0:t1] if s.tokens is not None else None,
+        s.token_figures[t0:t1] if s.token_figures is not None else None)
+    return Prepared(sets, p.signatures[start:end], p.boilerplate)
+
+
+_READING = ("id_from", "encoding", "delimiter", "exclude", "dayfirst")
+
+
+def _read_context(fields: FieldMap | None, on_error: str, format: str | None,
+                  reading: dict[str, Any]) -> ReadContext:
+    unknown = sorted(set(reading) - set(_READING))
+    if unknown:
+        raise UsageError(f"unknown option {unknown[0]!r}; reader options are: "
+                         + ", ".join(_READING))
+    if "exclude" in reading:
+        reading = {**reading, "exclude": tuple(reading["exclude"])}
+    return ReadContext(fields=fields or FieldMap(), on_error=on_error, format=format, **reading)
+
+
+def _articles_from(source: Any, ctx: ReadContext) -> Iterator[Article]:
+    """Articles from a path, a list of paths, a DataFrame, or records (as ``scan`` reads)."""
+    if isinstance(source, (str, Path)):
+        yield from read_corpus([source], ctx)
+        return
+    if type(source).__name__ == "DataFrame" and hasattr(source, "to_dict"):
+        source = source.to_dict(orient="records")
+    items = source if isinstance(source, list) else list(source)
+    if items and all(isinstance(x, (str, Path)) for x in items):
+        yield from read_corpus(items, ctx)
+        return
+    for number, item in enumerate(items, start=1):
+        article = (ctx.finish(item) if isinstance(item, Article)
+                   else ctx.emit(item, f"record {number}", default_id=str(number)))
+        if article is not None:
+            yield article
+
+
+def _origin(source: str) -> str | None:
+    """The file an article was read from, as an absolute path (None for in-memory records)."""
+    name = file_of(source)
+    if not name or name == STDIN_LABEL:
+        return name or None
+    return str(Path(name).resolve())
+
+
+def _duplicate(ident: str, first: str, second: str) -> str:
+    fix = (f"qualify ids by file with {option('id_from', 'file+id')}"
+           if file_of(first) != file_of(second) else "drop one record")
+    return (f"duplicate id {ident!r} in {first} and {second}; ids must be unique ({fix}, or "
+            f"choose another field with {option('id')})")
+
+
+def _chunks(stream: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for a in stream:
+        batch.append(a)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

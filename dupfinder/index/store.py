@@ -1,0 +1,538 @@
+"""Storage of the index behind one small interface (``Store``), and its SQLite implementation.
+
+The index logic (``dupfinder.index``) asks a store for whole batches: rows by id, rows by row
+number, the postings of a batch of keys, the edges and cluster rows of a set of articles. Every
+call takes or returns arrays or lists for a whole chunk, so a store answers a chunk in a few
+statements, and another store (a key-value service, a columnar file) can follow by implementing
+the same methods, as datasketch's storage layer does for its LSH.
+
+Lookup keys are kept as *segments*, the way a log-structured merge tree keeps them: each added
+chunk writes one sorted array of (key, row) per kind (LSH band keys, sampled shingles), 32-bit
+each, and segments are merged when eight of one level accumulate. Adding a chunk therefore
+writes what the chunk brings (not pages all over one B-tree keyed by random hashes, whose cost
+grows with the index), and a lookup is a binary search of the batch's sorted keys in each
+segment. Postings of deleted rows are dropped at the next merge; ``compact`` merges them all.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+SCHEMA_VERSION = 3
+MERGE_FANIN = 8  # segments of one level merged into one of the next
+KINDS = ("bands", "samples")
+
+_SQL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    outlet TEXT, title TEXT, url TEXT, published TEXT,
+    published_ts REAL, added_ts REAL NOT NULL,
+    source TEXT,
+    size INTEGER NOT NULL, samples INTEGER NOT NULL, words INTEGER NOT NULL,
+    stripped INTEGER NOT NULL, agency INTEGER NOT NULL,
+    shingles BLOB NOT NULL, figures BLOB NOT NULL,
+    text_block INTEGER, text_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS texts (block INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_by_time ON articles (coalesce(published_ts, added_ts));
+CREATE TABLE IF NOT EXISTS segments (
+    seg INTEGER PRIMARY KEY, kind INTEGER NOT NULL, level INTEGER NOT NULL,
+    keys BLOB NOT NULL, rows BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS boilerplate (
+    key INTEGER PRIMARY KEY, articles INTEGER, outlets INTEGER, reason TEXT, text TEXT
+);
+CREATE TABLE IF NOT EXISTS edges (
+    a INTEGER NOT NULL, b INTEGER NOT NULL, jaccard REAL NOT NULL, containment REAL NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS comps (article INTEGER PRIMARY KEY, comp INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS comps_by_comp ON comps (comp);
+CREATE TABLE IF NOT EXISTS members (
+    article INTEGER PRIMARY KEY, cluster INTEGER NOT NULL, reason TEXT NOT NULL,
+    jaccard REAL NOT NULL, containment REAL NOT NULL, shared INTEGER NOT NULL,
+    own INTEGER NOT NULL, joined TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS members_by_cluster ON members (cluster);
+CREATE TABLE IF NOT EXISTS embedded (
+    cluster INTEGER NOT NULL, article INTEGER NOT NULL, containment REAL NOT NULL,
+    PRIMARY KEY (cluster, article)
+) WITHOUT ROWID;
+"""
+
+_ROW_COLUMNS = ("rowid", "id", "outlet", "title", "url", "published", "published_ts",
+                "added_ts", "source", "size", "samples", "words", "stripped", "agency",
+                "shingles", "figures")
+
+
+def pack_shingles(hashes: np.ndarray, offsets: np.ndarray) -> list[bytes]:
+    """Each article's sorted unique uint32 hashes as zlib-compressed gaps (about 3.4 bytes a
+    shingle); article i is ``hashes[offsets[i]:offsets[i+1]]``."""
+    gaps = np.diff(hashes.astype(np.int64), prepend=0)
+    starts = offsets[:-1][offsets[:-1] < offsets[1:]]
+    gaps[starts] = hashes[starts]
+    raw = gaps.astype("<u4").tobytes()
+    return [zlib.compress(raw[4 * a:4 * b], 1) for a, b in zip(offsets[:-1].tolist(),
+                                                                offsets[1:].tolist())]
+
+
+def unpack_shingles(blob: bytes) -> np.ndarray:
+    gaps = np.frombuffer(zlib.decompress(blob), dtype="<u4")
+    return np.cumsum(gaps, dtype=np.uint32)
+
+
+TEXT_BLOCK = 32  # texts compressed together: one story's wording recurs across its copies
+
+
+def pack_texts(texts: Sequence[str]) -> bytes:
+    """Several texts as one zlib stream, after a header of their byte lengths."""
+    raw = [t.encode("utf-8", "surrogatepass") for t in texts]
+    header = np.array([len(raw), *map(len, raw)], dtype="<u4").tobytes()
+    return zlib.compress(header + b"".join(raw), 6)
+
+
+def unpack_texts(blob: bytes) -> list[str]:
+    data = zlib.decompress(blob)
+    n = int(np.frombuffer(data[:4], dtype="<u4")[0])
+    sizes = np.frombuffer(data[4:4 + 4 * n], dtype="<u4").tolist()
+    out, at = [], 4 + 4 * n
+    for size in sizes:
+        out.append(data[at:at + size].decode("utf-8", "surrogatepass"))
+        at += size
+    return out
+
+
+@dataclass
+class Segment:
+    seg: int
+    kind: int
+    level: int
+    keys: np.ndarray  # uint32, sorted
+    rows: np.ndarray  # uint32, aligned with keys
+
+
+@dataclass
+class Rows:
+    """Stored articles, one list entry each, in the order asked."""
+
+    rowid: list[int]
+    id: list[str]
+    outlet: list[str | None]
+    title: list[str | None]
+    url: list[str | None]
+    published: list[str | None]
+    published_ts: list[float | None]
+    added_ts: list[float]
+    source: list[str | None]
+    size: list[int]
+    samples: list[int]
+    words: list[int]
+    stripped: list[int]
+    agency: list[int]
+    shingles: list[np.ndarray]
+    figures: list[np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.rowid)
+
+
+class Store(Protocol):
+    """What the index needs from storage; every call is batched."""
+
+    def transaction(self) -> Any: ...
+    def get_meta(self) -> dict[str, str]: ...
+    def set_meta(self, items: dict[str, str]) -> None: ...
+    def rows_by_id(self, ids: Sequence[str]) -> dict[str, tuple[int, str | None]]: ...
+    def insert_articles(self, records: list[tuple[Any, ...]], texts: Sequence[str] | None = None,
+                        workers: int = 1) -> list[int]: ...
+    def delete_articles(self, rowids: Sequence[int]) -> None: ...
+    def fetch(self, rowids: Sequence[int]) -> Rows: ...
+    def texts(self, rowids: Sequence[int]) -> dict[int, str]: ...
+    def add_segment(self, kind: int, keys: np.ndarray, rows: np.ndarray) -> None: ...
+    def segments(self) -> list[Segment]: ...
+    def edges_among(self, rowids: Sequence[int]) -> np.ndarray: ...
+    def insert_edges(self, edges: np.ndarray) -> None: ...
+
+
+class SQLiteStore:
+    """One SQLite file in WAL mode; a second writer waits for the first (``busy_timeout``)."""
+
+    def __init__(self, path: Path, timeout: float = 120.0) -> None:
+        self.path = path
+        self.db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+        self._initialise(timeout)
+        self._segments: dict[int, Segment] = {}
+        self._generation = ""
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _initialise(self, timeout: float) -> None:
+        """Switch to WAL and create the tables, waiting out another process doing the same.
+
+        Changing the journal mode, and upgrading a read to a write, can fail at once with
+        "database is locked" instead of waiting (SQLite's deadlock avoidance), so retry.
+        """
+        deadline = time.monotonic() + timeout
+        delay = 0.01
+        while True:
+            try:
+                # Large pages pack rows of about 1.6 KB with little slack (new files only).
+                self.db.execute("PRAGMA page_size=32768")
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("PRAGMA cache_size=-65536")
+                self.db.execute("PRAGMA temp_store=MEMORY")
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _SQL.split(";"):
+                        if statement.strip():
+                            self.db.execute(statement)
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    self.db.execute("ROLLBACK")
+                    raise
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self._bump()
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            self._segments = {}
+            self._generation = ""
+            raise
+
+    def _bump(self) -> None:
+        stamp = f"{time.time_ns()}-{id(self)}"
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (stamp,))
+        self._generation = stamp
+
+    # -- meta -----------------------------------------------------------------------------
+
+    def get_meta(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+
+    def set_meta(self, items: dict[str, str]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(items.items()))
+
+    def boilerplate(self) -> tuple[np.ndarray, list[tuple[int, int, int, str, str]]]:
+        rows = self.db.execute(
+            "SELECT key, articles, outlets, reason, text FROM boilerplate ORDER BY key"
+        ).fetchall()
+        keys = np.array([r[0] for r in rows], dtype=np.int64).view(np.uint64)
+        return np.sort(keys), rows
+
+    def set_boilerplate(self, lines: list[tuple[int, int, int, str, str]]) -> None:
+        self.db.execute("DELETE FROM boilerplate")
+        self.db.executemany("INSERT INTO boilerplate VALUES (?, ?, ?, ?, ?)", lines)
+
+    # -- articles -------------------------------------------------------------------------
+
+    def _ids_table(self, name: str, values: Sequence[Any]) -> None:
+        """A temporary table of the values (joined against, instead of one query each)."""
+        kind = "TEXT" if name == "want_ids" else "INTEGER"
+        self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (v {kind} PRIMARY KEY)")
+        self.db.execute(f"DELETE FROM {name}")
+        self.db.executemany(f"INSERT OR IGNORE INTO {name} VALUES (?)", [(v,) for v in values])
+
+    def rows_by_id(self, ids: Sequence[str]) -> dict[str, tuple[int, str | None]]:
+        self._ids_table("want_ids", ids)
+        return {r[0]: (r[1], r[2]) for r in self.db.execute(
+            "SELECT a.id, a.rowid, a.source FROM want_ids w JOIN articles a ON a.id = w.v")}
+
+    def insert_articles(self, records: list[tuple[Any, ...]], texts: Sequence[str] | None = None,
+                        workers: int = 1) -> list[int]:
+        # Row numbers are never reused (a pruned row's postings may linger until a merge).
+        got = self.db.execute("SELECT value FROM meta WHERE key='next_row'").fetchone()
+        top = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+        start = max(int(got[0]) if got else 1, top + 1)
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('next_row', ?)",
+                        (str(start + len(records)),))
+        rowids = list(range(start, start + len(records)))
+        places: list[tuple[int | None, int | None]] = [(None, None)] * len(records)
+        if texts is not None:
+            first = (self.db.execute("SELECT coalesce(max(block), 0) FROM texts").fetchone()[0]
+                     + 1)
+            parts = [texts[a:a + TEXT_BLOCK] for a in range(0, len(texts), TEXT_BLOCK)]
+            if workers > 1 and len(parts) > 1:
+                from concurrent.futures import ThreadPoolExecutor
+
+                with ThreadPoolExecutor(workers) as pool:  # zlib lets go of the GIL
+                    blobs = list(pool.map(pack_texts, parts))
+            else:
+                blobs = [pack_texts(p) for p in parts]
+            self.db.executemany("INSERT INTO texts VALUES (?, ?)",
+                                [(first + n, b) for n, b in enumerate(blobs)])
+            places = [(first + i // TEXT_BLOCK, i % TEXT_BLOCK) for i in range(len(records))]
+        self.db.executemany(
+            "INSERT INTO articles (rowid, id, outlet, title, url, published, published_ts,"
+            " added_ts, source, size, samples, words, stripped, agency, shingles, figures,"
+            " text_block, text_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(r, *rec, *place) for r, rec, place in zip(rowids, records, places)])
+        return rowids
+
+    def delete_articles(self, rowids: Sequence[int]) -> None:
+        self._ids_table("drop_rows", rowids)
+        for table, column in (("articles", "rowid"), ("comps", "article"),
+                              ("members", "article"), ("embedded", "article")):
+            self.db.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT v FROM drop_rows)")
+        self.db.execute("DELETE FROM edges WHERE a IN (SELECT v FROM drop_rows)"
+                        " OR b IN (SELECT v FROM drop_rows)")
+
+    def fetch(self, rowids: Sequence[int]) -> Rows:
+        self._ids_table("fetch_rows", rowids)
+        cols = ", ".join("a." + c for c in _ROW_COLUMNS)
+        got = {r[0]: r for r in self.db.execute(
+            f"SELECT {cols} FROM fetch_rows f JOIN articles a ON a.rowid = f.v")}
+        rows = [got[r] for r in rowids if r in got]
+        out = Rows(*([] for _ in range(16)))  # type: ignore[arg-type]
+        for r in rows:
+            for name, value in zip(_ROW_COLUMNS[:14], r[:14]):
+                getattr(out, name).append(value)
+            out.shingles.append(unpack_shingles(r[14]))
+            out.figures.append(np.frombuffer(r[15], dtype="<u4").astype(np.uint32))
+        return out
+
+    def texts(self, rowids: Sequence[int]) -> dict[int, str]:
+        self._ids_table("text_rows", rowids)
+        where = self.db.execute("SELECT a.rowid, a.text_block, a.text_at FROM text_rows t"
+                                " JOIN articles a ON a.rowid = t.v").fetchall()
+        blocks = sorted({w[1] for w in where if w[1] is not None})
+        self._ids_table("text_blocks", blocks)
+        got = {b: unpack_texts(d) for b, d in self.db.execute(
+            "SELECT x.block, x.data FROM text_blocks t JOIN texts x ON x.block = t.v")}
+        return {r: got[b][at] if b in got else "" for r, b, at in where}
+
+    def drop_orphan_texts(self) -> None:
+        self.db.execute("DELETE FROM texts WHERE block NOT IN"
+                        " (SELECT text_block FROM articles WHERE text_block IS NOT NULL)")
+
+    def rows_before(self, cutoff: float) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "SELECT rowid FROM articles WHERE coalesce(published_ts, added_ts) < ?", (cutoff,))]
+
+    def rows_between(self, start: float | None, end: float | None) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "SELECT rowid FROM articles WHERE coalesce(published_ts, added_ts) >= ?"
+            " AND coalesce(published_ts, added_ts) < ? ORDER BY rowid",
+            (start if start is not None else -1e18, end if end is not None else 1e18))]
+
+    def all_rowids(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT rowid FROM articles ORDER BY rowid")]
+
+    # -- postings -------------------------------------------------------------------------
+
+    def add_segment(self, kind: int, keys: np.ndarray, rows: np.ndarray, level: int = 0) -> None:
+        order = np.lexsort((rows, keys))
+        k = keys[order].astype("<u4")
+        r = rows[order].astype("<u4")
+        cur = self.db.execute("INSERT INTO segments (kind, level, keys, rows) VALUES (?,?,?,?)",
+                              (kind, level, k.tobytes(), r.tobytes()))
+        seg = int(cur.lastrowid or 0)
+        self._segments[seg] = Segment(seg, kind, level, k.astype(np.uint32), r.astype(np.uint32))
+
+    def segments(self) -> list[Segment]:
+        """Every segment, loaded once per process and refreshed when another writer wrote."""
+        stamp = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        stamp = stamp[0] if stamp else ""
+        if stamp != self._generation or not self._segments:
+            present = {r[0] for r in self.db.execute("SELECT seg FROM segments")}
+            self._segments = {s: v for s, v in self._segments.items() if s in present}
+            missing = sorted(present - set(self._segments))
+            for seg, kind, level, keys, rows in self._select_segments(missing):
+                self._segments[seg] = Segment(seg, kind, level,
+                                              np.frombuffer(keys, dtype="<u4").astype(np.uint32),
+                                              np.frombuffer(rows, dtype="<u4").astype(np.uint32))
+            self._generation = stamp
+        return [self._segments[s] for s in sorted(self._segments)]
+
+    def _select_segments(self, segs: list[int]) -> list[tuple[Any, ...]]:
+        if not segs:
+            return []
+        self._ids_table("want_segs", segs)
+        return self.db.execute("SELECT s.seg, s.kind, s.level, s.keys, s.rows FROM want_segs w"
+                               " JOIN segments s ON s.seg = w.v").fetchall()
+
+    def merge_segments(self, alive: np.ndarray | None = None, everything: bool = False) -> None:
+        """Merge MERGE_FANIN segments of one level (or all of a kind), dropping dead rows."""
+        segs = self.segments()
+        for kind in range(len(KINDS)):
+            while True:
+                mine = [s for s in segs if s.kind == kind]
+                if everything:
+                    group = mine if len(mine) > 1 or (alive is not None and mine) else []
+                else:
+                    levels: dict[int, list[Segment]] = {}
+                    for s in mine:
+                        levels.setdefault(s.level, []).append(s)
+                    full = [v for v in levels.values() if len(v) >= MERGE_FANIN]
+                    group = full[0] if full else []
+                if not group:
+                    break
+                keys = np.concatenate([s.keys for s in group])
+                rows = np.concatenate([s.rows for s in group])
+                if alive is None and self._dead() and not everything:
+                    alive = np.array(self.all_rowids(), dtype=np.uint32)
+                if alive is not None:
+                    keep = np.isin(rows, alive)
+                    self.add_dead(-int(keep.size - np.count_nonzero(keep)))
+                    keys, rows = keys[keep], rows[keep]
+                self._ids_table("drop_segs", [s.seg for s in group])
+                self.db.execute("DELETE FROM segments WHERE seg IN (SELECT v FROM drop_segs)")
+                for s in group:
+                    del self._segments[s.seg]
+                if keys.size:
+                    self.add_segment(kind, keys, rows, max(s.level for s in group) + 1)
+                segs = self.segments_cached()
+                if everything:
+                    break
+
+    def _dead(self) -> int:
+        got = self.db.execute("SELECT value FROM meta WHERE key='dead_keys'").fetchone()
+        return int(got[0]) if got else 0
+
+    def add_dead(self, n: int) -> None:
+        """Count postings of deleted rows not yet merged away."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('dead_keys', ?)",
+                        (str(max(0, self._dead() + n)),))
+
+    def segments_cached(self) -> list[Segment]:
+        return [self._segments[s] for s in sorted(self._segments)]
+
+    # -- edges and clusters ---------------------------------------------------------------
+
+    def insert_edges(self, edges: np.ndarray) -> None:
+        """``edges``: (n, 4) float64 rows (a, b, jaccard, containment); stored both ways."""
+        rows = [(int(a), int(b), float(j), float(c)) for a, b, j, c in edges.tolist()]
+        self.db.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?)",
+                            rows + [(b, a, j, c) for a, b, j, c in rows])
+
+    def edges_among(self, rowids: Sequence[int]) -> np.ndarray:
+        """Edges with both ends in ``rowids``, once each (a < b), as (n, 4) float64."""
+        self._ids_table("among_rows", rowids)
+        got = self.db.execute(
+            "SELECT e.a, e.b, e.jaccard, e.containment FROM among_rows x"
+            " CROSS JOIN edges e ON e.a = x.v WHERE e.a < e.b"
+            " AND EXISTS (SELECT 1 FROM among_rows y WHERE y.v = e.b)"
+        ).fetchall()
+        return np.array(got, dtype=np.float64).reshape(-1, 4)
+
+    def neighbours(self, rowids: Sequence[int]) -> list[int]:
+        self._ids_table("nb_rows", rowids)
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT e.b FROM nb_rows x CROSS JOIN edges e ON e.a = x.v")]
+
+    def comps_of(self, rowids: Sequence[int]) -> list[int]:
+        self._ids_table("comp_rows", rowids)
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT c.comp FROM comp_rows x JOIN comps c ON c.article = x.v")]
+
+    def comp_map(self, rowids: Sequence[int]) -> dict[int, int]:
+        self._ids_table("cmap_rows", rowids)
+        return dict(self.db.execute(
+            "SELECT c.article, c.comp FROM cmap_rows x JOIN comps c ON c.article = x.v"))
+
+    def comp_member_map(self, comps: Sequence[int]) -> dict[int, list[int]]:
+        self._ids_table("cmem_comps", comps)
+        out: dict[int, list[int]] = {}
+        for article, comp in self.db.execute(
+                "SELECT c.article, c.comp FROM cmem_comps w JOIN comps c ON c.comp = w.v"):
+            out.setdefault(comp, []).append(article)
+        return out
+
+    def comp_members(self, comps: Sequence[int]) -> list[int]:
+        self._ids_table("want_comps", comps)
+        return [r[0] for r in self.db.execute(
+            "SELECT c.article FROM want_comps w JOIN comps c ON c.comp = w.v")]
+
+    def clear_clusters(self, rowids: Sequence[int]) -> None:
+        self._ids_table("clear_rows", rowids)
+        for table, column in (("comps", "article"), ("members", "article"),
+                              ("embedded", "article"), ("embedded", "cluster")):
+            self.db.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT v FROM clear_rows)")
+
+    def write_clusters(self, comps: list[tuple[int, int]],
+                       members: list[tuple[Any, ...]], embedded: list[tuple[int, int, float]]
+                       ) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO comps VALUES (?, ?)", comps)
+        self.db.executemany("INSERT OR REPLACE INTO members VALUES (?,?,?,?,?,?,?,?)", members)
+        self.db.executemany("INSERT OR REPLACE INTO embedded VALUES (?,?,?)", embedded)
+
+    def members(self, rowids: Sequence[int] | None = None) -> list[tuple[Any, ...]]:
+        """(article, cluster, reason, jaccard, containment, shared, own, joined) rows."""
+        if rowids is None:
+            return self.db.execute("SELECT * FROM members").fetchall()
+        self._ids_table("mem_rows", rowids)
+        return self.db.execute("SELECT m.* FROM members m JOIN mem_rows x"
+                               " ON m.article = x.v").fetchall()
+
+    def embedded(self) -> list[tuple[int, int, float]]:
+        return self.db.execute("SELECT cluster, article, containment FROM embedded").fetchall()
+
+    # -- upkeep ---------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        one = self.db.execute
+        return {
+            "articles": one("SELECT count(*) FROM articles").fetchone()[0],
+            "edges": one("SELECT count(*) FROM edges").fetchone()[0] // 2,
+            "clusters": one("SELECT count(DISTINCT cluster) FROM members").fetchone()[0],
+            "articles_in_clusters": one("SELECT count(*) FROM members").fetchone()[0],
+            "segments": one("SELECT count(*) FROM segments").fetchone()[0],
+            "keys": one("SELECT coalesce(sum(length(keys)), 0) FROM segments").fetchone()[0]
+            // 4 - self._dead(),
+        }
+
+    def span(self) -> tuple[float | None, float | None]:
+        return self.db.execute("SELECT min(coalesce(published_ts, added_ts)),"
+                               " max(coalesce(published_ts, added_ts)) FROM articles").fetchone()
+
+    def bytes_by_part(self) -> dict[str, int]:
+        one = self.db.execute
+        shingles, figures = one(
+            "SELECT coalesce(sum(length(shingles)), 0),"
+            " coalesce(sum(length(figures)), 0) FROM articles").fetchone()
+        text = one("SELECT coalesce(sum(length(data)), 0) FROM texts").fetchone()[0]
+        keys = one("SELECT coalesce(sum(length(keys) + length(rows)), 0) FROM segments"
+                   ).fetchone()[0]
+        return {"text": text, "shingles": shingles, "figures": figures, "keys": keys}
+
+    def vacuum(self) -> None:
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def file_bytes(self) -> int:
+        """Bytes on disk (after a checkpoint folds the write-ahead log into the file)."""
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError:
+            pass
+        return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*")
+                   if p.is_file())
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
