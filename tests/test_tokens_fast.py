@@ -56,6 +56,7 @@ def check(texts: Sequence[str], long_chars: int = 320) -> None:
 
 def test_tables_hold_what_the_string_functions_decide_for_every_code_point() -> None:
     t = char_tables()
+    np.testing.assert_array_equal(t.fold_word, t.fold | (t.word[t.fold].astype(np.uint32) << 31))
     word, space, fold = t.word.tolist(), t.space.tolist(), t.fold.tolist()
     multi = t.multi_fold
     for c in range(0x110000):

@@ -15,6 +15,7 @@ import numpy as np
 
 u64 = np.uint64
 SPACE, MARK, CLOSER, SEPARATOR, BREAK = 1, 2, 4, 8, 16  # normalise.CharTables.classes
+WORD_BIT, CODE = np.uint32(1 << 31), np.uint32((1 << 31) - 1)  # normalise.CharTables.fold_word
 
 
 @numba.njit(cache=True, inline="always")
@@ -140,8 +141,9 @@ def cut_units(c: Any, starts: Any, ends: Any, long_chars: int, cls: Any,
 
 
 @numba.njit(cache=True, nogil=True)
-def tokenise(c: Any, docs: int, word: Any, fold: Any, numbers: Any, number_tops: Any,
+def tokenise(c: Any, docs: int, fold_word: Any, numbers: Any, number_tops: Any,
              base: Any, length_mul: Any, pos_mul: Any) -> Any:
+    """Tokens of normalised code points (``fold_word``: ``CharTables.fold_word``)."""
     n = c.size
     cap = n // 2 + 1
     tokens = np.empty(cap, dtype=np.uint32)
@@ -157,23 +159,24 @@ def tokenise(c: Any, docs: int, word: Any, fold: Any, numbers: Any, number_tops:
     in_line = 0
     i = 0
     while i < n:
-        x = fold[c[i]]
-        if x == 10 or x == 0x1E:
+        v = fold_word[c[i]]
+        if v == 10 or v == 0x1E:
             if in_line:
                 keys[nl] = mix(acc + u64(in_line))
                 sizes[nl] = in_line
                 nl += 1
                 acc = u64(0)
                 in_line = 0
-            if x == 0x1E:
+            if v == 0x1E:
                 doc += 1
                 token_offsets[doc] = nt
                 line_offsets[doc] = nl
             i += 1
             continue
-        if word[x] == 0:
+        if v < WORD_BIT:
             i += 1
             continue
+        x = v & CODE
         # A token: word characters, and an apostrophe between two of them.
         h = u64(0)
         power = u64(1)
@@ -187,12 +190,12 @@ def tokenise(c: Any, docs: int, word: Any, fold: Any, numbers: Any, number_tops:
             j += 1
             if j >= n:
                 break
-            y = fold[c[j]]
-            if word[y]:
-                x = y
+            v = fold_word[c[j]]
+            if v >= WORD_BIT:
+                x = v & CODE
                 continue
-            if y == 39 and j + 1 < n and word[fold[c[j + 1]]]:
-                x = y
+            if v == 39 and j + 1 < n and fold_word[c[j + 1]] >= WORD_BIT:
+                x = v
                 continue
             break
         h = mix(h ^ (u64(j - i) * length_mul))

@@ -169,7 +169,9 @@ class CharTables:
                            ("\n\u2028\u2029", 16)):
             classes[[ord(ch) for ch in chars]] |= bit
         self.classes = classes
-        self.fold_ascii = fold[:128].astype(np.uint8)
+        # The fold with its word bit on top (bit 31; code points take 21): one look-up a
+        # character for the compiled tokeniser.
+        self.fold_word = fold | (self.word[fold].astype(np.uint32) << np.uint32(31))
 
 
 _TABLES: CharTables | None = None

@@ -259,8 +259,8 @@ def _featurize_numpy(texts: Sequence[str], long_chars: int = LONG_UNIT_CHARS) ->
     joined = (_NL + _SEP).join([
         normalise_folded(unit_text(t.replace(_SEP, " ") if _SEP in t else t, long_chars))
         for t in texts])
-    if joined.isascii():
-        codes = tables.fold_ascii[np.frombuffer(joined.encode("ascii"), dtype=np.uint8)]
+    if joined.isascii():  # (the fold of an ASCII character is its lower case)
+        codes = np.frombuffer(joined.lower().encode("ascii"), dtype=np.uint8)
     else:
         raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         codes = tables.fold[raw]
@@ -287,8 +287,7 @@ def _featurize_compiled(texts: Sequence[str], long_chars: int,
     numbers = _number_words()
     tops = np.zeros(1024, dtype=np.uint8)  # a first filter: the top 10 bits of those hashes
     tops[numbers >> np.uint64(54)] = 1
-    out = kernels["tokenise"](codes, docs, tables.word, tables.fold, numbers, tops, _B, _LEN,
-                              _POS)
+    out = kernels["tokenise"](codes, docs, tables.fold_word, numbers, tops, _B, _LEN, _POS)
     return Features(*out)
 
 
