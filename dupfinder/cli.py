@@ -233,6 +233,7 @@ def _run_scan(paths: tuple[str, ...], opts: dict[str, Any]) -> Any:
             title=opts["title_field"], outlet=opts["outlet_field"], url=opts["url_field"],
             date=opts["date_field"], workers=opts["workers"], on_error=opts["on_error"],
             format=opts["fmt"], progress=progress, warn=note, **_reading(opts),
+            engine=opts.get("engine") or "local", master=opts.get("master"),
         )
     if result.skipped:
         note(f"{len(result.skipped)} records skipped (listed in the JSON report)")
@@ -293,11 +294,21 @@ def _one_stdout(**outputs: str | None) -> None:
 @click.option("--boilerplate-report", is_flag=True,
               help="Print the units learned as chrome, with how many articles and outlets "
                    "carry each (to stderr when stdout carries the report).")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local",
+              show_default=True,
+              help="Run the stages in this process and its workers, or on Apache Spark "
+                   "(same results; needs the spark extra and Java).")
+@click.option("--master", metavar="URL",
+              help="Spark master for --engine spark: local[2], spark://host:7077, yarn "
+                   "(default: the one spark-submit sets, else local[*]).")
+@click.option("--output-parquet", "parquet_out", metavar="DIR",
+              help="Write the clusters, members and edits as Parquet tables under DIR.")
 @match_options
 @field_options
 @_fail_cleanly
 def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
-         csv_out: str | None, show_table: bool, boilerplate_report: bool, **opts: Any) -> None:
+         csv_out: str | None, show_table: bool, boilerplate_report: bool,
+         parquet_out: str | None, **opts: Any) -> None:
     """Cluster the copies in PATHS and print a table of clusters.
 
     PATHS are files (.jsonl, .json, .csv, .tsv, .txt, .parquet, .html, .warc, optionally .gz),
@@ -305,8 +316,20 @@ def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
     --boilerplate-report only what is asked for is printed; --table adds the table.
     """
     _one_stdout(json=json_out, csv=csv_out, html=html_out)
+    if opts["master"] and opts["engine"] != "spark":
+        raise CommandError("--master needs --engine spark")
     result = _run_scan(paths, opts)
     to_stdout = "-" in (json_out, csv_out, html_out)
+    if parquet_out:
+        from .report_parquet import write_parquet
+
+        _writing(opts, "Parquet tables", parquet_out)
+        spark = None
+        if opts["engine"] == "spark":
+            from .engines.spark import session
+
+            spark = session(opts["master"])
+        write_parquet(result, parquet_out, spark)
     if json_out:
         _writing(opts, "JSON report", json_out)
         result.to_json(json_out)
@@ -318,7 +341,7 @@ def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
 
         write_report(result, html_out, progress=_writing(opts, "HTML report", html_out))
     # Human-readable views go to stdout, or to stderr when stdout carries a report.
-    if show_table or not (json_out or csv_out or html_out or boilerplate_report):
+    if show_table or not (json_out or csv_out or html_out or boilerplate_report or parquet_out):
         click.echo(result.table(), nl=False, err=to_stdout)
     if boilerplate_report:
         from .report_text import boilerplate_table

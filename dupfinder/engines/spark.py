@@ -247,6 +247,8 @@ def bucket_pair_batches(batches: Iterator[Any]) -> Iterator[Any]:
                                          names=["a", "b"])
 
 
+# Pairs shipped whole to every executor (16 bytes each) rather than shuffled against the shingles.
+BROADCAST_PAIRS = 4_000_000
 SIDE_COLUMNS = ("shingles", "words", "figures", "tokens", "token_figures")
 
 
@@ -418,11 +420,20 @@ class SparkEngine:
             return Edges(np.zeros((0, 2), np.int64), np.zeros(0), np.zeros(0))
         df = self.spark.createDataFrame(pa.table({"a": pa.array(pairs[:, 0].astype(np.int64)),
                                                   "b": pa.array(pairs[:, 1].astype(np.int64))}))
+        # Each side's arrays meet their pair: the pairs go to the shingles (broadcast, below
+        # BROADCAST_PAIRS, so that only the rows a pair touches move), then the two halves
+        # meet by (a, b) in one shuffle.
+        if len(pairs) <= BROADCAST_PAIRS:
+            from pyspark.sql import functions as F
+
+            df = F.broadcast(df)
         sides = self._shingles.select("row_id", *SIDE_COLUMNS)
+        halves = []
         for p in ("a", "b"):
             side_df = sides.select(sides.row_id.alias(p),
                                    *[sides[c].alias(f"{p}_{c}") for c in SIDE_COLUMNS])
-            df = df.join(side_df, on=p)
+            halves.append(side_df.join(df, on=p))
+        df = halves[0].join(halves[1], on=["a", "b"])
         found = df.mapInArrow(verify_batches(thresholds), EDGES).toArrow()
         a = _numbers(found.column("a")).astype(np.int64)
         b = _numbers(found.column("b")).astype(np.int64)
