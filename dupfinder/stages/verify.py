@@ -7,6 +7,7 @@ the precision comes from.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -133,6 +134,15 @@ def copy_score(sets: ShingleSets, i: int, j: int,
     if smaller == 0 or (smaller / larger < thresholds.jaccard
                         and smaller < thresholds.min_shingles):
         return None  # the cheap bound of pair_score, before the sides are built
+    # The common cases decided on the shingles alone, as pair_score decides them: a copy of
+    # articles too long for the figure rule, and a pair too far apart for the second look.
+    jac, con = overlap(a, b)
+    rules = thresholds.rules
+    if thresholds.is_copy(jac, con, smaller):
+        if min(int(sets.words[i]), int(sets.words[j])) > rules.figure_max_words:
+            return jac, con
+    elif con < rules.look_from:
+        return None
     return pair_score(side(sets, i), side(sets, j), thresholds)
 
 
@@ -217,18 +227,84 @@ class Edges:
         )
 
 
-def verify(sets: ShingleSets, pairs: np.ndarray, thresholds: Thresholds) -> Edges:
-    keep: list[int] = []
-    jac_out: list[float] = []
-    con_out: list[float] = []
+def pair_intersections(hashes: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Shared shingles of each pair (rows of sorted unique arrays ``hashes[offsets[i]:...]``):
+    one merge per pair in a compiled loop with the ``fast`` extra, else ``intersection_size``
+    per pair (the same counts; a test holds them equal)."""
+    if pairs.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    kernel = _merge_kernel()
+    if kernel is not None:
+        return kernel(hashes, offsets.astype(np.int64), pairs.astype(np.int64))
+    out = np.empty(len(pairs), dtype=np.int64)
     for k, (i, j) in enumerate(pairs.tolist()):
-        scores = copy_score(sets, i, j, thresholds)
+        out[k] = intersection_size(hashes[offsets[i]:offsets[i + 1]],
+                                   hashes[offsets[j]:offsets[j + 1]])
+    return out
+
+
+_KERNEL: list[Any] = []
+
+
+def _merge_kernel() -> Any:
+    """The compiled merge (numba), or None without it or with ``DUPFINDER_NUMPY=1``."""
+    from . import _numba
+
+    if not _numba.available():
+        return None
+    if not _KERNEL:
+        import numba
+
+        @numba.njit(parallel=True, cache=True, nogil=True)
+        def merge_counts(hashes: np.ndarray, offsets: np.ndarray,
+                         pairs: np.ndarray) -> np.ndarray:  # pragma: no cover (compiled)
+            out = np.zeros(pairs.shape[0], dtype=np.int64)
+            for k in numba.prange(pairs.shape[0]):
+                i, j = pairs[k, 0], pairs[k, 1]
+                x, x_end = offsets[i], offsets[i + 1]
+                y, y_end = offsets[j], offsets[j + 1]
+                n = 0
+                while x < x_end and y < y_end:  # branch-free merge step
+                    a, b = hashes[x], hashes[y]
+                    n += a == b
+                    x += a <= b
+                    y += b <= a
+                out[k] = n
+            return out
+
+        _KERNEL.append(merge_counts)
+    return _KERNEL[0]
+
+
+def verify(sets: ShingleSets, pairs: np.ndarray, thresholds: Thresholds) -> Edges:
+    """The copies among candidate ``pairs``, with their exact scores: ``copy_score`` of every
+    pair, with the overlaps of all pairs counted in one batch and the common cases (a long
+    copy, a pair too far apart for the second look) decided on them as ``copy_score``
+    decides them."""
+    none = Edges(np.zeros((0, 2), dtype=np.int64), np.zeros(0), np.zeros(0))
+    if pairs.size == 0:
+        return none
+    sizes = sets.sizes()
+    a, b = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
+    smaller, larger = np.minimum(a, b), np.maximum(a, b)
+    inter = pair_intersections(sets.hashes, sets.offsets, pairs)
+    union = a + b - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+        con = np.where(smaller > 0, inter / np.maximum(smaller, 1), 0.0)
+        ratio = np.where(larger > 0, smaller / np.maximum(larger, 1), 0.0)
+    rules = thresholds.rules
+    bound = (smaller == 0) | ((ratio < thresholds.jaccard) & (smaller < thresholds.min_shingles))
+    copy = (jac >= thresholds.jaccard) | ((con >= thresholds.containment)
+                                          & (smaller >= thresholds.min_shingles))
+    words = np.minimum(sets.words[pairs[:, 0]], sets.words[pairs[:, 1]])
+    accept = ~bound & copy & (words > rules.figure_max_words)
+    undecided = np.flatnonzero(~bound & ~accept & (copy | (con >= rules.look_from)))
+    keep = accept.copy()
+    for k in undecided.tolist():
+        scores = copy_score(sets, int(pairs[k, 0]), int(pairs[k, 1]), thresholds)
         if scores is not None:
-            keep.append(k)
-            jac_out.append(scores[0])
-            con_out.append(scores[1])
-    return Edges(
-        pairs[np.array(keep, dtype=np.int64)] if keep else np.zeros((0, 2), dtype=np.int64),
-        np.array(jac_out, dtype=np.float64),
-        np.array(con_out, dtype=np.float64),
-    )
+            keep[k] = True
+            jac[k], con[k] = scores
+    return Edges(pairs[keep].astype(np.int64), jac[keep].astype(np.float64),
+                 con[keep].astype(np.float64))
