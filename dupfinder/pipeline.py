@@ -273,9 +273,9 @@ def scan(
         def reload(indices: list[int]) -> None:
             loaded.reload(indices, lean_paths, ctx)
 
-        say("reading the clustered articles' text again")
-        reload([m.index for g in groups for m in g.members]
-               + [line.example for line in prepared.learned])
+        # Only the examples of learned chrome now; members' texts when a diff needs them
+        # (ScanResult.load_texts): the JSON and CSV reports never do.
+        reload([line.example for line in prepared.learned])
 
     say("members and their edits")
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,

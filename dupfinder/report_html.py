@@ -141,6 +141,7 @@ def _report_chunks(result: ScanResult, full_page: bool, limit: int | None,
     template = _env().get_template("report.html.j2")
     listed = result.clusters[: list_limit if limit is None else limit]
     detailed = listed[: detail if limit is None else limit]
+    result.load_texts(detailed)  # one read of a lean scan's inputs, for the diffs shown
 
     def views() -> Iterator[dict[str, Any]]:
         for done, c in enumerate(detailed, start=1):

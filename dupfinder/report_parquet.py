@@ -34,6 +34,8 @@ def tables(result: ScanResult, edits: bool = True) -> dict[str, Any]:
     clusters: list[dict[str, Any]] = []
     members: list[dict[str, Any]] = []
     edit_rows: list[dict[str, Any]] = []
+    if edits:
+        result.load_texts()  # one read of a lean scan's inputs for every cluster's diffs
     for cluster in result.clusters:
         d = cluster.to_dict()
         clusters.append({"cluster_id": d["id"], "size": d["size"], "canonical": d["canonical"],

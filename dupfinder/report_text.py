@@ -42,6 +42,9 @@ def cluster_table(result: ScanResult, width: int | None = None) -> str:
     if not result.clusters:
         return lines[0] + "\n"
     rows = []
+    untitled = [c for c in result.clusters if not c.canonical.title and not c.canonical.text]
+    if untitled:
+        result.load_texts(untitled)  # the first line stands for a missing headline
     for c in result.clusters:
         headline = c.canonical.title or c.canonical.text.strip().split("\n", 1)[0]
         rows.append((clip(c.id, 40), str(c.size), str(len(c.outlets)), f"{c.min_jaccard:.2f}",

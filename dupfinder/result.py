@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import errno
 import io
 import json
@@ -89,6 +90,17 @@ class Cluster:
     members: list[Member]
     boilerplate: frozenset[int] = frozenset()  # line keys the scan learned as chrome
     embedded_in: list[Embedded] = field(default_factory=list)
+    # Puts back the member texts a lean (large) scan dropped, when a diff needs them: set by
+    # the scan; None when every text is kept.
+    loader: Callable[[list[Cluster]], None] | None = field(default=None, repr=False,
+                                                           compare=False)
+
+    def has_texts(self) -> bool:
+        return self.loader is None or all(m.article.text for m in self.members)
+
+    def load_texts(self) -> None:
+        if not self.has_texts() and self.loader is not None:
+            self.loader([self])
 
     @property
     def size(self) -> int:
@@ -118,6 +130,9 @@ class Cluster:
         from .diff import diff_articles
 
         chosen = self.member(member) if isinstance(member, str) else member
+        if not self.has_texts():
+            self.load_texts()
+            chosen = self.member(chosen.id)
         return diff_articles(self.canonical, chosen.article, self.boilerplate)
 
     def _repr_html_(self) -> str:
@@ -184,6 +199,12 @@ class ScanResult:
     # Puts back the text of articles a lean (large) scan dropped; None when all texts are kept.
     reload: Callable[[list[int]], None] | None = field(default=None, repr=False)
     boilerplate_lines: list[BoilerplateLine] = field(default_factory=list)
+    _positions: dict[str, int] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.reload is not None:
+            for c in self.clusters:
+                c.loader = self.load_texts
 
     def article(self, article_id: str) -> Article:
         for index, a in enumerate(self.articles):
@@ -199,6 +220,25 @@ class ScanResult:
         from .diff import diff_articles
 
         return diff_articles(self.article(a_id), self.article(b_id), self.boilerplate)
+
+    def load_texts(self, clusters: Iterable[Cluster] | None = None) -> None:
+        """Put back the texts a lean scan dropped, for these clusters (all by default), in one
+        read of the inputs. Reports that show text (diffs) call it for what they show; JSON and
+        CSV reports need none, so a large scan never reads its inputs twice for them."""
+        if self.reload is None:
+            return
+        wanted = [c for c in (self.clusters if clusters is None else clusters)
+                  if not all(m.article.text for m in c.members)]
+        if not wanted:
+            return
+        if self._positions is None:
+            self._positions = {a.id: k for k, a in enumerate(self.articles)}
+        positions = self._positions
+        self.reload([positions[m.id] for c in wanted for m in c.members])
+        for c in wanted:
+            c.members = [dataclasses.replace(m, article=self.articles[positions[m.id]])
+                         for m in c.members]
+            c.canonical = self.articles[positions[c.canonical.id]]
 
     def cluster(self, cluster_id: str) -> Cluster:
         for c in self.clusters:

@@ -187,6 +187,7 @@ def test_a_lean_scan_reads_the_text_again_with_the_same_options(tmp_path, monkey
     lean = dupfinder.scan(str(tmp_path / "scrape"), id_from="file+id", encoding="cp1252")
     assert lean.reload is not None
     assert [c.canonical.id for c in lean.clusters] == [c.canonical.id for c in full.clusters]
+    lean.load_texts()  # the second read, with the same reader options
     assert all(m.article.text and m.article.id in names for c in lean.clusters
                for m in c.members)
 

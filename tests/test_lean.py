@@ -1,4 +1,5 @@
-"""A large scan drops texts while reading and reads the clustered ones again: same result."""
+"""A large scan drops texts while reading and reads them again only when a view needs them
+(a diff, the HTML report's detail): the same result, and no second read for JSON or CSV."""
 
 from __future__ import annotations
 
@@ -17,6 +18,18 @@ def test_lean_reading_gives_the_same_report(monkeypatch) -> None:
     for r in (full, report):
         r["stats"].pop("seconds")
     assert report == full
+    assert lean.to_csv() == dupfinder.scan(str(SAMPLE)).to_csv()
+    pending = [k for k, c in enumerate(lean.clusters) if not c.has_texts()]
+    assert len(pending) >= 2  # no second read for the JSON and CSV reports
+    # A cluster's diff reads its texts back; the same edits as the full scan's.
+    k = pending[0]
+    whole = dupfinder.scan(str(SAMPLE)).clusters[k]
+    expected = [e.to_dict() for m in whole.members for e in whole.diff(m).edits]
+    cluster = lean.clusters[k]
+    assert [e.to_dict() for m in cluster.members for e in cluster.diff(m).edits] == expected
+    assert cluster.has_texts()
+    assert not lean.clusters[pending[1]].has_texts()
+    lean.load_texts()  # every cluster, in one read
     for c in lean.clusters:
         assert all(m.article.text for m in c.members)
     # An article in no cluster gets its text back when asked for.
