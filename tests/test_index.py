@@ -154,7 +154,7 @@ def _state(db: Path) -> tuple:
                        for a, b, j, c in con.execute("SELECT * FROM edges WHERE a < b"))
         members = sorted((ids[a], ids[c], reason, joined) for a, c, reason, joined in
                          con.execute("SELECT article, cluster, reason, joined FROM members"))
-        keys = con.execute("SELECT sum(length(keys)) / 4 - coalesce((SELECT value FROM meta"
+        keys = con.execute("SELECT sum(count) - coalesce((SELECT value FROM meta"
                            " WHERE key = 'dead_keys'), 0) FROM segments").fetchone()[0]
     return sorted(ids.values()), edges, members, keys
 

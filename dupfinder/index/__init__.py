@@ -52,7 +52,7 @@ from ..stages.edits import edit_summary
 from ..stages.lsh import band_keys, band_params
 from ..stages.shingles import ShingleSets, shingle
 from ..stages.tokens import featurize
-from ..stages.verify import Edges, Thresholds, overlap, verify
+from ..stages.verify import Edges, Side, Thresholds, overlap, pair_score, verify
 from ..tuning import Tuning
 from .store import SCHEMA_VERSION, SQLiteStore, pack_shingles
 
@@ -193,6 +193,7 @@ class _Pool:
         self.agency = _Agency(self)
         self.texts: dict[int, tuple[str, str | None]] = {}
         self.agency_outlet: list[bool] = []
+        self.outlets: list[str | None] = []
         self.tokens: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
         self.at_row: dict[int, int] = {}
 
@@ -220,9 +221,9 @@ class _Pool:
             self.stripped.append(bool(sets.stripped[i]))
             self.figures.append(sets.figures_of(i))
             self.dates.append(sort_key_for_date(a.published))
-            self.agency.flags.append(None)
-            self.texts[k] = (a.text, a.title)
+            self.agency.flags.append(has_agency_marker(a.text, a.title))
             self.agency_outlet.append(is_agency_outlet(a.outlet))
+            self.outlets.append(a.outlet)
             tokens = sets.tokens_of(i)
             if tokens is not None:
                 self.tokens[k] = (tokens, sets.token_figures_of(i))
@@ -246,6 +247,7 @@ class _Pool:
                 self.dates.append(rows.published_ts[i])
                 self.agency.flags.append(None if rows.agency[i] < 0 else bool(rows.agency[i]))
                 self.agency_outlet.append(is_agency_outlet(rows.outlet[i]))
+                self.outlets.append(rows.outlet[i])
         return [self.at_row[r] for r in rowids if r in self.at_row]
 
     def load_tokens(self, positions: Iterable[int]) -> None:
@@ -325,11 +327,22 @@ class _Pool:
         return Edges(nodes[merged.pairs] if merged.pairs.size else merged.pairs,
                      merged.jaccard, merged.containment)
 
+    def side(self, k: int, with_tokens: bool = False) -> Side:
+        tokens = self.tokens.get(k) if with_tokens else None
+        return Side(self.shingles[k], self.words[k], self.figures[k],
+                    tokens[0] if tokens else None, tokens[1] if tokens else None)
+
     def score(self, a: int, b: int, thresholds: Thresholds) -> tuple[float, float] | None:
-        edges = self.verify(np.array([[a, b]], dtype=np.int64), thresholds)
-        if edges.pairs.size == 0:
+        """``verify.pair_score`` of two pool articles, their tokens joined in only when the
+        second look at a near miss could apply."""
+        got = pair_score(self.side(a), self.side(b), thresholds)
+        rules = thresholds.rules
+        if got is not None or min(self.words[a], self.words[b]) < rules.look_min_words:
+            return got
+        if overlap(self.shingles[a], self.shingles[b])[1] < rules.look_from:
             return None
-        return float(edges.jaccard[0]), float(edges.containment[0])
+        self.load_tokens([a, b])
+        return pair_score(self.side(a, True), self.side(b, True), thresholds)
 
 
 class _Agency:
@@ -662,13 +675,13 @@ class Index:
             sizes = sets.sizes()
             samples = np.bincount(sets.sample_docs, minlength=len(batch))
             records = []
-            shingle_blobs = pack_shingles(sets.hashes, sets.offsets)
+            shingle_blobs = pack_shingles(sets.hashes, sets.offsets, self.workers)
             for i, a in enumerate(batch):
                 records.append((
                     a.id, a.outlet, a.title, a.url, a.published, sort_key_for_date(a.published),
                     added_ts[i] if added_ts is not None else now, _origin(a.source),
                     int(sizes[i]), int(samples[i]), int(sets.words[i]), int(sets.stripped[i]),
-                    -1, shingle_blobs[i],
+                    int(has_agency_marker(a.text, a.title)), shingle_blobs[i],
                     sets.figures_of(i).astype("<u4").tobytes()))
             rowids = store.insert_articles(records, [a.text for a in batch], self.workers)
             rows = np.array(rowids, dtype=np.int64)
@@ -804,21 +817,22 @@ class Index:
 
     def query(self, source: Any, limit: int = 20, with_diff: bool = False,
               fields: FieldMap | None = None, on_error: str = "fail",
-              format: str | None = None, batch: int = 5000, **reading: Any
-              ) -> list[QueryResult]:
-        """Indexed articles that are copies of each new article, best first, and the cluster
-        it would join. Each answer depends on that article and the index alone."""
+              format: str | None = None, batch: int = 5000, clusters: bool = True,
+              **reading: Any) -> list[QueryResult]:
+        """Indexed articles that are copies of each new article, best first, and (unless
+        ``clusters=False``) the cluster it would join. Each answer depends on that article
+        and the index alone."""
         ctx, stream = self._read(source, fields, on_error, format, reading)
         boiler = self._boilerplate()
         if boiler is None:
             boiler = np.zeros(0, np.uint64)
         out: list[QueryResult] = []
         for part in _chunks(stream, batch):
-            out.extend(self._query_batch(part, boiler, limit, with_diff))
+            out.extend(self._query_batch(part, boiler, limit, with_diff, clusters))
         return out
 
     def _query_batch(self, batch: list[Article], boiler: np.ndarray, limit: int,
-                     with_diff: bool) -> list[QueryResult]:
+                     with_diff: bool, clusters_too: bool = True) -> list[QueryResult]:
         prepared = self._prepare([a.text for a in batch], boiler)
         sets, sigs = prepared.sets, prepared.signatures
         owner, other = self._candidates(sigs, sets)
@@ -838,7 +852,7 @@ class Index:
                                     edges.containment.tolist()):
             q, k = (a, b) if a < len(batch) else (b, a)
             found.setdefault(q, []).append((k, jac, con))
-        clusters = self._query_clusters(pool, batch, found)
+        clusters = self._query_clusters(pool, batch, found) if clusters_too else {}
         texts: dict[int, str] = {}
         if with_diff:
             rows = sorted({pool.rowid[k] for v in found.values() for k, _, _ in v
@@ -857,24 +871,10 @@ class Index:
                                      url=row.url[0], published=row.published[0],
                                      text=texts.get(row.rowid[0], ""))
                     diff = diff_articles(stored, article, frozenset(boiler.tolist()))
-                outlet = self._outlet(pool, k)
-                matches.append(Match(pool.ids[k], outlet, jac, con, diff))
+                matches.append(Match(pool.ids[k], pool.outlets[k], jac, con, diff))
             matches.sort(key=lambda m: (-m.jaccard, -m.containment, m.id))
             results.append(QueryResult(article, matches[:limit], clusters.get(q)))
         return results
-
-    def _outlet(self, pool: _Pool, k: int) -> str | None:
-        row = pool.rowid[k]
-        if row is None:
-            return None
-        if not hasattr(pool, "outlets"):
-            pool.outlets = {}  # type: ignore[attr-defined]
-        cache: dict[int, str | None] = pool.outlets  # type: ignore[attr-defined]
-        if row not in cache:
-            missing = [r for r in pool.at_row if r not in cache]
-            got = self.store.fetch(missing)
-            cache.update(zip(got.rowid, got.outlet))
-        return cache.get(row)
 
     def _query_clusters(self, pool: _Pool, batch: list[Article],
                         found: dict[int, list[tuple[int, float, float]]]

@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS texts (block INTEGER PRIMARY KEY, data BLOB NOT NULL)
 CREATE INDEX IF NOT EXISTS articles_by_time ON articles (coalesce(published_ts, added_ts));
 CREATE TABLE IF NOT EXISTS segments (
     seg INTEGER PRIMARY KEY, kind INTEGER NOT NULL, level INTEGER NOT NULL,
-    keys BLOB NOT NULL, rows BLOB NOT NULL
+    count INTEGER NOT NULL, keys BLOB NOT NULL, rows BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS boilerplate (
     key INTEGER PRIMARY KEY, articles INTEGER, outlets INTEGER, reason TEXT, text TEXT
@@ -77,15 +77,26 @@ _ROW_COLUMNS = ("rowid", "id", "outlet", "title", "url", "published", "published
                 "shingles", "figures")
 
 
-def pack_shingles(hashes: np.ndarray, offsets: np.ndarray) -> list[bytes]:
+def pack_shingles(hashes: np.ndarray, offsets: np.ndarray, workers: int = 1) -> list[bytes]:
     """Each article's sorted unique uint32 hashes as zlib-compressed gaps (about 3.4 bytes a
     shingle); article i is ``hashes[offsets[i]:offsets[i+1]]``."""
     gaps = np.diff(hashes.astype(np.int64), prepend=0)
     starts = offsets[:-1][offsets[:-1] < offsets[1:]]
     gaps[starts] = hashes[starts]
     raw = gaps.astype("<u4").tobytes()
-    return [zlib.compress(raw[4 * a:4 * b], 1) for a, b in zip(offsets[:-1].tolist(),
-                                                                offsets[1:].tolist())]
+    spans = list(zip(offsets[:-1].tolist(), offsets[1:].tolist()))
+
+    def pack(part: list[tuple[int, int]]) -> list[bytes]:
+        return [zlib.compress(raw[4 * a:4 * b], 1) for a, b in part]
+
+    if workers <= 1 or len(spans) < 256:
+        return pack(spans)
+    from concurrent.futures import ThreadPoolExecutor
+
+    step = -(-len(spans) // workers)
+    with ThreadPoolExecutor(workers) as pool:  # zlib lets go of the GIL
+        parts = pool.map(pack, [spans[a:a + step] for a in range(0, len(spans), step)])
+    return [blob for part in parts for blob in part]
 
 
 def unpack_shingles(blob: bytes) -> np.ndarray:
@@ -100,7 +111,7 @@ def pack_texts(texts: Sequence[str]) -> bytes:
     """Several texts as one zlib stream, after a header of their byte lengths."""
     raw = [t.encode("utf-8", "surrogatepass") for t in texts]
     header = np.array([len(raw), *map(len, raw)], dtype="<u4").tobytes()
-    return zlib.compress(header + b"".join(raw), 6)
+    return zlib.compress(header + b"".join(raw), 3)
 
 
 def unpack_texts(blob: bytes) -> list[str]:
@@ -112,6 +123,36 @@ def unpack_texts(blob: bytes) -> list[str]:
         out.append(data[at:at + size].decode("utf-8", "surrogatepass"))
         at += size
     return out
+
+
+def pack_postings(keys: np.ndarray, rows: np.ndarray) -> tuple[bytes, bytes]:
+    """Sorted 32-bit keys as 16-bit gaps (a larger gap escapes to a 32-bit side list), rows as
+    3-byte offsets from the segment's first row: about 5 bytes a posting instead of 8."""
+    gaps = np.diff(keys.astype(np.int64), prepend=0)
+    big = gaps >= 0xFFFF
+    low = np.where(big, 0xFFFF, gaps).astype("<u2")
+    escapes = gaps[big].astype("<u4")
+    key_blob = (np.array([keys.size, escapes.size], dtype="<u4").tobytes() + low.tobytes()
+                + escapes.tobytes())
+    base = int(rows.min()) if rows.size else 0
+    offsets = (rows.astype(np.int64) - base).astype("<u4")
+    width = 3 if not offsets.size or int(offsets.max()) < (1 << 24) else 4
+    packed = offsets.view(np.uint8).reshape(-1, 4)[:, :width].tobytes()
+    return key_blob, np.array([base, width], dtype="<u4").tobytes() + packed
+
+
+def unpack_postings(key_blob: bytes, row_blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    n, n_escapes = np.frombuffer(key_blob[:8], dtype="<u4").tolist()
+    gaps = np.frombuffer(key_blob[8:8 + 2 * n], dtype="<u2").astype(np.int64)
+    if n_escapes:
+        gaps[gaps == 0xFFFF] = np.frombuffer(key_blob[8 + 2 * n:], dtype="<u4")
+    keys = np.cumsum(gaps).astype(np.uint32)
+    base, width = np.frombuffer(row_blob[:8], dtype="<u4").tolist()
+    packed = np.frombuffer(row_blob[8:], dtype=np.uint8).reshape(-1, width)
+    full = np.zeros((packed.shape[0], 4), dtype=np.uint8)
+    full[:, :width] = packed
+    rows = (full.view("<u4").ravel().astype(np.int64) + base).astype(np.uint32)
+    return keys, rows
 
 
 @dataclass
@@ -191,6 +232,8 @@ class SQLiteStore:
             try:
                 # Large pages pack rows of about 1.6 KB with little slack (new files only).
                 self.db.execute("PRAGMA page_size=32768")
+                # Pages freed by merged segments go back to the file (incremental_vacuum).
+                self.db.execute("PRAGMA auto_vacuum=INCREMENTAL")
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.execute("PRAGMA cache_size=-65536")
@@ -348,12 +391,14 @@ class SQLiteStore:
 
     def add_segment(self, kind: int, keys: np.ndarray, rows: np.ndarray, level: int = 0) -> None:
         order = np.lexsort((rows, keys))
-        k = keys[order].astype("<u4")
-        r = rows[order].astype("<u4")
-        cur = self.db.execute("INSERT INTO segments (kind, level, keys, rows) VALUES (?,?,?,?)",
-                              (kind, level, k.tobytes(), r.tobytes()))
+        k = keys[order].astype(np.uint32)
+        r = rows[order].astype(np.uint32)
+        key_blob, row_blob = pack_postings(k, r)
+        cur = self.db.execute(
+            "INSERT INTO segments (kind, level, count, keys, rows) VALUES (?,?,?,?,?)",
+            (kind, level, int(k.size), key_blob, row_blob))
         seg = int(cur.lastrowid or 0)
-        self._segments[seg] = Segment(seg, kind, level, k.astype(np.uint32), r.astype(np.uint32))
+        self._segments[seg] = Segment(seg, kind, level, k, r)
 
     def segments(self) -> list[Segment]:
         """Every segment, loaded once per process and refreshed when another writer wrote."""
@@ -364,9 +409,7 @@ class SQLiteStore:
             self._segments = {s: v for s, v in self._segments.items() if s in present}
             missing = sorted(present - set(self._segments))
             for seg, kind, level, keys, rows in self._select_segments(missing):
-                self._segments[seg] = Segment(seg, kind, level,
-                                              np.frombuffer(keys, dtype="<u4").astype(np.uint32),
-                                              np.frombuffer(rows, dtype="<u4").astype(np.uint32))
+                self._segments[seg] = Segment(seg, kind, level, *unpack_postings(keys, rows))
             self._generation = stamp
         return [self._segments[s] for s in sorted(self._segments)]
 
@@ -408,6 +451,7 @@ class SQLiteStore:
                 if keys.size:
                     self.add_segment(kind, keys, rows, max(s.level for s in group) + 1)
                 segs = self.segments_cached()
+                self.db.execute("PRAGMA incremental_vacuum")
                 if everything:
                     break
 
@@ -503,8 +547,8 @@ class SQLiteStore:
             "clusters": one("SELECT count(DISTINCT cluster) FROM members").fetchone()[0],
             "articles_in_clusters": one("SELECT count(*) FROM members").fetchone()[0],
             "segments": one("SELECT count(*) FROM segments").fetchone()[0],
-            "keys": one("SELECT coalesce(sum(length(keys)), 0) FROM segments").fetchone()[0]
-            // 4 - self._dead(),
+            "keys": one("SELECT coalesce(sum(count), 0) FROM segments").fetchone()[0]
+            - self._dead(),
         }
 
     def span(self) -> tuple[float | None, float | None]:
