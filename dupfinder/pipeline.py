@@ -363,17 +363,20 @@ def prepare(
     """Tokenise, learn boilerplate, shingle and sign every text.
 
     ``done`` holds batches already tokenised while reading (the first ``len(done)`` batches of
-    ``BATCH`` texts); only the rest is tokenised here.
+    ``BATCH`` texts); only the rest is tokenised here. It is emptied: the batches are freed as
+    they are shingled.
     """
     runner = _Runner(workers, len(texts))
     tuning = params.tuning
     say("tokenising")
-    done = list(done or [])
+    done = done if done is not None else []
     ranges = _ranges(len(texts), BATCH)[len(done):]
     with TokenisePool(runner.workers if len(ranges) > 1 else 1,
                       tuning.units.long_unit_chars) as pool:
         fresh = list(pool.map(texts[a:b] for a, b in ranges))
     batches: list[Features | None] = [*done, *fresh]
+    done.clear()  # handed over: each batch is freed as soon as it is shingled
+    del fresh
     boiler: set[int] = set()
     learned: list[bp.LearnedLine] = []
     if params.boilerplate and batches:
@@ -397,9 +400,11 @@ def prepare(
         return sets, signatures(sets.hashes, sets.offsets, params.num_perm, params.seed)
 
     parts = runner.map(shingle_and_sign, list(range(len(batches))))
-    sets = ShingleSets.concat([p[0] for p in parts])
     sigs = (np.concatenate([p[1] for p in parts]) if parts
             else np.zeros((0, params.num_perm), dtype=np.uint32))
+    shingled = [p[0] for p in parts]
+    del parts
+    sets = ShingleSets.concat(shingled, consume=True)
     return Prepared(sets, sigs, frozenset(boiler), learned)
 
 
@@ -450,6 +455,15 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
     return Matches(edges.merged(late), lsh, extra)
 
 
+def _take_features(loaded: corpus.LoadedCorpus | None) -> list[Features] | None:
+    """The batches tokenised while reading, handed over: ``prepare`` frees each one as soon as
+    it is shingled, which it cannot while the loaded corpus still holds them too."""
+    if loaded is None:
+        return None
+    features, loaded.features = loaded.features, []
+    return features
+
+
 def _match(
     articles: Sequence[Article], params: Params, workers: int, say: Progress,
     loaded: corpus.LoadedCorpus | None = None, engine: Any = None,
@@ -465,7 +479,7 @@ def _match(
                             *on_spark[1:])
     else:
         prepared = prepare([a.text for a in articles], params, workers, say,
-                           loaded.features if loaded else None,
+                           _take_features(loaded),
                            outlets=[a.outlet for a in articles], ranks=ranks)
     matches = find_matches(prepared, params, say, ranks, engine)
     sets = prepared.sets

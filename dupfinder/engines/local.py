@@ -101,3 +101,22 @@ def map_ranges(fn: Callable[[Any, int, int], list[Any]], state: Any, total: int,
     finally:
         _SHARED = None
     return [row for part in parts for row in part]
+
+
+def return_large_blocks_to_the_os() -> bool:
+    """Have glibc map every block of 1 MB or more on its own (and unmap it when freed).
+
+    A scan allocates and frees arrays of hundreds of MB stage after stage; glibc's default
+    raises its mmap threshold after the first such free, so later arrays come from the heap and
+    their memory is never given back: at 100k articles the peak RSS was 1.55 GB with the
+    default and 1.33 GB with this. Process-wide, so only the command line calls it.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(-3, 1 << 20))  # M_MMAP_THRESHOLD: fixed at 1 MB
+    except (OSError, AttributeError):  # not glibc (musl): nothing to tune
+        return False

@@ -82,9 +82,19 @@ class ShingleSets:
         return self
 
     @staticmethod
-    def concat(parts: Sequence[ShingleSets]) -> ShingleSets:
+    def concat(parts: Sequence[ShingleSets], consume: bool = False) -> ShingleSets:
+        """One set of arrays for all parts, in order. With ``consume`` each part gives up
+        its arrays as they are joined, so the join never holds two copies of everything."""
         if not parts:
             return ShingleSets.empty()
+
+        def joined(name: str) -> np.ndarray:
+            out = np.concatenate([getattr(p, name) for p in parts])
+            if consume:
+                for p in parts:
+                    setattr(p, name, getattr(p, name)[:0])
+            return out
+
         sizes = np.concatenate([p.sizes() for p in parts])
         offsets = np.zeros(sizes.size + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
@@ -94,18 +104,15 @@ class ShingleSets:
             else np.zeros(len(p), np.int64) for p in parts])
         fig_offsets = np.zeros(fig_sizes.size + 1, dtype=np.int64)
         np.cumsum(fig_sizes, out=fig_offsets[1:])
+        sample_docs = np.concatenate([p.sample_docs + np.int32(b)
+                                      for p, b in zip(parts, base.tolist())])
+        with_tokens = all(p.tokens is not None for p in parts)
+        with_token_figures = all(p.token_figures is not None for p in parts)
         return ShingleSets(
-            np.concatenate([p.hashes for p in parts]), offsets,
-            np.concatenate([p.words for p in parts]),
-            np.concatenate([p.stripped for p in parts]),
-            np.concatenate([p.sample_hashes for p in parts]),
-            np.concatenate([p.sample_docs + np.int32(b) for p, b in zip(parts, base.tolist())]),
-            np.concatenate([p.figures for p in parts]),
-            fig_offsets,
-            (np.concatenate([p.tokens for p in parts])  # type: ignore[misc]
-             if all(p.tokens is not None for p in parts) else None),
-            (np.concatenate([p.token_figures for p in parts])  # type: ignore[misc]
-             if all(p.token_figures is not None for p in parts) else None),
+            joined("hashes"), offsets, joined("words"), joined("stripped"),
+            joined("sample_hashes"), sample_docs, joined("figures"), fig_offsets,
+            joined("tokens") if with_tokens else None,
+            joined("token_figures") if with_token_figures else None,
         )
 
 
