@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -294,6 +295,9 @@ def _one_stdout(**outputs: str | None) -> None:
 @click.option("--boilerplate-report", is_flag=True,
               help="Print the units learned as chrome, with how many articles and outlets "
                    "carry each (to stderr when stdout carries the report).")
+@click.option("--timings", is_flag=True,
+              help="Print the seconds each stage took, writing the reports included, to "
+                   "stderr at the end.")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local",
               show_default=True,
               help="Run the stages in this process and its workers, or on Apache Spark "
@@ -308,7 +312,7 @@ def _one_stdout(**outputs: str | None) -> None:
 @_fail_cleanly
 def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
          csv_out: str | None, show_table: bool, boilerplate_report: bool,
-         parquet_out: str | None, **opts: Any) -> None:
+         parquet_out: str | None, timings: bool, **opts: Any) -> None:
     """Cluster the copies in PATHS and print a table of clusters.
 
     PATHS are files (.jsonl, .json, .csv, .tsv, .txt, .parquet, .html, .warc, optionally .gz),
@@ -319,6 +323,7 @@ def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
     if opts["master"] and opts["engine"] != "spark":
         raise CommandError("--master needs --engine spark")
     result = _run_scan(paths, opts)
+    clock = [("writing the reports", time.perf_counter())]
     to_stdout = "-" in (json_out, csv_out, html_out)
     if parquet_out:
         from .report_parquet import write_parquet
@@ -347,6 +352,12 @@ def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
         from .report_text import boilerplate_table
 
         click.echo(boilerplate_table(result), nl=False, err=to_stdout)
+    if timings:
+        from .report_text import timings_table
+
+        stages = [*result.stats.stages,
+                  (clock[0][0], round(time.perf_counter() - clock[0][1], 3))]
+        click.echo(timings_table(stages), nl=False, err=True)
 
 
 @cli.command()
@@ -621,6 +632,9 @@ def _explicit_params(opts: dict[str, Any]) -> bool:
 
 
 def main() -> None:
+    from .engines.local import return_large_blocks_to_the_os
+
+    return_large_blocks_to_the_os()
     try:
         cli(prog_name="dupfinder")
     except KeyboardInterrupt:  # outside a command (while parsing options)
