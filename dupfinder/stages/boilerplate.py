@@ -187,12 +187,26 @@ def _recurring(
     mixed_docs = (flat_docs.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
     mixed_docs ^= mixed_docs >> np.uint64(29)
     carrier_hash = np.add.reduceat(mixed_docs, starts)
-    groups_by_set: dict[tuple[int, int], list[int]] = {}
-    for c in candidates.tolist():
-        groups_by_set.setdefault((int(carrier_hash[c]), int(df[c])), []).append(c)
-    carrier_groups = list(groups_by_set.values())
     # Word count of each line (the same wherever it appears).
     weight_of = line_words[order][first][starts]
+    # One sort: candidates by (carrier set, count, index); each run is a group, its members in
+    # index order, the groups in the order of their first member; the heaviest of a group is
+    # its largest (words, key).
+    by_set = np.lexsort((candidates, df[candidates], carrier_hash[candidates]))
+    grouped = candidates[by_set]
+    new_group = np.ones(grouped.size, dtype=bool)
+    new_group[1:] = ((carrier_hash[grouped][1:] != carrier_hash[grouped][:-1])
+                     | (df[grouped][1:] != df[grouped][:-1]))
+    group_id = np.cumsum(new_group) - 1
+    group_starts = np.flatnonzero(new_group)
+    by_first = np.argsort(grouped[group_starts], kind="stable")
+    bounds = np.append(group_starts, grouped.size)
+    members = grouped.tolist()
+    carrier_groups = [members[bounds[k]:bounds[k + 1]] for k in by_first.tolist()]
+    heavy = np.lexsort((uniq[grouped], weight_of[grouped], group_id))
+    last = np.append(group_starts[1:], grouped.size) - 1
+    heaviest_by_group = grouped[heavy][last]
+    heaviest_of_array = heaviest_by_group[by_first]
 
     weights: dict[int, dict[int, int]] = {}
 
@@ -215,7 +229,7 @@ def _recurring(
             members = members[pick]
         return members
 
-    heaviest_of = [max(g, key=lambda c: (int(weight_of[c]), int(uniq[c]))) for g in carrier_groups]
+    heaviest_of = heaviest_of_array.tolist()
     samples = [sampled_carriers(c) for c in heaviest_of]
     by_doc = np.argsort(flat_docs, kind="stable")
     doc_starts = np.searchsorted(flat_docs[by_doc], np.arange(docs + 1))
