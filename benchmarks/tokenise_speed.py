@@ -67,6 +67,12 @@ def real_texts() -> list[str]:
     return texts
 
 
+def typeset(text: str) -> str:
+    """As an outlet's CMS prints it: curly quotes, accented names, a no-break space."""
+    return ("\u201c" + text.replace(". ", ".\u00a0", 2).replace("ana", "\u00e1na")
+            .replace(" is", " \u2019is") + "\u201d")
+
+
 def paths() -> dict[str, Path_]:
     out: dict[str, Path_] = {
         "reference (str at a time)": lambda t: tokens.featurize_reference(t, LONG_UNIT_CHARS),
@@ -100,9 +106,15 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=1, help="best of this many runs a path")
     ap.add_argument("--real", action="store_true", help="also time the shared real corpora")
+    ap.add_argument("--typeset", action="store_true",
+                    help="also time the synthetic texts typeset: curly quotes, accents, no-break "
+                         "spaces (every text non-ASCII, and NFKC changes each)")
     args = ap.parse_args()
 
     corpora = [(f"synthetic {args.articles:,}", synthetic_texts(args.articles))]
+    if args.typeset:
+        corpora.append((f"synthetic {args.articles:,} typeset",
+                        [typeset(t) for t in corpora[0][1]]))
     if args.real:
         corpora.append(("real (reuters, bbc, syndication)", real_texts()))
     char_tables()

@@ -33,3 +33,19 @@ def test_compiled_minhash_equals_numpy(monkeypatch: pytest.MonkeyPatch, num_perm
     reference = _numpy_signatures(monkeypatch, hashes, offsets, num_perm, seed)
     assert compiled.dtype == reference.dtype == np.uint32
     np.testing.assert_array_equal(compiled, reference)
+
+
+def test_compiled_tokeniser_equals_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``featurize`` with the kernels and with ``DUPFINDER_NUMPY=1`` (tests/test_tokens_fast.py
+    holds both equal to the string-at-a-time reference on random and real text)."""
+    from dupfinder.stages.tokens import featurize
+
+    texts = ["Mr. Ek told U.S. regulators. \u201cIt is over,\u201d he said. ### Next | line\r\n"
+             * (i % 9) + "\u00df\u00a0\uff21 \ufb01 e\u0301 don't 12 ten" * (i % 4)
+             for i in range(200)]
+    compiled = featurize(texts, 60)
+    monkeypatch.setenv("DUPFINDER_NUMPY", "1")
+    reference = featurize(texts, 60)
+    for name in ("tokens", "token_offsets", "line_keys", "line_sizes", "line_offsets",
+                 "has_digit"):
+        np.testing.assert_array_equal(getattr(compiled, name), getattr(reference, name))

@@ -58,6 +58,7 @@ def test_tables_hold_what_the_string_functions_decide_for_every_code_point() -> 
     t = char_tables()
     np.testing.assert_array_equal(t.fold_word, t.fold | (t.word[t.fold].astype(np.uint32) << 31))
     word, space, fold = t.word.tolist(), t.space.tolist(), t.fold.tolist()
+    decomposed = t.decomposed.tolist()
     multi = t.multi_fold
     for c in range(0x110000):
         ch = chr(c)
@@ -68,6 +69,9 @@ def test_tables_hold_what_the_string_functions_decide_for_every_code_point() -> 
         want = ch.translate(_QUOTES).casefold()
         folded = ch.casefold() if multi.search(ch) else ch
         assert "".join(chr(fold[ord(x)]) for x in folded) == want, hex(c)
+        # Decomposed where NFKD is one character: NFKC's result stays the same.
+        if decomposed[c] != c:
+            assert unicodedata.normalize("NFKD", ch) == chr(decomposed[c]), hex(c)
         # The batch's separators survive the string functions, and nothing becomes one (U+2028
         # and U+2029 become line breaks only in ``fold``, as in ``normalise``'s table).
         strings = unicodedata.normalize("NFKC", ch) + ch.casefold()

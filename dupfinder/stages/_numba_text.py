@@ -14,7 +14,7 @@ import numba
 import numpy as np
 
 u64 = np.uint64
-SPACE, MARK, CLOSER, SEPARATOR, BREAK = 1, 2, 4, 8, 16  # normalise.CharTables.classes
+SPACE, MARK, CLOSER, SEPARATOR, BREAK, MULTI = 1, 2, 4, 8, 16, 32  # CharTables.classes
 WORD_BIT, CODE = np.uint32(1 << 31), np.uint32((1 << 31) - 1)  # normalise.CharTables.fold_word
 
 
@@ -78,8 +78,9 @@ def sentences(c: Any, lo: int, hi: int, cls: Any, word: Any) -> None:
 
 
 @numba.njit(cache=True, nogil=True)
-def cut_units(c: Any, starts: Any, ends: Any, long_chars: int, cls: Any,
-              word: Any) -> None:
+def cut_units(c: Any, starts: Any, ends: Any, long_chars: int, cls: Any, word: Any,
+              multi: Any) -> None:
+    """Units cut in place; ``multi[d]``: text d holds a character whose casefold is several."""
     for d in range(starts.size):
         s, e = starts[d], ends[d]
         # One pass: the batch's own separator (a space), normalise._SEPARATOR (###, | and
@@ -99,6 +100,8 @@ def cut_units(c: Any, starts: Any, ends: Any, long_chars: int, cls: Any,
             if k & (SEPARATOR | BREAK) == 0:
                 if k & SPACE == 0:
                     blank = False
+                    if k & MULTI:
+                        multi[d] = True
                 i += 1
                 continue
             j = i + 1

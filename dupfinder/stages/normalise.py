@@ -162,12 +162,26 @@ class CharTables:
                 folded = chr(c).casefold()
                 fold[c] = ord(folded) if len(folded) == 1 else c
         self.fold = fold
+        self.multi = np.zeros(every.size, dtype=bool)
+        self.multi[[ord(ch) for ch in multi]] = True
+        # A character whose compatibility decomposition is one character, as that one (U+00A0
+        # as a space, full-width forms as ASCII): NFKC decomposes character by character, so
+        # the text's NFKC is unchanged, and a text that held only those passes NFKC's quick
+        # check, where it would have been composed again in full. (BMP only; others as they are.)
+        decomposed = every.copy()
+        for c in range(0xA0, 0x10000):
+            d = unicodedata.normalize("NFKD", chr(c))
+            if len(d) == 1:
+                decomposed[c] = ord(d)
+        self.decomposed = decomposed
         # Classes for cutting units (_numba.cut_units): \s; a sentence's end mark; a closing
         # quote or bracket after it; a separator character; a line break of UNIT_RE.
         classes = self.space.copy()
         for chars, bit in ((".!?", 2), ("\"')]\u201d\u2019", 4), ("#|\u2022\u25a0\u25aa\u25c6", 8),
                            ("\n\u2028\u2029", 16)):
             classes[[ord(ch) for ch in chars]] |= bit
+        # And a character whose casefold is several (as it is, or once decomposed), bit 32.
+        classes[self.multi | self.multi[self.decomposed]] |= 32
         self.classes = classes
         # The fold with its word bit on top (bit 31; code points take 21): one look-up a
         # character for the compiled tokeniser.

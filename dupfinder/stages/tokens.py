@@ -9,6 +9,7 @@ Each article's shingle hashes are sorted and unique, so exact overlaps are sorte
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -277,13 +278,14 @@ def _featurize_compiled(texts: Sequence[str], long_chars: int,
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=docs)
     ends = np.cumsum(lengths + 2) - 2
     starts = ends - lengths
+    multi = np.zeros(docs, dtype=bool)
     if joined.isascii():
         codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).copy()
-        kernels["cut_units"](codes, starts, ends, long_chars, tables.classes, tables.word)
+        kernels["cut_units"](codes, starts, ends, long_chars, tables.classes, tables.word, multi)
     else:
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
-        kernels["cut_units"](codes, starts, ends, long_chars, tables.classes, tables.word)
-        codes = _normalised(codes, texts, starts, ends)
+        kernels["cut_units"](codes, starts, ends, long_chars, tables.classes, tables.word, multi)
+        codes = _normalised(tables.decomposed[codes], texts, starts, ends, multi)
     numbers = _number_words()
     tops = np.zeros(1024, dtype=np.uint8)  # a first filter: the top 10 bits of those hashes
     tops[numbers >> np.uint64(54)] = 1
@@ -291,19 +293,27 @@ def _featurize_compiled(texts: Sequence[str], long_chars: int,
     return Features(*out)
 
 
-def _normalised(codes: np.ndarray, texts: Sequence[str], starts: np.ndarray,
-                ends: np.ndarray) -> np.ndarray:
+def _normalised(codes: np.ndarray, texts: Sequence[str], starts: np.ndarray, ends: np.ndarray,
+                multi: np.ndarray) -> np.ndarray:
     """The batch's code points with each non-ASCII text (already cut into units) through
-    ``normalise_folded``; ASCII texts, and texts NFKC leaves alone, are not copied."""
+    ``normalise_folded``; ASCII texts, and texts NFKC leaves alone, are not copied. ``multi``:
+    the texts holding a character whose casefold is several (before NFKC)."""
     pieces: list[np.ndarray] = []
     last = 0
+    multi_fold = char_tables().multi_fold
     for d, t in enumerate(texts):
         if t.isascii():
             continue
         s, e = int(starts[d]), int(ends[d])
         unit = codes[s:e].tobytes().decode("utf-32-le", "surrogatepass")
-        folded = normalise_folded(unit)
-        if folded is unit or folded == unit:
+        folded = unicodedata.normalize("NFKC", unit)
+        if folded is unit:  # (NFKC's quick check: no character changes or composes)
+            if not multi[d]:
+                continue
+            folded = folded.casefold()
+        elif multi_fold.search(folded):
+            folded = folded.casefold()
+        if folded == unit:
             continue
         pieces.append(codes[last:s])
         pieces.append(np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), np.uint32))
