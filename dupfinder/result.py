@@ -294,7 +294,15 @@ class ScanResult:
             body = _dumps(c.to_dict(True)).replace("\n", "\n    ")
             yield body + (",\n    " if k < last else "\n  ]\n}\n")
 
-    def to_csv(self, target: str | Path | IO[str] | None = None) -> str:
+    def to_csv(self, target: str | Path | IO[str] | None = None) -> str | None:
+        """One row per clustered article. Written to ``target`` as a stream, a cluster at a
+        time; returned as a string only when there is no target."""
+        if target is None:
+            return "".join(self.csv_chunks())
+        _write(target, self.csv_chunks())
+        return None
+
+    def csv_chunks(self) -> Iterator[str]:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(
@@ -309,9 +317,11 @@ class ScanResult:
                      int(a.id == c.canonical.id), a.outlet or "", a.title or "", a.url or "",
                      a.published or "", f"{m.jaccard:.4f}", f"{m.containment:.4f}"]
                 )
-        text = buf.getvalue()
-        _write(target, text)
-        return text
+            if buf.tell() > 1 << 16:
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue()
 
     def to_html(self, target: str | Path | None = None, *,
                 progress: Callable[[int, int], None] | None = None) -> str:

@@ -1,5 +1,6 @@
-"""The JSON report is written as a stream, one cluster at a time, and is the same text as
-``json.dumps(to_dict(), ensure_ascii=False, indent=2)`` with or without orjson."""
+"""The JSON and CSV reports are written as streams, a cluster at a time: the JSON is the same
+text as ``json.dumps(to_dict(), ensure_ascii=False, indent=2)`` with or without orjson, the CSV
+the same rows as one ``csv.writer`` pass."""
 
 from __future__ import annotations
 
@@ -51,3 +52,16 @@ def test_streamed_json_equals_the_plain_dump(monkeypatch: pytest.MonkeyPatch, tm
     assert json.loads(expected)["clusters"] == [c.to_dict() for c in result.clusters]
     if source == "odd":
         assert len(result.clusters) == 1
+
+
+def test_streamed_csv_is_one_writer_pass(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    result = _scan("odd")
+    out = tmp_path / "report.csv"
+    result.to_csv(out)
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows[0][:3] == ["cluster", "size", "canonical"]
+    assert [r[4] for r in rows[1:]] == [m.id for c in result.clusters for m in c.members]
+    assert out.read_text(encoding="utf-8") == result.to_csv()
