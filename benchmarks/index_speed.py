@@ -14,8 +14,10 @@ that holds from row to row is a rate that does not fall as the index grows.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -51,17 +53,26 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=0, help="0: every core")
     parser.add_argument("--db", default=str(HERE / "_work" / "index.db"))
+    parser.add_argument("--no-text", action="store_true",
+                        help="Keep no texts (chunks are written to JSON Lines files and added "
+                             "from there, where the index reads texts again when it needs them).")
     args = parser.parse_args()
     db = Path(args.db)
     db.parent.mkdir(parents=True, exist_ok=True)
     for p in db.parent.glob(db.name + "*"):
-        p.unlink()
+        if p.is_dir():
+            shutil.rmtree(p)
+        else:
+            p.unlink()
     marks = [c for c in CHECKPOINTS if c < args.articles] + [args.articles]
     rng = random.Random(1)
     keep: list[dict] = []
     print(f"{'articles':>10} {'add/s':>8} {'query/s':>8} {'matches/s':>9} {'found':>9} "
           f"{'B/article':>10} {'RSS MB':>8}", flush=True)
-    with Index(db, workers=args.workers) as idx:
+    work = db.parent / (db.name + ".chunks")
+    if args.no_text:
+        work.mkdir(exist_ok=True)
+    with Index(db, workers=args.workers, keep_text=not args.no_text) as idx:
         added, chunk = 0, []
         since, spent = 0, 0.0
         stream = generate(args.articles, seed=9)
@@ -74,8 +85,14 @@ def main() -> None:
                 if rng.random() < 4 * args.queries / args.articles:
                     keep.append(record)
                 if len(chunk) == args.chunk or added + len(chunk) == mark:
+                    source: object = chunk
+                    if args.no_text:
+                        source = work / f"{added}.jsonl"
+                        with open(source, "w", encoding="utf-8") as out:
+                            out.writelines(json.dumps(r) + "\n" for r in chunk)
+                        source = str(source)
                     t = time.perf_counter()
-                    idx.add(chunk, chunk=args.chunk)
+                    idx.add(source, chunk=args.chunk)
                     spent += time.perf_counter() - t
                     since += len(chunk)
                     added += len(chunk)

@@ -460,10 +460,12 @@ def _fields(opts: dict[str, Any]) -> Any:
                     outlet=opts["outlet_field"], url=opts["url_field"], date=opts["date_field"])
 
 
-def _open_index(db: str, opts: dict[str, Any] | None, workers: int | None = 1) -> Any:
+def _open_index(db: str, opts: dict[str, Any] | None, workers: int | None = 1,
+                keep_text: bool | None = None) -> Any:
     from .index import Index
 
-    return Index(db, _params(opts) if opts is not None else None, workers=workers)
+    return Index(db, _params(opts) if opts is not None else None, workers=workers,
+                 keep_text=keep_text)
 
 
 @index.command("add")
@@ -475,18 +477,22 @@ def _open_index(db: str, opts: dict[str, Any] | None, workers: int | None = 1) -
                    "never.")
 @click.option("--chunk", type=int, default=1000, show_default=True,
               help="Articles per transaction (a killed add keeps whole chunks only).")
+@click.option("--no-text", "no_text", is_flag=True, default=None,
+              help="For a new index: keep no texts (a smaller file); what needs them (edits, "
+                   "diffs, relearn) reads them again from the added files, which must stay.")
 @match_options
 @field_options
 @_fail_cleanly
 def index_add(db: str, paths: tuple[str, ...], replace: bool | None, chunk: int,
-              **opts: Any) -> None:
+              no_text: bool | None, **opts: Any) -> None:
     """Add the articles in PATHS to the index DB (created with these parameters if new).
 
     The add that creates the index learns its boilerplate from all of its articles; later
     adds apply it (dupfinder index relearn learns it again from everything indexed).
     """
     explicit = _explicit_params(opts)
-    with _open_index(db, opts if explicit else None, opts["workers"]) as idx:
+    with _open_index(db, opts if explicit else None, opts["workers"],
+                     False if no_text else None) as idx:
         with _flags():
             report = idx.add(list(paths), replace=replace, chunk=chunk, fields=_fields(opts),
                              on_error=opts["on_error"], format=opts["fmt"], **_reading(opts))

@@ -117,6 +117,25 @@ def test_a_new_earlier_version_becomes_the_canonical(tmp_path) -> None:
     assert answer.cluster.was_canonical not in (None, "pa-strike")
 
 
+def test_an_index_without_texts_reads_them_from_the_files(tmp_path) -> None:
+    kept, lean = tmp_path / "kept.db", tmp_path / "lean.db"
+    assert run("index", "add", str(kept), str(SAMPLE), "-q").exit_code == 0
+    assert run("index", "add", str(lean), str(SAMPLE), "-q", "--no-text").exit_code == 0
+    stats = json.loads(run("index", "stats", str(lean)).stdout)
+    assert stats["bytes_per_article_by_part"]["text"] == 0
+    reports = [json.loads(run("index", "clusters", str(db), "--json", "-").stdout)["clusters"]
+               for db in (kept, lean)]
+    assert reports[0] == reports[1]  # edits computed from the texts read again
+    with Index(lean) as idx:
+        with pytest.raises(dupfinder.UsageError, match="records given in memory"):
+            idx.add([dict(sample_records()[0], id="fresh")])
+        result = idx.query(str(_queries(tmp_path)), with_diff=True)
+    rates = next(r for r in result if r.article.id == "q-valleyherald-rates")
+    assert "trimmed_end" in next(m for m in rates.matches if m.id == "reuters-rates").diff.kinds()
+    out = run("index", "add", str(kept), str(SAMPLE), "--no-text")
+    assert out.exit_code == 2 and "was built keeping texts" in out.stderr
+
+
 def test_bad_input_is_one_clear_line(tmp_path) -> None:
     junk = tmp_path / "junk.db"
     junk.write_text("not a database at all, just text\n" * 200)

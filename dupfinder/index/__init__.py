@@ -25,6 +25,7 @@ lock makes a second writer wait (``busy_timeout``) instead of corrupting the fil
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -256,7 +257,7 @@ class _Pool:
         stored = [r for r in rows if r is not None]
         if not stored:
             return
-        texts = self.index.store.texts(stored)
+        texts = self.index.texts(stored)
         sets = self.index.shingle_texts([texts.get(r, "") for r in stored])
         for n, row in enumerate(stored):
             k = self.at_row[row]
@@ -360,7 +361,7 @@ class _Agency:
                 row = pool.rowid[k]
                 assert row is not None
                 title = pool.index.store.fetch([row]).title
-                pool.texts[k] = (pool.index.store.texts([row]).get(row, ""),
+                pool.texts[k] = (pool.index.texts([row]).get(row, ""),
                                  title[0] if title else None)
             text, title_ = pool.texts[k]
             flag = self.flags[k] = has_agency_marker(text, title_)
@@ -384,12 +385,15 @@ class Index:
     """``Index(path)`` opens or creates an index; ``params`` must match an existing one."""
 
     def __init__(self, path: str | Path, params: Params | None = None,
-                 timeout: float = 120.0, workers: int | None = 1) -> None:
+                 timeout: float = 120.0, workers: int | None = 1,
+                 keep_text: bool | None = None) -> None:
+        """``keep_text=False`` (a new index only) keeps no texts: what needs them (the second
+        look at a near miss, edits, diffs, relearn) reads them again from the added files."""
         self.path = Path(path)
         self.workers = resolve_workers(workers)
         try:
             self.store = SQLiteStore(self.path, timeout)
-            self.params = self._settle_params(params)
+            self.params = self._settle_params(params, keep_text)
         except Exception as error:
             import sqlite3
 
@@ -416,7 +420,7 @@ class Index:
 
     # -- parameters and boilerplate -----------------------------------------------------------
 
-    def _settle_params(self, params: Params | None) -> Params:
+    def _settle_params(self, params: Params | None, keep_text: bool | None) -> Params:
         meta = self.store.get_meta()
         if "params" not in meta:
             chosen = params or Params()
@@ -425,8 +429,16 @@ class Index:
                 if "params" not in meta:
                     self.store.set_meta({"schema": str(SCHEMA_VERSION),
                                          "params": json.dumps(params_dict(chosen),
-                                                              sort_keys=True)})
+                                                              sort_keys=True),
+                                         "text": "sources" if keep_text is False else "kept"})
+                    self.keep_text = keep_text is not False
                     return chosen
+        self.keep_text = meta.get("text", "kept") == "kept"
+        if keep_text is not None and keep_text != self.keep_text:
+            raise UsageError(f"{self.path} was built {'keeping' if self.keep_text else 'without'}"
+                             " texts; add to it " + ("without --no-text" if self.keep_text
+                                                     else "with --no-text")
+                             + ", or build a new index")
         if meta.get("schema") != str(SCHEMA_VERSION):
             raise InputError(f"{self.path}: index schema {meta.get('schema')!r} is not "
                              f"{SCHEMA_VERSION}; build a new index with dupfinder index add")
@@ -476,6 +488,34 @@ class Index:
         fixed = replaced(self.params, boilerplate=False)
         return prepare(list(texts), fixed, self.workers,
                        known_boilerplate=frozenset(boiler.tolist()))
+
+    def texts(self, rowids: Sequence[int]) -> dict[int, str]:
+        """Stored texts, or (``--no-text``) the texts read again from the added files."""
+        got = self.store.texts(rowids)
+        missing = [r for r in rowids if r not in got]
+        if not missing:
+            return got
+        by_file: dict[str, dict[str, int]] = {}
+        reading: dict[str, str | None] = {}
+        for row, (path, ident, how) in self.store.files_of(missing).items():
+            if path is None:
+                continue
+            by_file.setdefault(path, {})[ident] = row
+            reading[path] = how
+        for path, wanted in by_file.items():
+            options = json.loads(reading[path] or "{}")
+            fields = FieldMap(**options.pop("fields", {}))
+            ctx = ReadContext(fields=fields, on_error="skip", **options)
+            try:
+                for a in read_corpus([path], ctx):
+                    hit = wanted.get(a.id)
+                    if hit is not None:
+                        got[hit] = a.text
+            except (OSError, InputError) as error:
+                raise InputError(f"{path}: the index keeps no texts (built with --no-text) and "
+                                 f"cannot read them again from this file ({error}); put the file"
+                                 " back where it was added from") from error
+        return got
 
     def shingle_texts(self, texts: Sequence[str]) -> ShingleSets:
         """Shingle sets with tokens, for stored texts re-read for a second look or edits."""
@@ -597,12 +637,29 @@ class Index:
         ctx, stream = self._read(source, fields, on_error, format, reading)
         report = AddReport()
         seen: dict[str, str] = {}
+        how = json.dumps({"fields": dataclasses.asdict(ctx.fields), "format": ctx.format,
+                          "id_from": ctx.id_from, "encoding": ctx.encoding,
+                          "delimiter": ctx.delimiter, "dayfirst": ctx.dayfirst},
+                         sort_keys=True)
+        files: dict[str, str] = {}
 
         def checked(articles: Iterable[Article]) -> Iterator[Article]:
             for a in articles:
                 first = seen.setdefault(a.id, a.source)
                 if first != a.source:
                     raise DuplicateIdError(_duplicate(a.id, first, a.source))
+                origin = _origin(a.source)
+                if not self.keep_text:
+                    if origin is None or origin == STDIN_LABEL:
+                        raise UsageError(
+                            f"{a.source}: this index keeps no texts (built with --no-text), so "
+                            "it reads them again from the added files; records given in memory"
+                            " or on stdin have none: add files, or use an index that keeps "
+                            "texts")
+                    if origin not in files:
+                        files[origin] = how
+                        with self.store.transaction():
+                            self.store.set_files({origin: how})
                 yield a
 
         boiler = self._boilerplate()
@@ -683,7 +740,11 @@ class Index:
                     int(sizes[i]), int(samples[i]), int(sets.words[i]), int(sets.stripped[i]),
                     int(has_agency_marker(a.text, a.title)), shingle_blobs[i],
                     sets.figures_of(i).astype("<u4").tobytes()))
-            rowids = store.insert_articles(records, [a.text for a in batch], self.workers)
+            # Texts by their signatures' first values: copies of a story side by side.
+            order = (np.lexsort((sigs[:, 1], sigs[:, 0])).tolist() if sigs.shape[1] > 1
+                     else None)
+            rowids = store.insert_articles(
+                records, [a.text for a in batch] if self.keep_text else None, self.workers, order)
             rows = np.array(rowids, dtype=np.int64)
             bk, bo, sk, so = self._keys(sigs, sets)
             store.add_segment(_BANDS, bk, rows[bo])
@@ -857,7 +918,7 @@ class Index:
         if with_diff:
             rows = sorted({pool.rowid[k] for v in found.values() for k, _, _ in v
                            if pool.rowid[k] is not None})  # type: ignore[type-var]
-            texts = self.store.texts(rows)  # type: ignore[arg-type]
+            texts = self.texts(rows)  # type: ignore[arg-type]
         results = []
         for q, article in enumerate(batch):
             matches = []
@@ -998,7 +1059,7 @@ class Index:
         store = self.store
         everything = sorted({pool.row(k) for positions, _ in groups for k in positions})
         rows = store.fetch(everything)
-        texts = store.texts(everything)
+        texts = self.texts(everything)
         articles = {r: Article(id=rows.id[i], text=texts.get(r, ""), title=rows.title[i],
                                outlet=rows.outlet[i], url=rows.url[i],
                                published=rows.published[i], source=rows.source[i] or "")
@@ -1054,7 +1115,7 @@ class Index:
         if not rowids:
             return {"articles": 0, "changed": 0, "boilerplate": 0}
         rows = store.fetch(rowids)
-        texts = store.texts(rowids)
+        texts = self.texts(rowids)
         articles = [Article(id=rows.id[i], text=texts.get(r, ""), title=rows.title[i],
                             outlet=rows.outlet[i], url=rows.url[i], published=rows.published[i],
                             source=rows.source[i] or "") for i, r in enumerate(rows.rowid)]
