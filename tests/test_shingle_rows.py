@@ -1,0 +1,42 @@
+"""Shingle sets: the compiled per-row sort gives the arrays of the numpy sort, on realistic
+batches (short articles, empty ones, repeated shingles) and on random rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dupfinder.stages import _numba
+from dupfinder.stages.shingles import shingle, sorted_unique_rows
+from dupfinder.stages.tokens import featurize
+from tests import pages
+from tests.conftest import sample_records
+
+
+def _both(monkeypatch: pytest.MonkeyPatch, fn):  # type: ignore[no-untyped-def]
+    if not _numba.available():
+        pytest.skip("numba (the fast extra) is not installed")
+    fast = fn()
+    monkeypatch.setenv("DUPFINDER_NUMPY", "1")
+    return fast, fn()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_rows(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    rows = 40
+    row = np.sort(rng.integers(0, rows, 3000))
+    values = rng.integers(0, 300, row.size).astype(np.uint32)  # many repeats within rows
+    fast, slow = _both(monkeypatch, lambda: sorted_unique_rows(values, row, rows))
+    assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
+    assert fast[1][-1] == fast[0].size
+
+
+def test_shingled_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ([r["text"] for r in sample_records() + pages.live_page()]
+             + ["", "one", "two words", "a b c d", "x " * 50, "Short. Shorter."])
+    features = featurize(texts)
+    fast, slow = _both(monkeypatch, lambda: shingle(features, 5))
+    assert np.array_equal(fast.hashes, slow.hashes)
+    assert np.array_equal(fast.offsets, slow.offsets)
+    assert fast.sizes()[texts.index("")] == 0 and fast.sizes()[texts.index("one")] == 1
