@@ -34,11 +34,14 @@ class LoadedCorpus:
     features: list[Features]  # tokenised batches for articles[: len(features) * batch]
     agency: dict[int, bool]  # agency markers of articles whose text was dropped
     lean: bool  # some texts were dropped and must be reloaded
+    _sources_unique: bool | None = dataclasses.field(default=None, repr=False)
 
     def reload(self, indices: Iterable[int], paths: Sequence[str | Path], ctx: ReadContext) -> None:
         """Put the text back into the articles at ``indices`` with a second read."""
         wanted = sorted(i for i in set(indices) if not self.articles[i].text)
         if not wanted:
+            return
+        if self._reload_by_source(wanted, paths, ctx):
             return
         quiet = ctx.options()  # the same options (ids, encodings), a log of its own
         targets = iter(wanted)
@@ -47,14 +50,45 @@ class LoadedCorpus:
             if index != target:
                 continue
             if article.id != self.articles[index].id:
-                raise InputError(
-                    f"{article.source}: the input changed while it was being scanned "
-                    f"(expected id {self.articles[index].id!r}); scan it again"
-                )
+                raise _changed(article, self.articles[index])
             self.articles[index] = article
             target = next(targets, -1)
             if target < 0:
                 return
+
+    def _reload_by_source(self, wanted: list[int], paths: Sequence[str | Path],
+                          ctx: ReadContext) -> bool:
+        """The second read by record source (``file:line``): JSON Lines files then parse only
+        the wanted lines. Only when every article has a source of its own; False otherwise
+        (the caller reads everything in order)."""
+        if self._sources_unique is None:
+            self._sources_unique = _unique_sources(self.articles)
+        if not self._sources_unique:
+            return False
+        by_source = {self.articles[i].source: i for i in wanted}
+        for article in read_corpus(paths, ctx.options(only=frozenset(by_source))):
+            index = by_source.pop(article.source, None)
+            if index is None:
+                continue
+            if article.id != self.articles[index].id:
+                raise _changed(article, self.articles[index])
+            self.articles[index] = article
+            if not by_source:
+                return True
+        if by_source:  # a record the first read had is gone
+            index = next(iter(by_source.values()))
+            raise InputError(f"{self.articles[index].source}: the input changed while it was "
+                             "being scanned (the record is gone); scan it again")
+        return True
+
+
+def _unique_sources(articles: Sequence[Article]) -> bool:
+    return len({a.source for a in articles}) == len(articles)
+
+
+def _changed(article: Article, expected: Article) -> InputError:
+    return InputError(f"{article.source}: the input changed while it was being scanned "
+                      f"(expected id {expected.id!r}); scan it again")
 
 
 def load(

@@ -36,3 +36,25 @@ def test_lean_reading_gives_the_same_report(monkeypatch) -> None:
     unclustered = next(a for a in lean.articles if "-local" in a.id)
     assert unclustered.text == ""
     assert lean.diff_pair("pa-flood", unclustered.id).b_tokens
+
+
+def test_a_cluster_reads_back_only_its_own_lines(monkeypatch) -> None:
+    # JSON Lines: the second read for one cluster's texts parses that cluster's lines only.
+    import dupfinder.readers.jsonl as jsonl
+
+    monkeypatch.setattr(pipeline, "LEAN_CHARS", 2000)
+    monkeypatch.setattr(pipeline, "BATCH", 5)
+    lean = dupfinder.scan(str(SAMPLE))
+    cluster = next(c for c in lean.clusters if not c.has_texts())
+    parsed: list[str] = []
+    real = jsonl._loads
+
+    def counting(line: str) -> object:
+        parsed.append(line)
+        return real(line)
+
+    monkeypatch.setattr(jsonl, "_loads", counting)
+    cluster.load_texts()
+    assert cluster.has_texts()
+    assert 0 < len(parsed) <= cluster.size  # not the whole file
+    assert len(parsed) < len(lean.articles)

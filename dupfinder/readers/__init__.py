@@ -67,6 +67,10 @@ class ReadContext:
     delimiter: str | None = None
     exclude: tuple[str, ...] = ()
     dayfirst: bool = False
+    # A second read that wants only these records (by source, ``file:line``): readers that
+    # can tell a record's source before parsing it (JSON Lines) skip the others unparsed;
+    # the rest read everything and the caller picks.
+    only: frozenset[str] | None = None
     # The running state of the read: the file being read, its id qualifier, the dates it held
     # that were not understood, and the record layouts seen (for the field-override check).
     _file: str | None = field(default=None, init=False, repr=False)
@@ -100,11 +104,12 @@ class ReadContext:
             self.exclude = (self.exclude,)
         self.exclude = tuple(self.exclude)
 
-    def options(self) -> ReadContext:
-        """A fresh context with the same options and an empty log (for a second read)."""
+    def options(self, only: frozenset[str] | None = None) -> ReadContext:
+        """A fresh context with the same options and an empty log (for a second read), for
+        the records at ``only`` (sources) when given."""
         keep = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-                if f.init and f.name not in ("skipped", "warnings", "warn")}
-        return ReadContext(**keep)
+                if f.init and f.name not in ("skipped", "warnings", "warn", "only")}
+        return ReadContext(**keep, only=only)
 
     def note(self, message: str) -> None:
         self.warnings.append(message)

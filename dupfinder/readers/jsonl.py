@@ -44,6 +44,8 @@ def read_stream(handle: IO[bytes], label: str, ctx: ReadContext) -> Iterator[Art
         if not line.strip():
             continue
         source = f"{label}:{number}"
+        if ctx.only is not None and source not in ctx.only:
+            continue  # a second read for other records: this line is not even parsed
         try:
             record = _loads(line)
         except json.JSONDecodeError as error:
