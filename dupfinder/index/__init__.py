@@ -503,19 +503,31 @@ class Index:
             by_file.setdefault(path, {})[ident] = row
             reading[path] = how
         for path, wanted in by_file.items():
-            options = json.loads(reading[path] or "{}")
-            fields = FieldMap(**options.pop("fields", {}))
-            ctx = ReadContext(fields=fields, on_error="skip", **options)
-            try:
-                for a in read_corpus([path], ctx):
-                    hit = wanted.get(a.id)
-                    if hit is not None:
-                        got[hit] = a.text
-            except (OSError, InputError) as error:
-                raise InputError(f"{path}: the index keeps no texts (built with --no-text) and "
-                                 f"cannot read them again from this file ({error}); put the file"
-                                 " back where it was added from") from error
+            texts = self._file_texts(path, reading[path])
+            for ident, row in wanted.items():
+                if ident in texts:
+                    got[row] = texts[ident]
         return got
+
+    def _file_texts(self, path: str, how: str | None) -> dict[str, str]:
+        """Every text of an added file by id, read again (the last few files are kept)."""
+        cache: dict[str, dict[str, str]] = self.__dict__.setdefault("_reread", {})
+        if path in cache:
+            cache[path] = cache.pop(path)  # most recently used last
+            return cache[path]
+        options = json.loads(how or "{}")
+        fields = FieldMap(**options.pop("fields", {}))
+        ctx = ReadContext(fields=fields, on_error="skip", **options)
+        try:
+            texts = {a.id: a.text for a in read_corpus([path], ctx)}
+        except (OSError, InputError) as error:
+            raise InputError(f"{path}: the index keeps no texts (built with --no-text) and "
+                             f"cannot read them again from this file ({error}); put the file "
+                             "back where it was added from") from error
+        cache[path] = texts
+        while len(cache) > 4:
+            cache.pop(next(iter(cache)))
+        return texts
 
     def shingle_texts(self, texts: Sequence[str]) -> ShingleSets:
         """Shingle sets with tokens, for stored texts re-read for a second look or edits."""
@@ -601,7 +613,7 @@ class Index:
             row_samples, row_sizes = self._row_counts()
             mine = np.bincount(so, minlength=n)
             sizes = sets.sizes()
-            share = getattr(self.params.tuning.candidates, "sample_share", 0.5)
+            share = self.params.tuning.candidates.sample_share
             smaller = np.minimum(mine[owner], row_samples[row])
             need = np.maximum(1, np.floor(share * self.params.containment * smaller))
             ok = ((shared >= need)
