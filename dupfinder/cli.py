@@ -224,7 +224,7 @@ def _flags() -> Any:
     return cli_flags(format=fmt)
 
 
-def _run_scan(paths: tuple[str, ...], opts: dict[str, Any]) -> Any:
+def _run_scan(paths: tuple[str, ...], opts: dict[str, Any], edits: bool = False) -> Any:
     from .pipeline import scan
 
     progress, note = _stderr_progress(opts["quiet"])
@@ -234,7 +234,7 @@ def _run_scan(paths: tuple[str, ...], opts: dict[str, Any]) -> Any:
             title=opts["title_field"], outlet=opts["outlet_field"], url=opts["url_field"],
             date=opts["date_field"], workers=opts["workers"], on_error=opts["on_error"],
             format=opts["fmt"], progress=progress, warn=note, **_reading(opts),
-            engine=opts.get("engine") or "local", master=opts.get("master"),
+            engine=opts.get("engine") or "local", master=opts.get("master"), edits=edits,
         )
     if result.skipped:
         note(f"{len(result.skipped)} records skipped (listed in the JSON report)")
@@ -322,7 +322,8 @@ def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
     _one_stdout(json=json_out, csv=csv_out, html=html_out)
     if opts["master"] and opts["engine"] != "spark":
         raise CommandError("--master needs --engine spark")
-    result = _run_scan(paths, opts)
+    # Edit summaries only for the reports that carry them.
+    result = _run_scan(paths, opts, edits=bool(json_out or parquet_out))
     clock = [("writing the reports", time.perf_counter())]
     to_stdout = "-" in (json_out, csv_out, html_out)
     if parquet_out:

@@ -209,6 +209,7 @@ def scan(
     spark: Any = None,
     master: str | None = None,
     partitions: int | None = None,
+    edits: bool = True,
     **overrides: Any,
 ) -> ScanResult:
     """Cluster the copies in a corpus.
@@ -222,6 +223,8 @@ def scan(
     (01/02/2019 is 1 February). ``engine="spark"`` runs the stages on Spark (``spark=`` an
     existing SparkSession, else one for ``master=``; ``partitions=`` input partitions); a
     Spark DataFrame as ``source`` implies it. The result is the local engine's.
+    ``edits=False`` leaves out the members' edit summaries (the JSON report and ``to_pandas``
+    then compute them from the texts): for a table or a CI verdict, which show none.
     """
     started = time.perf_counter()
     if params is None:
@@ -284,7 +287,8 @@ def scan(
     pairs = [(g.canonical, m.index) for g in groups for m in g.members]
     titles = [(articles[a].title, articles[b].title) for a, b in pairs]
     summaries = iter(map_ranges(_edit_summaries, (sets, pairs, titles, params.tuning.edits),
-                                len(pairs), n_workers if len(pairs) >= PARALLEL_MIN else 1))
+                                len(pairs), n_workers if len(pairs) >= PARALLEL_MIN else 1)
+                     if edits else [None] * len(pairs))
     clusters: list[Cluster] = []
     for g in groups:
         members = []
