@@ -131,7 +131,8 @@ def test_long_lines_cut_like_the_reference(text: str, long_chars: int) -> None:
 
 # Every short text over a few alphabets, in one batch each: what random texts may miss.
 EXHAUSTIVE = [
-    ([" ", "#", "|", "x", "\n", "\u2022", "\x1e"], 5, [1, 3, 320]),  # separators
+    ([" ", "#", "|", "x", "\n"], 6, [1, 3]),  # separators
+    ([" ", "#", "\u2022", "x", "\x1e"], 5, [1, 320]),
     (["Mr", "vs", "No", "Gov", "A", "a", ".", "?", " ", "\n", "\u201d", "\u00e9"], 4, [1, 3]),
     ([".", " ", "z", "B", ")", "\u2028", "\n", "'", "\t"], 5, [1, 4]),  # breaks and ends
     ([".", " ", "bb", "B", "\n", "\u2028"], 6, [5]),  # a unit exactly long_chars long
@@ -155,6 +156,9 @@ def test_edge_cases() -> None:
     check(["word"] * 3 + [""])
     check(["A. B. C. " * 100, "x" * 1000, " " * 500, "." * 500, "Mr. " * 200])
     check(["\u00df" * 10 + " \ufb01x", "\u0130stanbul", "e\u0301t\u00e9 \uff21\uff22\uff23"])
+    # A text's first line one short of long_chars, after another text: not long.
+    check(["x", "bb. B\nbb. Bx"], 6)
+    check(["x", "bb. B\nbb. Bx", "bb. B\u2028bb. Bx"], 6)
 
 
 def test_batches_that_cross_steps(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -196,11 +196,3 @@ def char_tables() -> CharTables:
     if _TABLES is None:
         _TABLES = CharTables()
     return _TABLES
-
-
-def normalise_folded(text: str) -> str:
-    """``normalise(text)`` but for the per-character fold (``CharTables.fold``) still to come."""
-    if text.isascii():
-        return text
-    text = unicodedata.normalize("NFKC", text)
-    return text.casefold() if char_tables().multi_fold.search(text) else text

@@ -1,10 +1,13 @@
 """Tokens, line identities and word n-gram shingles, computed for a whole batch at once.
 
-One regular-expression pass over a batch's normalised texts yields every token; token hashes,
-line identities (for boilerplate learning) and shingle hashes are then numpy operations over
-flat arrays. Per-article state lives in those arrays with offsets, never in a Python object per
-token or shingle: a million articles of 500 shingles is 2 GB of uint32, not 50 GB of sets.
-Each article's shingle hashes are sorted and unique, so exact overlaps are sorted merges.
+A batch's texts are joined and worked on as code points: units cut (``normalise.unit_text``),
+texts that are not ASCII normalised (NFKC in Python, casefold and quotes by a table), tokens
+found and hashed, by compiled loops (``_numba_text``, the ``fast`` extra) or by numpy, both held
+bit-identical to ``featurize_reference``, the string-at-a-time definition. Token hashes, line
+identities (for boilerplate learning) and shingle hashes are flat arrays. Per-article state
+lives in those arrays with offsets, never in a Python object per token or shingle: a million
+articles of 500 shingles is 2 GB of uint32, not 50 GB of sets. Each article's shingle hashes
+are sorted and unique, so exact overlaps are sorted merges.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .arrays import mix64, runs
-from .normalise import LONG_UNIT_CHARS, char_tables, normalise, normalise_folded, unit_text
+from .normalise import LONG_UNIT_CHARS, char_tables, normalise, unit_text
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _STEP = np.uint64(0xC2B2AE3D27D4EB4F)
@@ -254,18 +257,24 @@ def _compiled() -> dict[str, Any] | None:
 
 
 def _featurize_numpy(texts: Sequence[str], long_chars: int = LONG_UNIT_CHARS) -> Features:
-    """Units cut a string at a time; normalising only what is not ASCII, and the per-character
-    part of it (casefold, quotes) as one table look-up over the batch's code points."""
+    """Units cut and tokens found by numpy over the batch's code points (``_cut_numpy``);
+    Python only normalises (NFKC) the texts that are not ASCII."""
     tables = char_tables()
-    joined = (_NL + _SEP).join([
-        normalise_folded(unit_text(t.replace(_SEP, " ") if _SEP in t else t, long_chars))
-        for t in texts])
-    if joined.isascii():  # (the fold of an ASCII character is its lower case)
-        codes = np.frombuffer(joined.lower().encode("ascii"), dtype=np.uint8)
+    docs = len(texts)
+    joined = (_NL + _SEP).join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=docs)
+    ends = np.cumsum(lengths + 2) - 2
+    starts = ends - lengths
+    multi = np.zeros(docs, dtype=bool)
+    if joined.isascii():
+        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).copy()
+        _cut_numpy(codes, starts, ends, long_chars, tables, multi)
+        codes = tables.fold[codes].astype(np.uint8)
     else:
-        raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        codes = tables.fold[raw]
-    return _features_of_codes(codes, len(texts), tables.word)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+        _cut_numpy(codes, starts, ends, long_chars, tables, multi)
+        codes = tables.fold[_normalised(tables.decomposed[codes], texts, starts, ends, multi)]
+    return _features_of_codes(codes, docs, tables.word)
 
 
 def _featurize_compiled(texts: Sequence[str], long_chars: int,
@@ -295,9 +304,10 @@ def _featurize_compiled(texts: Sequence[str], long_chars: int,
 
 def _normalised(codes: np.ndarray, texts: Sequence[str], starts: np.ndarray, ends: np.ndarray,
                 multi: np.ndarray) -> np.ndarray:
-    """The batch's code points with each non-ASCII text (already cut into units) through
-    ``normalise_folded``; ASCII texts, and texts NFKC leaves alone, are not copied. ``multi``:
-    the texts holding a character whose casefold is several (before NFKC)."""
+    """The batch's code points with each non-ASCII text (already cut into units) through NFKC,
+    and casefold where some character folds to several (``multi``: the texts holding one before
+    NFKC), all that ``normalise`` does but the per-character ``CharTables.fold``; ASCII texts,
+    and texts NFKC leaves alone, are not copied."""
     pieces: list[np.ndarray] = []
     last = 0
     multi_fold = char_tables().multi_fold
@@ -358,3 +368,125 @@ def _reference_step(texts: Sequence[str], long_chars: int = LONG_UNIT_CHARS) -> 
     else:
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     return _features_of_codes(codes, len(texts), None)
+
+
+_SPACE, _MARK, _CLOSER, _SEPARATOR, _BREAK, _MULTI = 1, 2, 4, 8, 16, 32  # CharTables.classes
+
+
+def _skip(at: np.ndarray, skip: np.ndarray) -> np.ndarray:
+    """Each position in ``at`` moved on past the run of ``skip`` positions it starts on."""
+    at = at.copy()
+    live = np.flatnonzero(at < skip.size)
+    while live.size:
+        live = live[skip[at[live]]]
+        at[live] += 1
+        live = live[at[live] < skip.size]
+    return at
+
+
+def _cut_numpy(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, long_chars: int,
+               tables: Any, multi: np.ndarray) -> None:
+    """``_numba_text.cut_units`` in numpy: what ``unit_text`` does to each text, in place, over
+    the batch's code points (texts joined by ``\\n\\x1e``, so that the character before a text
+    is a space and no word, and the one after it a line break)."""
+    n = codes.size
+    if n == 0:
+        return
+    cls = tables.classes[codes]
+    rs = np.flatnonzero(codes == 0x1E)
+    if rs.size:
+        rs = rs[~np.isin(rs, starts - 1)]  # a text's own: a space (the joiners stay)
+        codes[rs] = 32
+    wide = codes.dtype != np.uint8
+    if wide:
+        flagged = np.flatnonzero(cls & _MULTI)
+        multi[np.searchsorted(starts, flagged, "right") - 1] = True
+    space = (cls & _SPACE).astype(bool)
+    # normalise._SEPARATOR: a run of 3+ "#", or one of "|" and the bullets, between spaces.
+    sep = np.flatnonzero(cls & _SEPARATOR)
+    if sep.size:
+        sep = sep[(sep == 0) | space[np.maximum(sep - 1, 0)]]
+        is_hash = codes[sep] == 35
+        end = sep + 1
+        end[is_hash] = _skip(end[is_hash], codes == 35)
+        ok = (~is_hash | (end - sep >= 3)) & ((end == n) | space[np.minimum(end, n - 1)])
+        for p, q in zip(sep[ok].tolist(), end[ok].tolist()):
+            codes[p] = 10
+            codes[p + 1 : q] = 32
+        if ok.any():
+            cls = tables.classes[codes]
+            space = (cls & _SPACE).astype(bool)
+    # Lengths of the lines ("\n") holding more than spaces, per text, and U+2028/U+2029.
+    newline = np.flatnonzero(codes == 10)
+    line_end = np.append(newline, n)
+    line_start = np.concatenate(([0], newline + 1))
+    line_doc = np.searchsorted(starts, line_end, "right") - 1
+    line_start = np.maximum(line_start, starts[line_doc])
+    filled_at = np.flatnonzero(~space)
+    filled = (np.searchsorted(filled_at, line_end) - np.searchsorted(filled_at, line_start)) > 0
+    length = line_end - line_start
+    docs = starts.size
+    longest = np.full(docs, -1, dtype=np.int64)
+    np.maximum.at(longest, line_doc[filled], length[filled])
+    shortest = np.full(docs, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(shortest, line_doc[filled], length[filled])
+    has_other = np.zeros(docs, dtype=bool)
+    if wide:
+        other = np.flatnonzero((codes == 0x2028) | (codes == 0x2029))
+        has_other[np.searchsorted(starts, other, "right") - 1] = True
+    cut = (ends - starts >= long_chars) & (longest >= long_chars)
+    if not cut.any():
+        return
+    one_pass = cut & (shortest >= long_chars) & ~has_other
+    # normalise._SENTENCE_END at every end mark of a text that is cut.
+    marks = np.flatnonzero(cls & _MARK)
+    doc = np.searchsorted(starts, marks, "right") - 1
+    keep = cut[doc]
+    marks, doc = marks[keep], doc[keep]
+    if marks.size == 0:
+        return
+
+    def at(offset: int) -> np.ndarray:
+        i = marks - offset
+        return np.where(i >= 0, codes[np.maximum(i, 0)].astype(np.int64), 10)
+
+    def begins(offset: int) -> np.ndarray:  # \b before the letter at marks - offset
+        i = marks - offset - 1
+        return (i < 0) | (tables.word[codes[np.maximum(i, 0)]] == 0)
+
+    p1, p2, p3 = at(1), at(2), at(3)
+    letter1 = ((p1 >= 65) & (p1 <= 90)) | ((p1 >= 97) & (p1 <= 122))
+    abbreviation = letter1 & begins(1)
+    two = (((p2 == 77) & ((p1 == 114) | (p1 == 115)))
+           | (((p2 == 68) | (p2 == 83) | (p2 == 74)) & ((p1 == 114) | (p1 == 116)))
+           | ((p2 == 118) & (p1 == 115)) | ((p2 == 78) & (p1 == 111)))
+    abbreviation |= two & begins(2)
+    three = (((p3 == 77) & (p2 == 114) & (p1 == 115)) | ((p3 == 71) & (p2 == 111) & (p1 == 118))
+             | ((p3 == 83) & (p2 == 101) & (p1 == 110)) | ((p3 == 82) & (p2 == 101) & (p1 == 112))
+             | ((p3 == 71) & (p2 == 101) & (p1 == 110)))
+    abbreviation |= three & begins(3)
+    marks, doc = marks[~abbreviation], doc[~abbreviation]
+    # After the closers, a space (j); after the spaces, a character that is no lower-case letter.
+    j = _skip(marks + 1, (cls & _CLOSER) > 0)
+    ok = j < n
+    ok[ok] = space[j[ok]]
+    marks, doc, j = marks[ok], doc[ok], j[ok]
+    whole = one_pass[doc]
+    # One pass over the text: spaces run on over line breaks, up to the text's end; line by
+    # line: spaces end at a unit's end (which must come after a character).
+    run = space.copy()
+    run[cls & _BREAK > 0] = False
+    k = np.empty_like(j)
+    k[~whole] = _skip(j[~whole] + 1, run)
+    k[whole] = _skip(j[whole] + 1, space)
+    ok = k < ends[doc]
+    kk = np.minimum(k, n - 1)
+    ok &= ~((codes[kk] >= 97) & (codes[kk] <= 122)) & ~space[kk]
+    # line by line, only in units long_chars long or longer
+    breaks = np.flatnonzero(cls & _BREAK)
+    at_break = np.searchsorted(breaks, marks)
+    bounds = np.concatenate(([-1], breaks, [n]))
+    unit_end = bounds[at_break + 1]
+    unit_start = np.maximum(bounds[at_break] + 1, starts[doc])
+    ok &= whole | (unit_end - unit_start >= long_chars)
+    codes[j[ok]] = 10
