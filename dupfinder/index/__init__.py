@@ -788,8 +788,8 @@ class Index:
                 dirty |= set(a_rows.tolist()) | set(b_rows.tolist())
             self._recluster(dirty, pool)
             store.merge_segments()
-            counts = store.counts()
-            if counts["keys"] < 0.75 * (counts["keys"] + store._dead()):
+            stored, dead = store.postings()
+            if dead > 0.25 * stored:
                 store.merge_segments(np.array(store.all_rowids(), dtype=np.uint32),
                                      everything=True)
             report.added += len(batch)

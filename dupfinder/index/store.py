@@ -308,7 +308,7 @@ class SQLiteStore:
     def rows_by_id(self, ids: Sequence[str]) -> dict[str, tuple[int, str | None]]:
         self._ids_table("want_ids", ids)
         return {r[0]: (r[1], r[2]) for r in self.db.execute(
-            "SELECT a.id, a.rowid, a.source FROM want_ids w JOIN articles a ON a.id = w.v")}
+            "SELECT a.id, a.rowid, a.source FROM want_ids w CROSS JOIN articles a ON a.id = w.v")}
 
     def insert_articles(self, records: list[tuple[Any, ...]], texts: Sequence[str] | None = None,
                         workers: int = 1, order: Sequence[int] | None = None) -> list[int]:
@@ -352,14 +352,16 @@ class SQLiteStore:
         for table, column in (("articles", "rowid"), ("comps", "article"),
                               ("members", "article"), ("embedded", "article")):
             self.db.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT v FROM drop_rows)")
-        self.db.execute("DELETE FROM edges WHERE a IN (SELECT v FROM drop_rows)"
-                        " OR b IN (SELECT v FROM drop_rows)")
+        # Edges are kept both ways: the reverse ones first, found from the forward ones.
+        self.db.execute("DELETE FROM edges WHERE (a, b) IN (SELECT e.b, e.a FROM drop_rows x"
+                        " CROSS JOIN edges e ON e.a = x.v)")
+        self.db.execute("DELETE FROM edges WHERE a IN (SELECT v FROM drop_rows)")
 
     def fetch(self, rowids: Sequence[int]) -> Rows:
         self._ids_table("fetch_rows", rowids)
         cols = ", ".join("a." + c for c in _ROW_COLUMNS)
         got = {r[0]: r for r in self.db.execute(
-            f"SELECT {cols} FROM fetch_rows f JOIN articles a ON a.rowid = f.v")}
+            f"SELECT {cols} FROM fetch_rows f CROSS JOIN articles a ON a.rowid = f.v")}
         rows = [got[r] for r in rowids if r in got]
         out = Rows(*([] for _ in range(16)))  # type: ignore[arg-type]
         for r in rows:
@@ -372,11 +374,11 @@ class SQLiteStore:
     def texts(self, rowids: Sequence[int]) -> dict[int, str]:
         self._ids_table("text_rows", rowids)
         where = self.db.execute("SELECT a.rowid, a.text_block, a.text_at FROM text_rows t"
-                                " JOIN articles a ON a.rowid = t.v").fetchall()
+                                " CROSS JOIN articles a ON a.rowid = t.v").fetchall()
         blocks = sorted({w[1] for w in where if w[1] is not None})
         self._ids_table("text_blocks", blocks)
         got = {b: unpack_texts(d) for b, d in self.db.execute(
-            "SELECT x.block, x.data FROM text_blocks t JOIN texts x ON x.block = t.v")}
+            "SELECT x.block, x.data FROM text_blocks t CROSS JOIN texts x ON x.block = t.v")}
         return {r: got[b][at] for r, b, at in where if b in got}
 
     def set_files(self, files: dict[str, str]) -> None:
@@ -386,7 +388,7 @@ class SQLiteStore:
         """Row -> (its file, its id, how that file was read)."""
         self._ids_table("file_rows", rowids)
         return {r[0]: (r[1], r[2], r[3]) for r in self.db.execute(
-            "SELECT a.rowid, a.source, a.id, f.reading FROM file_rows x JOIN articles a"
+            "SELECT a.rowid, a.source, a.id, f.reading FROM file_rows x CROSS JOIN articles a"
             " ON a.rowid = x.v LEFT JOIN files f ON f.path = a.source")}
 
     def drop_orphan_texts(self) -> None:
@@ -437,7 +439,7 @@ class SQLiteStore:
             return []
         self._ids_table("want_segs", segs)
         return self.db.execute("SELECT s.seg, s.kind, s.level, s.keys, s.rows FROM want_segs w"
-                               " JOIN segments s ON s.seg = w.v").fetchall()
+                               " CROSS JOIN segments s ON s.seg = w.v").fetchall()
 
     def merge_segments(self, alive: np.ndarray | None = None, everything: bool = False) -> None:
         """Merge MERGE_FANIN segments of one level (or all of a kind), dropping dead rows."""
@@ -483,6 +485,11 @@ class SQLiteStore:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('dead_keys', ?)",
                         (str(max(0, self._dead() + n)),))
 
+    def postings(self) -> tuple[int, int]:
+        """(postings stored, those of deleted rows): cheap, from the segments table."""
+        stored = self.db.execute("SELECT coalesce(sum(count), 0) FROM segments").fetchone()[0]
+        return int(stored), self._dead()
+
     def segments_cached(self) -> list[Segment]:
         return [self._segments[s] for s in sorted(self._segments)]
 
@@ -512,25 +519,25 @@ class SQLiteStore:
     def comps_of(self, rowids: Sequence[int]) -> list[int]:
         self._ids_table("comp_rows", rowids)
         return [r[0] for r in self.db.execute(
-            "SELECT DISTINCT c.comp FROM comp_rows x JOIN comps c ON c.article = x.v")]
+            "SELECT DISTINCT c.comp FROM comp_rows x CROSS JOIN comps c ON c.article = x.v")]
 
     def comp_map(self, rowids: Sequence[int]) -> dict[int, int]:
         self._ids_table("cmap_rows", rowids)
         return dict(self.db.execute(
-            "SELECT c.article, c.comp FROM cmap_rows x JOIN comps c ON c.article = x.v"))
+            "SELECT c.article, c.comp FROM cmap_rows x CROSS JOIN comps c ON c.article = x.v"))
 
     def comp_member_map(self, comps: Sequence[int]) -> dict[int, list[int]]:
         self._ids_table("cmem_comps", comps)
         out: dict[int, list[int]] = {}
         for article, comp in self.db.execute(
-                "SELECT c.article, c.comp FROM cmem_comps w JOIN comps c ON c.comp = w.v"):
+                "SELECT c.article, c.comp FROM cmem_comps w CROSS JOIN comps c ON c.comp = w.v"):
             out.setdefault(comp, []).append(article)
         return out
 
     def comp_members(self, comps: Sequence[int]) -> list[int]:
         self._ids_table("want_comps", comps)
         return [r[0] for r in self.db.execute(
-            "SELECT c.article FROM want_comps w JOIN comps c ON c.comp = w.v")]
+            "SELECT c.article FROM want_comps w CROSS JOIN comps c ON c.comp = w.v")]
 
     def clear_clusters(self, rowids: Sequence[int]) -> None:
         self._ids_table("clear_rows", rowids)
@@ -550,7 +557,7 @@ class SQLiteStore:
         if rowids is None:
             return self.db.execute("SELECT * FROM members").fetchall()
         self._ids_table("mem_rows", rowids)
-        return self.db.execute("SELECT m.* FROM members m JOIN mem_rows x"
+        return self.db.execute("SELECT m.* FROM mem_rows x CROSS JOIN members m"
                                " ON m.article = x.v").fetchall()
 
     def embedded(self) -> list[tuple[int, int, float]]:
