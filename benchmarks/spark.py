@@ -4,9 +4,10 @@
 
 Every run is its own process (imports and, for Spark, the session's start included), one after
 another on the same generated corpus (benchmarks/synthetic.py, in benchmarks/_work/). For each:
-wall and CPU seconds of the whole process and of the scan alone (CPU summed over the process
-and its descendants: the JVM and Spark's Python workers), peak RSS of the driver's Python and of
-the JVM, the seconds of the main stages, and whether the report equals the local engine's
+wall and CPU seconds of the whole process and of the scan alone ("session" is the imports and,
+for Spark, the session's start and ``engines.spark.warm_up``; CPU is summed over the process
+and its descendants: the JVM and Spark's Python workers), peak RSS of the driver's Python and
+of the JVM, the seconds of the main stages, and whether the report equals the local engine's
 (apart from timing). MLlib (at the first size only): ``MinHashLSH`` with 5 hash tables over our
 own shingle sets (so it sees what we verify), ``approxSimilarityJoin`` at Jaccard distance
 1 - lsh_threshold, timed from the vectors to the collected pairs; its recall is the share of
@@ -118,11 +119,12 @@ def child(mode: str, corpus: str, master: str, out: str) -> None:
         stages.wrap(engine.SparkEngine, "lsh_pairs", "lsh")
         stages.wrap(engine.SparkEngine, "verify", "verify")
         spark = engine.session(master)
-        spark.sparkContext.parallelize([1, 2], 2).count()  # the executors are up
+        engine.warm_up(spark)  # executors' Python workers started, kernels compiled
     else:
         stages.wrap(pipeline, "prepare", "prepare")
         stages.wrap(pipeline, "candidate_pairs", "lsh")
         stages.wrap(pipeline, "verify", "verify")
+    stages.seconds.clear()  # the warm-up ran the stages once
     record["session_s"] = time.perf_counter() - t0
     cpu0, t1 = _tree_cpu(), time.perf_counter()
     if mode == "mllib":

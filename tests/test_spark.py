@@ -42,10 +42,11 @@ pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully suppo
 
 @pytest.fixture(scope="session")
 def spark() -> Any:
-    from dupfinder.engines.spark import session
+    from dupfinder.engines.spark import session, warm_up
 
     s = session("local[2]")
     s.conf.set("spark.sql.shuffle.partitions", "4")
+    warm_up(s)
     yield s
     s.stop()
 

@@ -39,6 +39,8 @@ from ..stages.tokens import Features, featurize
 from ..stages.verify import Edges, Side, Thresholds, pair_score
 
 INSTALL = "pip install 'dupfinder[spark]'"
+# The JVM heap of a local session this module starts (it is the executor as well).
+LOCAL_DRIVER_MEMORY = "6g"
 
 
 class SparkUnavailable(DupfinderError):
@@ -84,9 +86,33 @@ def session(master: str | None = None, app: str = "dupfinder") -> Any:
         builder = builder.master("local[*]")
     builder = (builder.config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
+    conf = SparkConf()
+    if local:
+        # 200 shuffle partitions cost a task each on every shuffle, for a few cores' worth of
+        # work; the driver's JVM is the executor too, and receives every article's shingles
+        # and tokens (about 5 KB an article), so Spark's 1 GB default is too small for 100k
+        # articles. On a cluster the user's settings (or Spark's) stand.
+        for key, value in (("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1))),
+                           ("spark.driver.memory", LOCAL_DRIVER_MEMORY),
+                           ("spark.driver.maxResultSize", "0")):
+            if not conf.contains(key):
+                builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def warm_up(spark: Any, params: Params | None = None) -> None:
+    """Start every executor's Python workers and run each per-row stage once on a few texts
+    (imports, compiled kernels), so that the first scan is not charged for it."""
+    sample = ["Warm up the workers, one line.\nAnd a second line with 12 figures."] * 4
+    engine = SparkEngine(spark, spark.sparkContext.defaultParallelism)
+    try:
+        engine.prepare(sample, params or Params(), np.zeros(len(sample), np.int64), None,
+                       lambda _: None)
+        engine.lsh_pairs()
+    finally:
+        engine.close()
 
 
 def is_spark_dataframe(obj: Any) -> bool:
