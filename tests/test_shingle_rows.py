@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dupfinder.stages import _numba
+from dupfinder.stages import _numba, shingles
 from dupfinder.stages.shingles import shingle, sorted_unique_rows
 from dupfinder.stages.tokens import featurize
 from tests import pages
@@ -16,6 +16,7 @@ from tests.conftest import sample_records
 def _both(monkeypatch: pytest.MonkeyPatch, fn):  # type: ignore[no-untyped-def]
     if not _numba.available():
         pytest.skip("numba (the fast extra) is not installed")
+    monkeypatch.setattr(shingles, "COMPILED_MIN_VALUES", 0)  # the kernel, however few values
     fast = fn()
     monkeypatch.setenv("DUPFINDER_NUMPY", "1")
     return fast, fn()

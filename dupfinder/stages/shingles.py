@@ -204,7 +204,7 @@ def sorted_unique_rows(values: np.ndarray, row: np.ndarray, rows: int
     numpy sort of (row, value) keys. The same arrays either way (tested).
     """
     offsets_in = np.searchsorted(row, np.arange(rows + 1, dtype=np.int64)).astype(np.int64)
-    kernel = _row_sort_kernel()
+    kernel = _row_sort_kernel() if values.size >= COMPILED_MIN_VALUES else None
     if kernel is not None:
         out, offsets = kernel(values.astype(np.uint32), offsets_in)
         return out, offsets
@@ -216,6 +216,8 @@ def sorted_unique_rows(values: np.ndarray, row: np.ndarray, rows: int
 
 
 _KERNEL: list[Any] = []
+# Below this many values one numpy sort is quick, and a first run would spend seconds compiling.
+COMPILED_MIN_VALUES = 200_000
 
 
 def _row_sort_kernel() -> Any:

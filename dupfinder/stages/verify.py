@@ -233,7 +233,7 @@ def pair_intersections(hashes: np.ndarray, offsets: np.ndarray, pairs: np.ndarra
     per pair (the same counts; a test holds them equal)."""
     if pairs.size == 0:
         return np.zeros(0, dtype=np.int64)
-    kernel = _merge_kernel()
+    kernel = _merge_kernel() if len(pairs) >= COMPILED_MIN_PAIRS else None
     if kernel is not None:
         return kernel(hashes, offsets.astype(np.int64), pairs.astype(np.int64))
     out = np.empty(len(pairs), dtype=np.int64)
@@ -244,6 +244,8 @@ def pair_intersections(hashes: np.ndarray, offsets: np.ndarray, pairs: np.ndarra
 
 
 _KERNEL: list[Any] = []
+# Below this many pairs the numpy loop is quick, and a first run would spend seconds compiling.
+COMPILED_MIN_PAIRS = 5000
 
 
 def _merge_kernel() -> Any:
