@@ -28,6 +28,16 @@ def _context() -> Any:
     return None
 
 
+def warm_up() -> None:
+    """Build the tokeniser's character tables and load the compiled kernels in this process:
+    a forked worker inherits them instead of spending a second on them itself."""
+    from ..stages import _numba
+    from ..stages.normalise import char_tables
+
+    char_tables()
+    _numba.kernels()
+
+
 class TokenisePool:
     """``featurize`` over batches of texts on ``workers`` processes (1: in this process)."""
 
@@ -50,6 +60,7 @@ class TokenisePool:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            warm_up()  # once here, so that no forked worker builds the tables again
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=self.context)
         return self._pool
 
