@@ -47,7 +47,7 @@ from ..pipeline import Prepared, id_ranks, prepare
 from ..readers import STDIN_LABEL, ReadContext, Skipped, file_of, read_corpus
 from ..result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
 from ..stages.agency import has_agency_marker, is_agency_outlet
-from ..stages.arrays import mix64
+from ..stages.arrays import components, mix64
 from ..stages.cluster import Facts, Group, build_clusters
 from ..stages.edits import edit_summary
 from ..stages.lsh import band_keys, band_params
@@ -154,22 +154,6 @@ def _params_from(stored: dict[str, Any]) -> Params:
 
 def boilerplate_digest(keys: np.ndarray) -> str:
     return hashlib.sha256(np.sort(keys.astype(np.uint64)).astype("<u8").tobytes()).hexdigest()
-
-
-def _components(n: int, pairs: np.ndarray) -> np.ndarray:
-    """Connected-component label (the smallest member index) of each of n nodes."""
-    labels = np.arange(n, dtype=np.int64)
-    if pairs.size == 0:
-        return labels
-    i, j = pairs[:, 0], pairs[:, 1]
-    while True:
-        low = np.minimum(labels[i], labels[j])
-        before = labels.copy()
-        np.minimum.at(labels, i, low)
-        np.minimum.at(labels, j, low)
-        labels = labels[labels]
-        if np.array_equal(labels, before):
-            return labels
 
 
 # ---- the articles one computation looks at -------------------------------------------------
@@ -820,7 +804,7 @@ class Index:
         local = np.array([[where[a], where[b]] for a, b in edges.pairs.tolist()],
                          dtype=np.int64)
         local = np.sort(local, axis=1)
-        labels = _components(len(nodes), local)
+        labels = components(len(nodes), local)
         out = []
         for label in np.unique(labels[local[:, 0]]).tolist():
             members = np.flatnonzero(labels == label)
@@ -912,14 +896,24 @@ class Index:
         pool = _Pool(self)
         local = pool.add_prepared(batch, sets)
         pool.add_rows(np.unique(other).tolist())
-        pairs, own = [], []
-        for q, r in zip(owner.tolist(), other.tolist()):
-            k = pool.at_row.get(r)
-            if k is None or pool.ids[k] == batch[q].id:
-                continue  # a deleted row, or the queried article itself
-            pairs.append((local[q], k))
-            own.append(q)
-        edges = pool.verify(np.array(pairs, dtype=np.int64).reshape(-1, 2), self.thresholds)
+        # Pool positions of the candidate rows (a deleted row has none), the queried article
+        # itself (an indexed article of the same id) left out.
+        known = np.array(sorted(pool.at_row), dtype=np.int64)
+        at = np.searchsorted(known, other)
+        hit = (at < known.size) & (known[np.minimum(at, known.size - 1)] == other)
+        positions = np.array([pool.at_row[int(r)] for r in known.tolist()], dtype=np.int64)
+        where = np.where(hit, positions[np.minimum(at, max(known.size - 1, 0))]
+                         if known.size else -1, -1)
+        twins = self.store.rows_by_id([a.id for a in batch])
+        if twins:
+            twin_of = np.full(len(batch), -1, dtype=np.int64)
+            for q, a in enumerate(batch):
+                if a.id in twins:
+                    twin_of[q] = twins[a.id][0]
+            hit &= other != twin_of[owner]
+        pairs = np.stack([np.array(local, dtype=np.int64)[owner[hit]], where[hit]], axis=1) \
+            if owner.size else np.zeros((0, 2), np.int64)
+        edges = pool.verify(pairs.reshape(-1, 2), self.thresholds)
         found: dict[int, list[tuple[int, float, float]]] = {}
         for (a, b), jac, con in zip(edges.pairs.tolist(), edges.jaccard.tolist(),
                                     edges.containment.tolist()):
