@@ -108,3 +108,16 @@ def test_common_phrases_do_not_hide_a_trimmed_copy() -> None:
                                     rng.integers(0, 2**32, 300, dtype=np.uint64)]))
     pairs = containment_pairs(_sets(docs), 0.7, 20)
     assert [0, 1] in pairs.tolist()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_hash_space_in_parts_gives_the_same_pairs(monkeypatch: pytest.MonkeyPatch,
+                                                     seed: int) -> None:
+    import dupfinder.stages.containment as containment
+
+    docs, linked = _corpus(seed)
+    sets = _sets(docs)
+    whole = containment_pairs(sets, 0.7, 20, linked=linked)
+    monkeypatch.setattr(containment, "PART_SAMPLES", 40)  # hundreds of samples: many parts
+    assert np.array_equal(containment_pairs(sets, 0.7, 20, linked=linked), whole)
+    assert {tuple(p) for p in whole.tolist()} == _reference(sets, 0.7, 20, linked)

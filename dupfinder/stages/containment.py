@@ -78,24 +78,52 @@ def expand(starts: np.ndarray, widths: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return item, at
 
 
+# Above this many samples, ``across_groups`` works through the hash space in parts, so that its
+# sort (an index array of eight bytes a sample) never spans the whole corpus at once.
+PART_SAMPLES = 1 << 20
+
+
 def across_groups(hashes: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which entries carry a hash that more than one group carries (the only samples that
     can pair an article with another group; in a corpus most are carried by one story's
     copies only), and for each group, how many distinct hashes it carries alone.
 
-    One sort by hash; a run's groups differ when its smallest and largest differ.
+    One sort by hash; a run's groups differ when its smallest and largest differ. A hash
+    lives in one part of the hash space, so the parts are independent.
     """
+    width = int(groups.max()) + 1 if groups.size else 0
+    parts = 1
+    while hashes.size // parts > PART_SAMPLES and parts < 256:
+        parts *= 2
+    if parts == 1:
+        return _across_part(hashes, groups, width)
+    mask = np.zeros(hashes.size, dtype=bool)
+    alone = np.zeros(width, dtype=np.int64)
+    shift = np.uint32(32 - parts.bit_length() + 1)
+    part_of = (hashes >> shift).astype(np.uint8)
+    for part in range(parts):
+        at = np.flatnonzero(part_of == part)
+        found, only = _across_part(hashes[at], groups[at], width)
+        mask[at] = found
+        alone += only
+    return mask, alone
+
+
+def _across_part(hashes: np.ndarray, groups: np.ndarray, width: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    mask = np.zeros(hashes.size, dtype=bool)
+    if hashes.size == 0:
+        return mask, np.zeros(width, dtype=np.int64)
     order = np.argsort(hashes, kind="stable")
     ordered = hashes[order]
     grp = groups[order]
     starts, counts = runs(ordered)
+    del ordered
     low = np.minimum.reduceat(grp, starts)
     high = np.maximum.reduceat(grp, starts)
     shared_run = low != high
-    mask = np.empty(hashes.size, dtype=bool)
     mask[order] = np.repeat(shared_run, counts)
-    alone = np.bincount(low[~shared_run], minlength=int(groups.max()) + 1 if groups.size else 0)
-    return mask, alone
+    return mask, np.bincount(low[~shared_run], minlength=width)
 
 
 def is_member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -148,7 +176,7 @@ def containment_pairs(
     if sets.sample_docs.size == 0 and sets.hashes.size:
         sets.with_sample()
     sample_hash, sample_doc = sets.sample_hashes, sets.sample_docs
-    if valid is not None:
+    if valid is not None and not valid.all():
         keep = valid[sample_doc]
         sample_hash, sample_doc = sample_hash[keep], sample_doc[keep]
         del keep
