@@ -900,7 +900,8 @@ class Index:
         # itself (an indexed article of the same id) left out.
         known = np.array(sorted(pool.at_row), dtype=np.int64)
         at = np.searchsorted(known, other)
-        hit = (at < known.size) & (known[np.minimum(at, known.size - 1)] == other)
+        hit = ((at < known.size) & (known[np.minimum(at, known.size - 1)] == other)
+               if known.size else np.zeros(other.size, dtype=bool))
         positions = np.array([pool.at_row[int(r)] for r in known.tolist()], dtype=np.int64)
         where = np.where(hit, positions[np.minimum(at, max(known.size - 1, 0))]
                          if known.size else -1, -1)
