@@ -333,10 +333,16 @@ def _edit_summaries(state: tuple[ShingleSets, list[tuple[int, int]],
     """Edit summaries of members ``lo:hi`` (canonical, member) from the shingled tokens."""
     sets, pairs, titles, rules = state
     out: list[dict[str, Any] | None] = []
+    last, a_list = -1, None  # a cluster's members come together: its canonical listed once
     for (a, b), (title_a, title_b) in zip(pairs[lo:hi], titles[lo:hi]):
         a_tokens, b_tokens = sets.tokens_of(a), sets.tokens_of(b)
-        out.append(None if a_tokens is None or b_tokens is None else edit_summary(
-            a_tokens, b_tokens, title_a, title_b, bool(sets.stripped[b]), rules))
+        if a_tokens is None or b_tokens is None:
+            out.append(None)
+            continue
+        if a != last:
+            last, a_list = a, a_tokens.tolist()
+        out.append(edit_summary(a_tokens, b_tokens, title_a, title_b, bool(sets.stripped[b]),
+                                rules, a_list))
     return out
 
 

@@ -92,14 +92,18 @@ def headline_changed(title_a: str | None, title_b: str | None) -> bool:
 
 def edit_summary(a_tokens: np.ndarray, b_tokens: np.ndarray, title_a: str | None,
                  title_b: str | None, stripped: bool,
-                 rules: EditRules = _DEFAULT) -> dict[str, Any]:
-    """The JSON report's ``edits`` of a member (``b``) against its canonical (``a``)."""
+                 rules: EditRules = _DEFAULT, a_list: list[int] | None = None) -> dict[str, Any]:
+    """The JSON report's ``edits`` of a member (``b``) against its canonical (``a``).
+
+    ``a_list`` is ``a_tokens.tolist()`` when the caller has it: every member of a cluster is
+    aligned against the same canonical, which is then converted once."""
     if a_tokens.size == b_tokens.size and np.array_equal(a_tokens, b_tokens):
         # The canonical itself, or a word-for-word copy: nothing to align.
         ops: list[tuple[str, int, int, int, int]] = (
             [("equal", 0, int(a_tokens.size), 0, int(b_tokens.size))] if a_tokens.size else [])
     else:
-        ops = align(a_tokens.tolist(), b_tokens.tolist(), rules.max_replace_words)
+        ops = align(a_tokens.tolist() if a_list is None else a_list, b_tokens.tolist(),
+                    rules.max_replace_words)
     present = {kind for kind, *_ in classify(ops, int(a_tokens.size))}
     changed = headline_changed(title_a, title_b)
     if changed:
