@@ -31,7 +31,7 @@ import numpy as np
 from ..errors import DupfinderError, MissingExtraError
 from ..params import Params
 from ..stages import boilerplate as bp
-from ..stages.arrays import pairs_within_runs
+from ..stages.arrays import dedupe_pairs, pairs_within_runs
 from ..stages.lsh import MAX_BUCKET_PAIRS, band_keys, band_params
 from ..stages.minhash import signatures
 from ..stages.shingles import ShingleSets, shingle
@@ -269,6 +269,8 @@ def bucket_pair_batches(batches: Iterator[Any]) -> Iterator[Any]:
         bucket = np.repeat(np.arange(sizes.size), sizes)
         members = ids[np.lexsort((ids, bucket))]
         pairs = pairs_within_runs(members, offsets[:-1], sizes, MAX_BUCKET_PAIRS)
+        # Pairs repeat across bands; the batch's repeats go here, the rest on the driver.
+        pairs = np.unique(pairs, axis=0) if pairs.size else pairs
         yield pa.RecordBatch.from_arrays([pa.array(pairs[:, 0]), pa.array(pairs[:, 1])],
                                          names=["a", "b"])
 
@@ -434,8 +436,10 @@ class SparkEngine:
                 .mapInArrow(band_key_batches(bands, rows, num_perm), BANDS))
         buckets = (keys.groupBy("band", "key").agg(F.collect_list("row_id").alias("ids"))
                    .where(F.size("ids") >= 2).select("ids"))
-        pairs = buckets.mapInArrow(bucket_pair_batches, PAIRS).distinct()
-        return _sorted_pairs(pairs.toArrow())
+        # The pairs come to the driver anyway (the containment stage subtracts them), so they
+        # are made unique there rather than by one more shuffle.
+        pairs = _sorted_pairs(buckets.mapInArrow(bucket_pair_batches, PAIRS).toArrow())
+        return dedupe_pairs(pairs, self._docs) if pairs.size else pairs
 
     def verify(self, pairs: np.ndarray, thresholds: Thresholds) -> Edges:
         """The pairs that are copies, with their scores, in the order given (sorted pairs)."""
