@@ -639,9 +639,6 @@ def _explicit_params(opts: dict[str, Any]) -> bool:
 
 
 def main() -> None:
-    from .engines.local import return_large_blocks_to_the_os
-
-    return_large_blocks_to_the_os()
     try:
         cli(prog_name="dupfinder")
     except KeyboardInterrupt:  # outside a command (while parsing options)

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import corpus
 from .article import Article
-from .engines.local import TokenisePool, map_ranges
+from .engines.local import TokenisePool, map_ranges, release_free_memory
 from .errors import DuplicateIdError, UsageError
 from .fields import FieldMap, check_overrides, option, sort_key_for_date
 from .params import Params, resolve_workers
@@ -244,6 +244,7 @@ def scan(
     shown = progress or _quiet
 
     def say(message: str) -> None:
+        release_free_memory()  # what the last stage freed, before the next one allocates
         marks.append((message, time.perf_counter()))
         shown(message)
 
