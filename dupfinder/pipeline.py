@@ -81,7 +81,9 @@ class _Runner:
 # ---- inputs ----------------------------------------------------------------------------
 
 
-def _articles_from(source: Any, ctx: ReadContext) -> Iterator[Article]:
+def articles_from(source: Any, ctx: ReadContext) -> Iterator[Article]:
+    """Articles from a path, a list of paths, a pandas or Spark DataFrame, or records (dicts
+    or ``Article`` objects), read by ``ctx``: what ``scan`` and the index read."""
     if isinstance(source, (str, Path)):
         yield from read_corpus([source], ctx)
         return
@@ -256,7 +258,7 @@ def scan(
     n_workers = resolve_workers(workers)
     paths = corpus.reloadable_paths(source)
     on_spark = _spark_engine(engine, spark, master, partitions, source)
-    loaded = corpus.load(ctx.complete(_articles_from(source, ctx)),
+    loaded = corpus.load(ctx.complete(articles_from(source, ctx)),
                          paths is not None and on_spark is None, BATCH,
                          getattr(progress, "count", None), LEAN_CHARS,
                          params.tuning.units.long_unit_chars, n_workers)

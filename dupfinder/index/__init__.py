@@ -43,12 +43,13 @@ from ..article import Article
 from ..errors import DuplicateIdError, InputError, UsageError
 from ..fields import FieldMap, option, sort_key_for_date
 from ..params import Params, resolve_workers
-from ..pipeline import Prepared, id_ranks, prepare
+from ..pipeline import Prepared, articles_from, id_ranks, prepare
 from ..readers import STDIN_LABEL, ReadContext, Skipped, file_of, read_corpus
 from ..result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
 from ..stages.agency import has_agency_marker, is_agency_outlet
 from ..stages.arrays import components, mix64
 from ..stages.cluster import Facts, Group, build_clusters
+from ..stages.containment import sample_need
 from ..stages.edits import edit_summary
 from ..stages.lsh import band_keys, band_params
 from ..stages.shingles import ShingleSets, shingle
@@ -597,9 +598,9 @@ class Index:
             row_samples, row_sizes = self._row_counts()
             mine = np.bincount(so, minlength=n)
             sizes = sets.sizes()
-            share = self.params.tuning.candidates.sample_share
-            smaller = np.minimum(mine[owner], row_samples[row])
-            need = np.maximum(1, np.floor(share * self.params.containment * smaller))
+            need = sample_need(np.minimum(mine[owner], row_samples[row]),
+                               self.params.containment,
+                               self.params.tuning.candidates.sample_share)
             ok = ((shared >= need)
                   & (np.minimum(sizes[owner], row_sizes[row]) >= self.params.min_shingles))
             codes.append(code[ok])
@@ -611,7 +612,7 @@ class Index:
     def _read(self, source: Any, fields: FieldMap | None, on_error: str, format: str | None,
               reading: dict[str, Any]) -> tuple[ReadContext, Iterator[Article]]:
         ctx = _read_context(fields, on_error, format, reading)
-        return ctx, ctx.complete(_articles_from(source, ctx))
+        return ctx, ctx.complete(articles_from(source, ctx))
 
     # -- add --------------------------------------------------------------------------------
 
@@ -1232,24 +1233,6 @@ def _read_context(fields: FieldMap | None, on_error: str, format: str | None,
     if "exclude" in reading:
         reading = {**reading, "exclude": tuple(reading["exclude"])}
     return ReadContext(fields=fields or FieldMap(), on_error=on_error, format=format, **reading)
-
-
-def _articles_from(source: Any, ctx: ReadContext) -> Iterator[Article]:
-    """Articles from a path, a list of paths, a DataFrame, or records (as ``scan`` reads)."""
-    if isinstance(source, (str, Path)):
-        yield from read_corpus([source], ctx)
-        return
-    if type(source).__name__ == "DataFrame" and hasattr(source, "to_dict"):
-        source = source.to_dict(orient="records")
-    items = source if isinstance(source, list) else list(source)
-    if items and all(isinstance(x, (str, Path)) for x in items):
-        yield from read_corpus(items, ctx)
-        return
-    for number, item in enumerate(items, start=1):
-        article = (ctx.finish(item) if isinstance(item, Article)
-                   else ctx.emit(item, f"record {number}", default_id=str(number)))
-        if article is not None:
-            yield article
 
 
 def _origin(source: str) -> str | None:

@@ -43,6 +43,13 @@ from .shingles import ShingleSets
 SAMPLE_SHARE = 0.5  # the default of tuning.CandidateRules.sample_share
 
 
+def sample_need(smaller: np.ndarray, containment: float,
+                sample_share: float = SAMPLE_SHARE) -> np.ndarray:
+    """The shared samples a candidate pair needs, by the smaller side's sample count: the one
+    rule that ``scan`` and the index apply."""
+    return np.maximum(1, np.floor(sample_share * containment * smaller)).astype(np.int64)
+
+
 def in_prefix(owner: np.ndarray, carriers: np.ndarray, size: np.ndarray,
               need: np.ndarray) -> np.ndarray:
     """Mask of the entries that fall in their owner's prefix: its ``size - need + 1`` rarest
@@ -186,7 +193,7 @@ def containment_pairs(
     group_size = samples[fullest]  # indexed by group label: samples of its fullest article
 
     def need(s: np.ndarray) -> np.ndarray:
-        return np.maximum(1, np.floor(sample_share * containment * s)).astype(np.int64)
+        return sample_need(s, containment, sample_share)
 
     # Only samples carried by more than one group can pair an article with another group;
     # the others count only towards sizes (of the article, and of its group's union).
