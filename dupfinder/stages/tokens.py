@@ -261,20 +261,27 @@ def _featurize_numpy(texts: Sequence[str], long_chars: int = LONG_UNIT_CHARS) ->
     Python only normalises (NFKC) the texts that are not ASCII."""
     tables = char_tables()
     docs = len(texts)
-    joined = (_NL + _SEP).join(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=docs)
-    ends = np.cumsum(lengths + 2) - 2
-    starts = ends - lengths
+    codes, starts, ends, ascii = _batch_codes(texts)
     multi = np.zeros(docs, dtype=bool)
-    if joined.isascii():
-        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).copy()
-        _cut_numpy(codes, starts, ends, long_chars, tables, multi)
+    _cut_numpy(codes, starts, ends, long_chars, tables, multi)
+    if ascii:
         codes = tables.fold[codes].astype(np.uint8)
     else:
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
-        _cut_numpy(codes, starts, ends, long_chars, tables, multi)
         codes = tables.fold[_normalised(tables.decomposed[codes], texts, starts, ends, multi)]
     return _features_of_codes(codes, docs, tables.word)
+
+
+def _batch_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The batch's texts joined (line break + record separator between them) as a writable
+    array of code points (bytes when all ASCII), with each text's start and end in it."""
+    joined = (_NL + _SEP).join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lengths + 2) - 2
+    starts = ends - lengths
+    if joined.isascii():
+        return np.frombuffer(joined.encode("ascii"), dtype=np.uint8).copy(), starts, ends, True
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    return codes, starts, ends, False
 
 
 def _featurize_compiled(texts: Sequence[str], long_chars: int,
@@ -283,17 +290,10 @@ def _featurize_compiled(texts: Sequence[str], long_chars: int,
     normalises (NFKC) the texts that are not ASCII."""
     tables = char_tables()
     docs = len(texts)
-    joined = (_NL + _SEP).join(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=docs)
-    ends = np.cumsum(lengths + 2) - 2
-    starts = ends - lengths
+    codes, starts, ends, ascii = _batch_codes(texts)
     multi = np.zeros(docs, dtype=bool)
-    if joined.isascii():
-        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).copy()
-        kernels["cut_units"](codes, starts, ends, long_chars, tables.classes, tables.word, multi)
-    else:
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
-        kernels["cut_units"](codes, starts, ends, long_chars, tables.classes, tables.word, multi)
+    kernels["cut_units"](codes, starts, ends, long_chars, tables.classes, tables.word, multi)
+    if not ascii:
         codes = _normalised(tables.decomposed[codes], texts, starts, ends, multi)
     numbers = _number_words()
     tops = np.zeros(1024, dtype=np.uint8)  # a first filter: the top 10 bits of those hashes
