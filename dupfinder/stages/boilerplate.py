@@ -234,8 +234,7 @@ def _recurring(
     by_doc = np.argsort(flat_docs, kind="stable")
     doc_starts = np.searchsorted(flat_docs[by_doc], np.arange(docs + 1))
     entry_mix = mix64(flat_keys ^ (flat_docs.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93)))
-    mix_order = np.argsort(entry_mix)
-    sorted_mix = entry_mix[mix_order]
+    sorted_mix = np.sort(entry_mix)
     entry_weight = weight_of[np.repeat(np.arange(starts.size), df)]
 
     lookup: list[tuple[np.ndarray, ...]] = []
