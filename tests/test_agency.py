@@ -27,8 +27,25 @@ def test_prefilter_agrees_with_the_regex(text: str, title: str | None, pad: int)
     assert has_agency_marker(padded, title) == _reference(padded, title)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 900), st.sampled_from(["(AP)", "Associated Press", "PA Media"]))
+def test_a_credit_across_the_window_edge(at: int, credit: str) -> None:
+    text = ("x" * at + credit + "y" * 900)[:max(at + len(credit), 420 + at % 500)]
+    assert has_agency_marker(text) == _reference(text, None)
+
+
 def test_credits_found_at_either_end_only() -> None:
     body = "A council meeting ran late. " * 40
     assert has_agency_marker("LONDON (PA) - " + body)
     assert has_agency_marker(body + "Reporting by the Associated Press")
     assert not has_agency_marker(body[:600] + " (AP) " + body[:600])
+
+
+def test_the_spelled_out_needles_are_the_needles() -> None:
+    import inspect
+
+    from dupfinder.stages import agency
+
+    source = inspect.getsource(agency._search)
+    assert sorted(n for n in agency._NEEDLES if f'"{n}" in w' in source) == sorted(
+        agency._NEEDLES)

@@ -24,13 +24,19 @@ _NEEDLES = ("AP)", "Reuters", "AFP", "PA", "dpa)", "UPI)", "Bloomberg)", "Associ
             "Press Association", "Agence France")
 
 
-def _search(window: str) -> bool:
-    return any(n in window for n in _NEEDLES) and _MARKER.search(window) is not None
+def _search(w: str) -> bool:
+    # _NEEDLES spelled out: an ``or`` of ``in`` tests costs a third of ``any`` over a generator.
+    return (("PA" in w or "AP)" in w or "Reuters" in w or "AFP" in w or "dpa)" in w
+             or "UPI)" in w or "Bloomberg)" in w or "Associated Press" in w
+             or "Press Association" in w or "Agence France" in w)
+            and _MARKER.search(w) is not None)
 
 
 def has_agency_marker(text: str, title: str | None = None) -> bool:
-    head, tail = text[:_WINDOW], text[-_WINDOW:]
-    return _search(head) or _search(tail) or bool(title and _search(title))
+    if len(text) <= _WINDOW:  # the head and the tail are the whole text
+        return _search(text) or bool(title and _search(title))
+    return (_search(text[:_WINDOW]) or _search(text[-_WINDOW:])
+            or bool(title and _search(title)))
 
 
 # Agencies' own sites, by the first label of the outlet's host or the outlet's name.
