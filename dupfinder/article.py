@@ -21,6 +21,12 @@ class Article:
     published: str | None = None
     source: str = ""
 
+    def without_text(self) -> Article:
+        """The same article with its text dropped (a large scan reads it again when needed);
+        ``dataclasses.replace`` would do it at three times the cost, a million times."""
+        return Article(self.id, "", self.title, self.outlet, self.url, self.published,
+                       self.source)
+
     def to_dict(self) -> dict[str, str | None]:
         return {
             "id": self.id,

@@ -112,7 +112,7 @@ def load(
             pending.append(pool.submit([a.text for a in chunk]))
             for k, a in enumerate(chunk, start=done):
                 agency[k] = has_agency_marker(a.text, a.title)
-                articles[k] = dataclasses.replace(a, text="")
+                articles[k] = a.without_text()
             done += batch
             # Reading runs ahead of the workers by at most two batches each, so the texts
             # waiting to be tokenised never pile up.

@@ -58,3 +58,13 @@ def test_a_cluster_reads_back_only_its_own_lines(monkeypatch) -> None:
     assert cluster.has_texts()
     assert 0 < len(parsed) <= cluster.size  # not the whole file
     assert len(parsed) < len(lean.articles)
+
+
+def test_without_text_keeps_every_other_field() -> None:
+    import dataclasses
+
+    from dupfinder.article import Article
+
+    values = {f.name: f"{f.name}-value" for f in dataclasses.fields(Article)}
+    article = Article(**values)
+    assert article.without_text() == dataclasses.replace(article, text="")
