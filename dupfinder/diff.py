@@ -8,6 +8,7 @@ spelling, "Mr Putin" -> "Putin"); a deletion at either end is a trim.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,14 +36,25 @@ class Token:
     end: int
 
 
+# Words repeat: a word's normalised form is computed once.
+_normal_word = functools.lru_cache(maxsize=1 << 16)(normalise)
+
+
 def tokenize(
     text: str, drop_lines: frozenset[int] | set[int] = frozenset()
 ) -> tuple[list[Token], bool]:
     """Tokens with their offsets, leaving out the units the scan left out: learned boilerplate
     and chrome repeated inside this article (``boilerplate.repeated_mask``).
 
-    Returns the tokens and whether any unit was left out.
+    Returns the tokens and whether any unit was left out. A cluster's views diff every member
+    against one canonical: its tokens are kept for the next call (the list is shared: it is
+    never changed).
     """
+    return _tokenize_cached(text, frozenset(drop_lines))
+
+
+@functools.lru_cache(maxsize=32)
+def _tokenize_cached(text: str, drop_lines: frozenset[int]) -> tuple[list[Token], bool]:
     spans: list[tuple[str, int]] = []  # unit text, offset
     words: list[str] = []
     sizes: list[int] = []
@@ -67,8 +79,8 @@ def tokenize(
         if skip:
             continue
         for m in _SURFACE_WORD.finditer(line):
-            out.append(Token(m.group(0), normalise(m.group(0)), offset + m.start(),
-                             offset + m.end()))
+            word = m.group(0)
+            out.append(Token(word, _normal_word(word), offset + m.start(), offset + m.end()))
     return out, bool(drop.any())
 
 
