@@ -59,7 +59,46 @@ def _compile(numba: Any) -> dict[str, Any]:
                         row[k] = v
             out[d] = row
 
+    @numba.njit(parallel=True, cache=True, nogil=True)
+    def merge_counts(hashes: np.ndarray, offsets: np.ndarray,
+                     pairs: np.ndarray) -> np.ndarray:
+        """Shared values of each pair of sorted unique rows (``verify.pair_intersections``)."""
+        out = np.zeros(pairs.shape[0], dtype=np.int64)
+        for k in numba.prange(pairs.shape[0]):
+            i, j = pairs[k, 0], pairs[k, 1]
+            x, x_end = offsets[i], offsets[i + 1]
+            y, y_end = offsets[j], offsets[j + 1]
+            n = 0
+            while x < x_end and y < y_end:  # branch-free merge step
+                a_value, b_value = hashes[x], hashes[y]
+                n += a_value == b_value
+                x += a_value <= b_value
+                y += b_value <= a_value
+            out[k] = n
+        return out
+
+    @numba.njit(cache=True, nogil=True)
+    def sort_rows(values: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each row sorted and unique (``shingles.sorted_unique_rows``)."""
+        rows = offsets.size - 1
+        out = np.empty(values.size, dtype=np.uint32)
+        out_offsets = np.zeros(rows + 1, dtype=np.int64)
+        w = 0
+        for r in range(rows):
+            lo, hi = offsets[r], offsets[r + 1]
+            if hi > lo:
+                seg = np.sort(values[lo:hi])
+                out[w] = seg[0]
+                w += 1
+                for k in range(1, seg.size):
+                    if seg[k] != seg[k - 1]:
+                        out[w] = seg[k]
+                        w += 1
+            out_offsets[r + 1] = w
+        return out[:w].copy(), out_offsets
+
     from . import _numba_text
 
     return {"minhash": minhash, "cut_units": _numba_text.cut_units,
-            "tokenise": _numba_text.tokenise}
+            "tokenise": _numba_text.tokenise, "merge_counts": merge_counts,
+            "sort_rows": sort_rows}

@@ -215,7 +215,6 @@ def sorted_unique_rows(values: np.ndarray, row: np.ndarray, rows: int
     return hashes, offsets
 
 
-_KERNEL: list[Any] = []
 # Below this many values one numpy sort is quick, and a first run would spend seconds compiling.
 COMPILED_MIN_VALUES = 200_000
 
@@ -224,30 +223,5 @@ def _row_sort_kernel() -> Any:
     """The compiled per-row sort (numba), or None without it or with ``DUPFINDER_NUMPY=1``."""
     from . import _numba
 
-    if not _numba.available():
-        return None
-    if not _KERNEL:
-        import numba
-
-        @numba.njit(cache=True, nogil=True)
-        def sort_rows(values: np.ndarray, offsets: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover (compiled)
-            rows = offsets.size - 1
-            out = np.empty(values.size, dtype=np.uint32)
-            out_offsets = np.zeros(rows + 1, dtype=np.int64)
-            w = 0
-            for r in range(rows):
-                a, b = offsets[r], offsets[r + 1]
-                if b > a:
-                    seg = np.sort(values[a:b])
-                    out[w] = seg[0]
-                    w += 1
-                    for k in range(1, seg.size):
-                        if seg[k] != seg[k - 1]:
-                            out[w] = seg[k]
-                            w += 1
-                out_offsets[r + 1] = w
-            return out[:w].copy(), out_offsets
-
-        _KERNEL.append(sort_rows)
-    return _KERNEL[0]
+    found = _numba.kernels()
+    return found["sort_rows"] if found else None

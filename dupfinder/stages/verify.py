@@ -243,7 +243,6 @@ def pair_intersections(hashes: np.ndarray, offsets: np.ndarray, pairs: np.ndarra
     return out
 
 
-_KERNEL: list[Any] = []
 # Below this many pairs the numpy loop is quick, and a first run would spend seconds compiling.
 COMPILED_MIN_PAIRS = 5000
 
@@ -252,30 +251,8 @@ def _merge_kernel() -> Any:
     """The compiled merge (numba), or None without it or with ``DUPFINDER_NUMPY=1``."""
     from . import _numba
 
-    if not _numba.available():
-        return None
-    if not _KERNEL:
-        import numba
-
-        @numba.njit(parallel=True, cache=True, nogil=True)
-        def merge_counts(hashes: np.ndarray, offsets: np.ndarray,
-                         pairs: np.ndarray) -> np.ndarray:  # pragma: no cover (compiled)
-            out = np.zeros(pairs.shape[0], dtype=np.int64)
-            for k in numba.prange(pairs.shape[0]):
-                i, j = pairs[k, 0], pairs[k, 1]
-                x, x_end = offsets[i], offsets[i + 1]
-                y, y_end = offsets[j], offsets[j + 1]
-                n = 0
-                while x < x_end and y < y_end:  # branch-free merge step
-                    a, b = hashes[x], hashes[y]
-                    n += a == b
-                    x += a <= b
-                    y += b <= a
-                out[k] = n
-            return out
-
-        _KERNEL.append(merge_counts)
-    return _KERNEL[0]
+    found = _numba.kernels()
+    return found["merge_counts"] if found else None
 
 
 def verify(sets: ShingleSets, pairs: np.ndarray, thresholds: Thresholds) -> Edges:
