@@ -21,19 +21,20 @@ article finds exactly the articles whose queries find it.
 
 Safety: one transaction per chunk, so a killed process leaves whole chunks; SQLite's write
 lock makes a second writer wait (``busy_timeout``) instead of corrupting the file.
+
+This module holds the operations (add, query, clusters, relearn, prune, stats); beside it:
+``store`` (the SQL), ``pool`` (articles as the arrays the copy decision reads), ``records``
+(what the operations return) and ``settings`` (stored parameters, digest, ages and dates).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
-import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from dataclasses import replace as replaced
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +45,9 @@ from ..errors import DuplicateIdError, InputError, UsageError
 from ..fields import FieldMap, option, sort_key_for_date
 from ..params import Params, resolve_workers
 from ..pipeline import Prepared, articles_from, id_ranks, prepare
-from ..readers import STDIN_LABEL, ReadContext, Skipped, file_of, read_corpus
+from ..readers import STDIN_LABEL, ReadContext, file_of, read_corpus
 from ..result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
-from ..stages.agency import has_agency_marker, is_agency_outlet
+from ..stages.agency import has_agency_marker
 from ..stages.arrays import components, mix64
 from ..stages.cluster import Facts, Group, build_clusters
 from ..stages.containment import sample_need
@@ -54,8 +55,17 @@ from ..stages.edits import edit_summary
 from ..stages.lsh import band_keys, band_params
 from ..stages.shingles import ShingleSets, shingle
 from ..stages.tokens import featurize
-from ..stages.verify import Edges, Side, Thresholds, overlap, pair_score, verify
-from ..tuning import Tuning
+from ..stages.verify import Edges, Thresholds, overlap
+from .pool import Pool, Positions
+from .records import AddReport, Match, QueryCluster, QueryResult
+from .settings import (
+    boilerplate_digest,
+    flat_params,
+    params_dict,
+    params_from,
+    parse_age,
+    parse_date,
+)
 from .store import SCHEMA_VERSION, SQLiteStore, pack_shingles
 
 __all__ = ["AddReport", "Index", "Match", "QueryCluster", "QueryResult", "parse_age"]
@@ -63,307 +73,6 @@ __all__ = ["AddReport", "Index", "Match", "QueryCluster", "QueryResult", "parse_
 _BAND_SALT = np.uint64(0x51AF_D7ED_558C_CD00)
 _BANDS, _SAMPLES = 0, 1
 _M32 = np.uint64(0xFFFFFFFF)
-
-
-@dataclass(frozen=True)
-class Match:
-    id: str
-    outlet: str | None
-    jaccard: float
-    containment: float
-    diff: Any = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {"id": self.id, "outlet": self.outlet, "jaccard": round(self.jaccard, 4),
-               "containment": round(self.containment, 4)}
-        if self.diff is not None:
-            out["edits"] = self.diff.summary()
-        return out
-
-
-@dataclass(frozen=True)
-class QueryCluster:
-    """The cluster a queried article would join, were it added."""
-
-    canonical: str
-    canonical_reason: str
-    members: tuple[str, ...]  # canonical first, then by id; the queried article among them
-    becomes_canonical: bool  # the new article would be the cluster's canonical
-    was_canonical: str | None  # the canonical of the indexed cluster it joins, if any
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"canonical": self.canonical, "canonical_reason": self.canonical_reason,
-                "size": len(self.members), "members": list(self.members),
-                "becomes_canonical": self.becomes_canonical,
-                "previous_canonical": self.was_canonical}
-
-
-@dataclass
-class QueryResult:
-    article: Article
-    matches: list[Match]
-    cluster: QueryCluster | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.article.id, "matches": [m.to_dict() for m in self.matches],
-                "cluster": self.cluster.to_dict() if self.cluster else None}
-
-
-@dataclass
-class AddReport:
-    added: int = 0
-    replaced: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-
-
-def parse_age(text: str, now: datetime | None = None) -> float:
-    """'30m', '12h', '7d' or an ISO date: the UTC timestamp before which articles are old."""
-    now = now or datetime.now(timezone.utc)
-    m = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text)
-    if m:
-        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
-        return (now - timedelta(**{unit: int(m.group(1))})).timestamp()
-    stamp = sort_key_for_date(text.strip())
-    if stamp is None:
-        raise UsageError(f"{text!r}: use 30m, 12h, 7d, 2w or an ISO date", option="older_than")
-    return stamp
-
-
-def params_dict(p: Params) -> dict[str, Any]:
-    """Every stored parameter, ``Tuning`` included."""
-    return {"threshold": p.threshold, "containment": p.containment, "shingle": p.shingle,
-            "num_perm": p.num_perm, "min_shingles": p.min_shingles, "seed": p.seed,
-            "lsh_threshold": p.lsh_threshold, "boilerplate": p.boilerplate,
-            "tuning": p.tuning.as_dict()}
-
-
-def _flat(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in d.items():
-        if isinstance(v, dict):
-            out.update(_flat(v, f"{prefix}{k}."))
-        else:
-            out[prefix + k] = v
-    return out
-
-
-def _params_from(stored: dict[str, Any]) -> Params:
-    data = dict(stored)
-    tuning = Tuning.from_dict(data.pop("tuning", {}))
-    return Params(**data, tuning=tuning)
-
-
-def boilerplate_digest(keys: np.ndarray) -> str:
-    return hashlib.sha256(np.sort(keys.astype(np.uint64)).astype("<u8").tobytes()).hexdigest()
-
-
-# ---- the articles one computation looks at -------------------------------------------------
-
-
-class _Pool:
-    """Articles as the arrays the copy decision and the clustering read, by pool position.
-
-    Tokens (for the second look at near misses, and for edits) are kept for new articles and
-    re-derived from the stored text of indexed ones only when a pair needs them.
-    """
-
-    def __init__(self, index: Index) -> None:
-        self.index = index
-        self.ids: list[str] = []
-        self.rowid: list[int | None] = []
-        self.shingles: list[np.ndarray] = []
-        self.words: list[int] = []
-        self.stripped: list[bool] = []
-        self.figures: list[np.ndarray] = []
-        self.dates: list[float | None] = []
-        self.agency = _Agency(self)
-        self.texts: dict[int, tuple[str, str | None]] = {}
-        self.agency_outlet: list[bool] = []
-        self.outlets: list[str | None] = []
-        self.tokens: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
-        self.at_row: dict[int, int] = {}
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def row(self, k: int) -> int:
-        """The row number of an indexed article at pool position k."""
-        row = self.rowid[k]
-        assert row is not None, "a new article has no row"
-        return row
-
-    def add_prepared(self, articles: Sequence[Article], sets: ShingleSets,
-                     rowids: Sequence[int | None] | None = None) -> list[int]:
-        out = []
-        for i, a in enumerate(articles):
-            k = len(self.ids)
-            self.ids.append(a.id)
-            row = rowids[i] if rowids is not None else None
-            self.rowid.append(row)
-            if row is not None:
-                self.at_row[row] = k
-            self.shingles.append(sets.of(i))
-            self.words.append(int(sets.words[i]))
-            self.stripped.append(bool(sets.stripped[i]))
-            self.figures.append(sets.figures_of(i))
-            self.dates.append(sort_key_for_date(a.published))
-            self.agency.flags.append(has_agency_marker(a.text, a.title))
-            self.agency_outlet.append(is_agency_outlet(a.outlet))
-            self.outlets.append(a.outlet)
-            tokens = sets.tokens_of(i)
-            if tokens is not None:
-                self.tokens[k] = (tokens, sets.token_figures_of(i))
-            out.append(k)
-        return out
-
-    def add_rows(self, rowids: Sequence[int]) -> list[int]:
-        """Indexed articles by row number (fetched once each); their pool positions."""
-        want = [r for r in dict.fromkeys(rowids) if r not in self.at_row]
-        if want:
-            rows = self.index.store.fetch(want)
-            for i in range(len(rows)):
-                k = len(self.ids)
-                self.ids.append(rows.id[i])
-                self.rowid.append(rows.rowid[i])
-                self.at_row[rows.rowid[i]] = k
-                self.shingles.append(rows.shingles[i])
-                self.words.append(rows.words[i])
-                self.stripped.append(bool(rows.stripped[i]))
-                self.figures.append(rows.figures[i])
-                self.dates.append(rows.published_ts[i])
-                self.agency.flags.append(None if rows.agency[i] < 0 else bool(rows.agency[i]))
-                self.agency_outlet.append(is_agency_outlet(rows.outlet[i]))
-                self.outlets.append(rows.outlet[i])
-        return [self.at_row[r] for r in rowids if r in self.at_row]
-
-    def load_tokens(self, positions: Iterable[int]) -> None:
-        want = [k for k in dict.fromkeys(positions) if k not in self.tokens]
-        rows = [self.rowid[k] for k in want]
-        stored = [r for r in rows if r is not None]
-        if not stored:
-            return
-        texts = self.index.texts(stored)
-        sets = self.index.shingle_texts([texts.get(r, "") for r in stored])
-        for n, row in enumerate(stored):
-            k = self.at_row[row]
-            tokens = sets.tokens_of(n)
-            if tokens is not None:
-                self.tokens[k] = (tokens, sets.token_figures_of(n))
-
-    def sets(self, positions: Sequence[int], with_tokens: bool = False) -> ShingleSets:
-        """A ShingleSets over the given pool positions (local index = place in the list)."""
-        sh = [self.shingles[k] for k in positions]
-        sizes = np.array([s.size for s in sh], dtype=np.int64)
-        offsets = np.zeros(len(sh) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=offsets[1:])
-        figs = [self.figures[k] for k in positions]
-        fig_offsets = np.zeros(len(figs) + 1, dtype=np.int64)
-        np.cumsum([f.size for f in figs], out=fig_offsets[1:])
-        out = ShingleSets(
-            np.concatenate(sh) if sh else np.zeros(0, np.uint32), offsets,
-            np.array([self.words[k] for k in positions], dtype=np.int32),
-            np.array([self.stripped[k] for k in positions], dtype=bool),
-            figures=np.concatenate(figs) if figs else np.zeros(0, np.uint32),
-            figure_offsets=fig_offsets)
-        if with_tokens:
-            toks = [self.tokens.get(k) for k in positions]
-            if all(t is not None for t in toks):
-                out.words = np.array([t[0].size for t in toks if t is not None], np.int32)
-                out.tokens = (np.concatenate([t[0] for t in toks if t is not None])
-                              if toks else np.zeros(0, np.uint32))
-                tf = [t[1] for t in toks if t is not None]
-                out.token_figures = (np.concatenate([f for f in tf if f is not None])
-                                     if tf and all(f is not None for f in tf) else None)
-        return out
-
-    # -- the one copy decision (stages.verify), with tokens where the second look may apply --
-
-    def verify(self, pairs: np.ndarray, thresholds: Thresholds) -> Edges:
-        """Verified copies among pool-position pairs (the scan's ``verify``)."""
-        if pairs.size == 0:
-            return Edges(np.zeros((0, 2), np.int64), np.zeros(0), np.zeros(0))
-        nodes, local = np.unique(pairs, return_inverse=True)
-        local = local.reshape(-1, 2).astype(np.int64)
-        first = verify(self.sets(nodes.tolist()), local, thresholds)
-        found = {tuple(p) for p in first.pairs.tolist()}
-        rules = thresholds.rules
-        again = []
-        for a, b in local.tolist():
-            if (a, b) in found:
-                continue
-            ka, kb = int(nodes[a]), int(nodes[b])
-            if min(self.words[ka], self.words[kb]) < rules.look_min_words:
-                continue
-            _, con = overlap(self.shingles[ka], self.shingles[kb])
-            if con >= rules.look_from:
-                again.append((a, b))
-        if not again:
-            return Edges(nodes[first.pairs] if first.pairs.size else first.pairs,
-                         first.jaccard, first.containment)
-        involved = sorted({x for p in again for x in p})
-        self.load_tokens(int(nodes[x]) for x in involved)
-        where = {x: n for n, x in enumerate(involved)}
-        second = verify(self.sets([int(nodes[x]) for x in involved], with_tokens=True),
-                        np.array([(where[a], where[b]) for a, b in again], dtype=np.int64),
-                        thresholds)
-        back = np.array(involved, dtype=np.int64)
-        merged = Edges(first.pairs, first.jaccard, first.containment).merged(
-            Edges(back[second.pairs] if second.pairs.size else second.pairs,
-                  second.jaccard, second.containment))
-        return Edges(nodes[merged.pairs] if merged.pairs.size else merged.pairs,
-                     merged.jaccard, merged.containment)
-
-    def side(self, k: int, with_tokens: bool = False) -> Side:
-        tokens = self.tokens.get(k) if with_tokens else None
-        return Side(self.shingles[k], self.words[k], self.figures[k],
-                    tokens[0] if tokens else None, tokens[1] if tokens else None)
-
-    def score(self, a: int, b: int, thresholds: Thresholds) -> tuple[float, float] | None:
-        """``verify.pair_score`` of two pool articles, their tokens joined in only when the
-        second look at a near miss could apply."""
-        got = pair_score(self.side(a), self.side(b), thresholds)
-        rules = thresholds.rules
-        if got is not None or min(self.words[a], self.words[b]) < rules.look_min_words:
-            return got
-        if overlap(self.shingles[a], self.shingles[b])[1] < rules.look_from:
-            return None
-        self.load_tokens([a, b])
-        return pair_score(self.side(a, True), self.side(b, True), thresholds)
-
-
-class _Agency:
-    """Agency credits (``stages.agency``), looked up only when the canonical rule asks."""
-
-    def __init__(self, pool: _Pool) -> None:
-        self.pool = pool
-        self.flags: list[bool | None] = []
-
-    def __getitem__(self, k: int) -> bool:
-        flag = self.flags[k]
-        if flag is None:
-            pool = self.pool
-            if k not in pool.texts:
-                row = pool.rowid[k]
-                assert row is not None
-                title = pool.index.store.fetch([row]).title
-                pool.texts[k] = (pool.index.texts([row]).get(row, ""),
-                                 title[0] if title else None)
-            text, title_ = pool.texts[k]
-            flag = self.flags[k] = has_agency_marker(text, title_)
-        return flag
-
-
-class _Positions:
-    """A pool-wide lookup seen through a component's positions."""
-
-    def __init__(self, inner: _Agency, positions: list[int]) -> None:
-        self.inner, self.positions = inner, positions
-
-    def __getitem__(self, v: int) -> bool:
-        return self.inner[self.positions[v]]
-
-
-# ---- the index ---------------------------------------------------------------------------------
 
 
 class Index:
@@ -429,13 +138,13 @@ class Index:
                              f"{SCHEMA_VERSION}; build a new index with dupfinder index add")
         stored = json.loads(meta["params"])
         if params is not None and params_dict(params) != stored:
-            mine, theirs = _flat(params_dict(params)), _flat(stored)
+            mine, theirs = flat_params(params_dict(params)), flat_params(stored)
             differ = [k for k in sorted(theirs) if mine.get(k) != theirs[k]]
             raise UsageError(
                 f"{self.path} was built with "
                 + ", ".join(f"{k}={theirs[k]}" for k in differ)
                 + "; query it with the same parameters, or build a new index")
-        return _params_from(stored)
+        return params_from(stored)
 
     def _boilerplate(self) -> np.ndarray | None:
         """The index's boilerplate keys, or None before the index is built."""
@@ -754,7 +463,7 @@ class Index:
             inside = np.isin(other, rows)
             keep = ~inside | (mine < other)
             owner, other = owner[keep], other[keep]
-            pool = _Pool(self)
+            pool = Pool(self)
             local = pool.add_prepared(batch, sets, rowids)
             pos = pool.add_rows(np.unique(other).tolist())
             del pos
@@ -794,7 +503,7 @@ class Index:
 
     # -- clusters ---------------------------------------------------------------------------
 
-    def _group_components(self, pool: _Pool, nodes: list[int], edges: Edges,
+    def _group_components(self, pool: Pool, nodes: list[int], edges: Edges,
                           ) -> list[tuple[list[int], list[Group]]]:
         """build_clusters over pool positions ``nodes`` (ordered by id, so that the answer
         does not depend on the order articles came in), per connected component."""
@@ -820,12 +529,12 @@ class Index:
             out.append((positions, groups))
         return out
 
-    def _cluster(self, pool: _Pool, positions: list[int], edges: Edges) -> list[Group]:
+    def _cluster(self, pool: Pool, positions: list[int], edges: Edges) -> list[Group]:
         facts = Facts(
             ids=[pool.ids[k] for k in positions],
             sizes=[int(pool.shingles[k].size) for k in positions],
             dates=[pool.dates[k] for k in positions],
-            agency=_Positions(pool.agency, positions),
+            agency=Positions(pool.agency, positions),
             shingles=lambda v: pool.shingles[positions[v]],
             agency_outlet=[pool.agency_outlet[k] for k in positions],
         )
@@ -839,7 +548,7 @@ class Index:
 
         return build_clusters(edges, facts, score, similar, self.params.tuning.cluster)
 
-    def _recluster(self, dirty: set[int], pool: _Pool) -> None:
+    def _recluster(self, dirty: set[int], pool: Pool) -> None:
         """Cluster again the components holding any of ``dirty`` (row numbers)."""
         if not dirty:
             return
@@ -894,7 +603,7 @@ class Index:
         prepared = self._prepare([a.text for a in batch], boiler)
         sets, sigs = prepared.sets, prepared.signatures
         owner, other = self._candidates(sigs, sets)
-        pool = _Pool(self)
+        pool = Pool(self)
         local = pool.add_prepared(batch, sets)
         pool.add_rows(np.unique(other).tolist())
         # Pool positions of the candidate rows (a deleted row has none), the queried article
@@ -945,7 +654,7 @@ class Index:
             results.append(QueryResult(article, matches[:limit], clusters.get(q)))
         return results
 
-    def _query_clusters(self, pool: _Pool, batch: list[Article],
+    def _query_clusters(self, pool: Pool, batch: list[Article],
                         found: dict[int, list[tuple[int, float, float]]]
                         ) -> dict[int, QueryCluster]:
         """For each query with matches: the cluster it would join, were it added alone.
@@ -1018,7 +727,7 @@ class Index:
         as the ``ScanResult`` a scan of the same articles gives (the index's boilerplate)."""
         started = time.perf_counter()
         store = self.store
-        pool = _Pool(self)
+        pool = Pool(self)
         start = parse_date(since, "since") if since else None
         end = parse_date(until, "until") if until else None
         groups: list[tuple[list[int], Group]] = []
@@ -1062,7 +771,7 @@ class Index:
                     groups.extend((positions, g) for g in found)
         return self._result(pool, groups, total, time.perf_counter() - started)
 
-    def _result(self, pool: _Pool, groups: list[tuple[list[int], Group]], total: int,
+    def _result(self, pool: Pool, groups: list[tuple[list[int], Group]], total: int,
                 seconds: float) -> ScanResult:
         store = self.store
         everything = sorted({pool.row(k) for positions, _ in groups for k in positions})
@@ -1160,7 +869,7 @@ class Index:
             with store.transaction():
                 part = rows[start:start + 5000]
                 dirty = self._drop_rows(part)
-                self._recluster(dirty, _Pool(self))
+                self._recluster(dirty, Pool(self))
         if rows:
             with store.transaction():
                 store.merge_segments(np.array(store.all_rowids(), dtype=np.uint32),
@@ -1192,14 +901,6 @@ class Index:
                             "learned_at": meta.get("boilerplate_learned_at")},
             "params": params_dict(self.params),
         }
-
-
-def parse_date(text: str, name: str) -> float:
-    stamp = sort_key_for_date(text.strip())
-    if stamp is None:
-        raise UsageError(f"{text!r} is not a date; use an ISO date such as 2026-05-01",
-                         option=name)
-    return stamp
 
 
 def _slice(p: Prepared, start: int, end: int) -> Prepared:
