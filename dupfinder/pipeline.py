@@ -29,7 +29,6 @@ from .readers import ReadContext, file_of, read_corpus
 from .result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
 from .stages import boilerplate as bp
 from .stages.agency import has_agency_marker, is_agency_outlet
-from .stages.arrays import dedupe_pairs
 from .stages.cluster import Facts, adjacency, edge_components, split_components
 from .stages.containment import containment_pairs
 from .stages.edits import edit_summary
@@ -454,11 +453,11 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
         lsh = candidate_pairs(prepared.signatures, params.lsh_threshold, valid)
         edges = verify(sets, lsh, thresholds)
     say(f"verified {len(lsh):,} LSH pairs; finding containment candidates")
-    contained = containment_pairs(
+    # Unique (i < j) rows, sorted.
+    extra = containment_pairs(
         sets, params.containment, params.min_shingles, valid, linked=edges.pairs, ranks=ranks,
         sample_share=params.tuning.candidates.sample_share,
     )
-    extra = dedupe_pairs(contained, n) if contained.size else contained
     if extra.size and lsh.size:
         # Only pairs LSH did not already propose.
         extra = extra[~np.isin(extra[:, 0] * n + extra[:, 1], lsh[:, 0] * n + lsh[:, 1])]

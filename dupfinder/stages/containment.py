@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import components, runs
+from .arrays import components, dedupe_pairs, runs
 from .shingles import ShingleSets
 
 SAMPLE_SHARE = 0.5  # the default of tuning.CandidateRules.sample_share
@@ -260,6 +260,4 @@ def containment_pairs(
     target = fullest[gg]
     ok = ((shared >= need(np.minimum(samples[dd], samples[target])))
           & (np.minimum(sizes[dd], sizes[target]) >= min_shingles))
-    pairs = np.stack([dd[ok], target[ok]], axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(np.sort(pairs, axis=1), axis=0)
+    return dedupe_pairs(np.stack([dd[ok], target[ok]], axis=1), docs)
