@@ -12,7 +12,6 @@ import functools
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +20,7 @@ import numpy as np
 
 from . import corpus
 from .article import Article
-from .engines.local import TokenisePool, map_ranges, release_free_memory
+from .engines.local import TokenisePool, map_ranges, map_threads, release_free_memory
 from .errors import DuplicateIdError, UsageError
 from .fields import FieldMap, check_overrides, option, sort_key_for_date
 from .params import Params, resolve_workers
@@ -57,24 +56,6 @@ def _quiet(_: str) -> None:
 
 def _ranges(total: int, size: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, total)) for start in range(0, total, size)]
-
-
-class _Runner:
-    """Maps a stage over batches, in order, on a thread pool.
-
-    The batch stages are numpy work that releases the GIL, so threads overlap them without
-    the cost of forking and pickling; results come back in batch order whatever the number
-    of workers.
-    """
-
-    def __init__(self, workers: int, total: int) -> None:
-        self.workers = workers if total >= PARALLEL_MIN else 1
-
-    def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-        if self.workers <= 1 or len(items) <= 1:
-            return [fn(item) for item in items]
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            return list(pool.map(fn, items))
 
 
 # ---- inputs ----------------------------------------------------------------------------
@@ -378,12 +359,12 @@ def prepare(
     ``BATCH`` texts); only the rest is tokenised here. It is emptied: the batches are freed as
     they are shingled.
     """
-    runner = _Runner(workers, len(texts))
+    threads = workers if len(texts) >= PARALLEL_MIN else 1
     tuning = params.tuning
     say("tokenising")
     done = done if done is not None else []
     ranges = _ranges(len(texts), BATCH)[len(done):]
-    with TokenisePool(runner.workers if len(ranges) > 1 else 1,
+    with TokenisePool(threads if len(ranges) > 1 else 1,
                       tuning.units.long_unit_chars) as pool:
         fresh = list(pool.map(texts[a:b] for a, b in ranges))
     batches: list[Features | None] = [*done, *fresh]
@@ -411,7 +392,7 @@ def prepare(
             tuning.candidates.sample_rate)
         return sets, signatures(sets.hashes, sets.offsets, params.num_perm, params.seed)
 
-    parts = runner.map(shingle_and_sign, list(range(len(batches))))
+    parts = map_threads(shingle_and_sign, list(range(len(batches))), threads)
     sigs = (np.concatenate([p[1] for p in parts]) if parts
             else np.zeros((0, params.num_perm), dtype=np.uint32))
     shingled = [p[0] for p in parts]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import repeat
 from typing import Any
 
@@ -26,6 +26,16 @@ def _context() -> Any:
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None
+
+
+def map_threads(fn: Callable[[Any], Any], items: Sequence[Any], workers: int) -> list[Any]:
+    """``fn`` over ``items`` on ``workers`` threads, results in order: for the stages that are
+    numpy or compiled work releasing the GIL (shingling, signing), which threads overlap
+    without forking or pickling."""
+    if workers <= 1 or len(items) <= 1:
+        return [fn(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fn, items))
 
 
 def warm_up() -> None:
