@@ -1,9 +1,9 @@
 """``scan``: read -> learn boilerplate -> shingle -> MinHash -> candidates -> verify -> cluster.
 
 Every stage is a plain function over a batch; tokenising runs on ``workers`` processes
-(``engine.TokenisePool``: it is Python work that holds the GIL), shingling and signatures on
-``workers`` threads (numpy releases it), always in batch order, so the result does not depend
-on the number of workers.
+(``engines.local.TokenisePool``: it is Python work that holds the GIL), shingling and
+signatures on ``workers`` threads (numpy and numba release it), clustering and edits on forked
+processes, always in order, so the result does not depend on the number of workers.
 """
 
 from __future__ import annotations

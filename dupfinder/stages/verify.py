@@ -259,7 +259,7 @@ def verify(sets: ShingleSets, pairs: np.ndarray, thresholds: Thresholds) -> Edge
     """The copies among candidate ``pairs``, with their exact scores: ``copy_score`` of every
     pair, with the overlaps of all pairs counted in one batch and the common cases (a long
     copy, a pair too far apart for the second look) decided on them as ``copy_score``
-    decides them."""
+    decides them, the rest by ``pair_score``."""
     none = Edges(np.zeros((0, 2), dtype=np.int64), np.zeros(0), np.zeros(0))
     if pairs.size == 0:
         return none
@@ -280,8 +280,9 @@ def verify(sets: ShingleSets, pairs: np.ndarray, thresholds: Thresholds) -> Edge
     accept = ~bound & copy & (words > rules.figure_max_words)
     undecided = np.flatnonzero(~bound & ~accept & (copy | (con >= rules.look_from)))
     keep = accept.copy()
-    for k in undecided.tolist():
-        scores = copy_score(sets, int(pairs[k, 0]), int(pairs[k, 1]), thresholds)
+    for k in undecided.tolist():  # what copy_score would pass on to pair_score
+        scores = pair_score(side(sets, int(pairs[k, 0])), side(sets, int(pairs[k, 1])),
+                            thresholds)
         if scores is not None:
             keep[k] = True
             jac[k], con[k] = scores
