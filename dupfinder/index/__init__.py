@@ -32,7 +32,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace as replaced
 from datetime import datetime, timezone
 from pathlib import Path
@@ -102,6 +103,28 @@ class Index:
         self._counts_rows = 0
         self._samples = np.zeros(1, np.int32)
         self._sizes = np.zeros(1, np.int32)
+        # Wall seconds spent per stage since the index was opened (benchmarks print them).
+        self.timings: dict[str, float] = {}
+
+    def _laps(self) -> Callable[[str], None]:
+        """``lap(stage)`` adds the seconds since the last lap (or this call) to ``stage``."""
+        last = [time.perf_counter()]
+
+        def lap(stage: str) -> None:
+            now = time.perf_counter()
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - last[0]
+            last[0] = now
+
+        return lap
+
+    @contextmanager
+    def _clock(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = (self.timings.get(stage, 0.0)
+                                   + time.perf_counter() - started)
 
     def close(self) -> None:
         self.store.close()
@@ -180,8 +203,9 @@ class Index:
     def _prepare(self, texts: Sequence[str], boiler: np.ndarray) -> Prepared:
         """Tokens, shingles, samples and signatures with the index's fixed boilerplate."""
         fixed = replaced(self.params, boilerplate=False)
-        return prepare(list(texts), fixed, self.workers,
-                       known_boilerplate=frozenset(boiler.tolist()))
+        with self._clock("prepare"):
+            return prepare(list(texts), fixed, self.workers,
+                           known_boilerplate=frozenset(boiler.tolist()))
 
     def texts(self, rowids: Sequence[int]) -> dict[int, str]:
         """Stored texts, or (``--no-text``) the texts read again from the added files."""
@@ -415,6 +439,7 @@ class Index:
         sets, sigs = prepared.sets, prepared.signatures
         now = time.time()
         store = self.store
+        lap = self._laps()
         with store.transaction():
             old = store.rows_by_id([a.id for a in batch])
             drop = []
@@ -438,6 +463,7 @@ class Index:
             sizes = sets.sizes()
             samples = np.bincount(sets.sample_docs, minlength=len(batch))
             records = []
+            lap("replace")
             shingle_blobs = pack_shingles(sets.hashes, sets.offsets, self.workers)
             for i, a in enumerate(batch):
                 records.append((
@@ -451,11 +477,14 @@ class Index:
                      else None)
             rowids = store.insert_articles(
                 records, [a.text for a in batch] if self.keep_text else None, self.workers, order)
+            lap("store rows")
             rows = np.array(rowids, dtype=np.int64)
             bk, bo, sk, so = self._keys(sigs, sets)
             store.add_segment(_BANDS, bk, rows[bo])
             store.add_segment(_SAMPLES, sk, rows[so])
+            lap("store keys")
             owner, other = self._candidates(sigs, sets)
+            lap("candidates")
             mine = rows[owner]
             keep = mine != other
             owner, other, mine = owner[keep], other[keep], mine[keep]
@@ -465,14 +494,15 @@ class Index:
             owner, other = owner[keep], other[keep]
             pool = Pool(self)
             local = pool.add_prepared(batch, sets, rowids)
-            pos = pool.add_rows(np.unique(other).tolist())
-            del pos
+            pool.add_rows(np.unique(other).tolist())
             pairs = np.stack([np.array(local, dtype=np.int64)[owner],
                               np.array([pool.at_row.get(int(r), -1) for r in other.tolist()],
                                        dtype=np.int64)], axis=1) if owner.size else \
                 np.zeros((0, 2), np.int64)
             pairs = pairs[pairs[:, 1] >= 0]
+            lap("pool")
             edges = pool.verify(pairs, self.thresholds)
+            lap("verify")
             if edges.pairs.size:
                 a_rows = np.array([pool.rowid[k] for k in edges.pairs[:, 0].tolist()])
                 b_rows = np.array([pool.rowid[k] for k in edges.pairs[:, 1].tolist()])
@@ -480,13 +510,17 @@ class Index:
                                              np.maximum(a_rows, b_rows),
                                              edges.jaccard, edges.containment], axis=1))
                 dirty |= set(a_rows.tolist()) | set(b_rows.tolist())
+            lap("store edges")
             self._recluster(dirty, pool)
+            lap("cluster")
             store.merge_segments()
             stored, dead = store.postings()
             if dead > 0.25 * stored:
                 store.merge_segments(np.array(store.all_rowids(), dtype=np.uint32),
                                      everything=True)
+            lap("merge keys")
             report.added += len(batch)
+        lap("commit")
 
     def _drop_rows(self, rowids: Sequence[int]) -> set[int]:
         """Delete rows with their edges and cluster rows; the rows whose clusters must be
@@ -602,7 +636,9 @@ class Index:
                      with_diff: bool, clusters_too: bool = True) -> list[QueryResult]:
         prepared = self._prepare([a.text for a in batch], boiler)
         sets, sigs = prepared.sets, prepared.signatures
+        lap = self._laps()
         owner, other = self._candidates(sigs, sets)
+        lap("query candidates")
         pool = Pool(self)
         local = pool.add_prepared(batch, sets)
         pool.add_rows(np.unique(other).tolist())
@@ -624,13 +660,16 @@ class Index:
             hit &= other != twin_of[owner]
         pairs = np.stack([np.array(local, dtype=np.int64)[owner[hit]], where[hit]], axis=1) \
             if owner.size else np.zeros((0, 2), np.int64)
+        lap("query pool")
         edges = pool.verify(pairs.reshape(-1, 2), self.thresholds)
+        lap("query verify")
         found: dict[int, list[tuple[int, float, float]]] = {}
         for (a, b), jac, con in zip(edges.pairs.tolist(), edges.jaccard.tolist(),
                                     edges.containment.tolist()):
             q, k = (a, b) if a < len(batch) else (b, a)
             found.setdefault(q, []).append((k, jac, con))
         clusters = self._query_clusters(pool, batch, found) if clusters_too else {}
+        lap("query clusters")
         texts: dict[int, str] = {}
         if with_diff:
             rows = sorted({pool.rowid[k] for v in found.values() for k, _, _ in v
@@ -652,6 +691,7 @@ class Index:
                 matches.append(Match(pool.ids[k], pool.outlets[k], jac, con, diff))
             matches.sort(key=lambda m: (-m.jaccard, -m.containment, m.id))
             results.append(QueryResult(article, matches[:limit], clusters.get(q)))
+        lap("query answers")
         return results
 
     def _query_clusters(self, pool: Pool, batch: list[Article],
