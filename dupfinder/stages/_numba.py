@@ -77,6 +77,30 @@ def _compile(numba: Any) -> dict[str, Any]:
             out[k] = n
         return out
 
+    def merge_weights(keys: np.ndarray, weights: np.ndarray, offsets: np.ndarray,
+                      pairs: np.ndarray) -> np.ndarray:
+        """Weight of the first row's values the second row holds too, per pair of sorted
+        unique rows (``boilerplate``: the words two carriers of a unit share)."""
+        out = np.zeros(pairs.shape[0], dtype=np.float64)
+        for k in numba.prange(pairs.shape[0]):
+            i, j = pairs[k, 0], pairs[k, 1]
+            x, x_end = offsets[i], offsets[i + 1]
+            y, y_end = offsets[j], offsets[j + 1]
+            total = 0.0
+            while x < x_end and y < y_end:
+                a_value, b_value = keys[x], keys[y]
+                if a_value == b_value:
+                    total += weights[x]
+                x += a_value <= b_value
+                y += b_value <= a_value
+            out[k] = total
+        return out
+
+    # Serial for a few pairs (judging one unit's carriers), where waking threads costs more
+    # than the merges.
+    merge_weights_serial = numba.njit(cache=True, nogil=True)(merge_weights)
+    merge_weights = numba.njit(parallel=True, cache=True, nogil=True)(merge_weights)
+
     @numba.njit(cache=True, nogil=True)
     def sort_rows(values: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each row sorted and unique (``shingles.sorted_unique_rows``)."""
@@ -101,4 +125,5 @@ def _compile(numba: Any) -> dict[str, Any]:
 
     return {"minhash": minhash, "cut_units": _numba_text.cut_units,
             "tokenise": _numba_text.tokenise, "merge_counts": merge_counts,
-            "sort_rows": sort_rows}
+            "merge_weights": merge_weights,
+            "merge_weights_serial": merge_weights_serial, "sort_rows": sort_rows}

@@ -27,6 +27,7 @@ from that article only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -231,24 +232,26 @@ def _recurring(
 
     heaviest_of = heaviest_of_array.tolist()
     samples = [sampled_carriers(c) for c in heaviest_of]
-    by_doc = np.argsort(flat_docs, kind="stable")
+    by_doc = np.argsort(flat_docs, kind="stable")  # each article's units, in key order
     doc_starts = np.searchsorted(flat_docs[by_doc], np.arange(docs + 1))
-    entry_mix = mix64(flat_keys ^ (flat_docs.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93)))
-    sorted_mix = np.sort(entry_mix)
     entry_weight = weight_of[np.repeat(np.arange(starts.size), df)]
-
+    # Each group's first sampled carrier against each other one.
+    counts = np.array([m.size - 1 for m in samples], dtype=np.int64)
+    rep = np.repeat(np.array([m[0] for m in samples], dtype=np.int64), counts)
+    other = (np.concatenate([m[1:] for m in samples]) if samples
+             else np.zeros(0, dtype=np.int64))
+    group_of_pair = np.repeat(np.arange(len(samples)), counts)
+    kernel, serial_kernel = _merge_kernels() if rep.size >= COMPILED_MIN_PAIRS else (None, None)
     lookup: list[tuple[np.ndarray, ...]] = []
 
     def shared_lines() -> tuple[np.ndarray, ...]:
-        """For each group's first sampled carrier against each other one: every line of the
-        first, and whether the other carries it too. The same in every round (only the
-        weights change), so it is computed once."""
+        """Every unit of each pair's first carrier, and whether the other carries it too.
+        The same in every round (only the weights change), so it is computed once."""
         if lookup:
             return lookup[0]
-        counts = np.array([m.size - 1 for m in samples], dtype=np.int64)
-        rep = np.repeat(np.array([m[0] for m in samples], dtype=np.int64), counts)
-        other = np.concatenate([m[1:] for m in samples])
-        group_of_pair = np.repeat(np.arange(len(samples)), counts)
+        entry_mix = mix64(flat_keys ^ (flat_docs.astype(np.uint64)
+                                       * np.uint64(0xD6E8FEB86659FD93)))
+        sorted_mix = np.sort(entry_mix)
         n_lines = doc_starts[rep + 1] - doc_starts[rep]
         pair_of_query = np.repeat(np.arange(rep.size), n_lines)
         base = np.repeat(doc_starts[rep] - np.concatenate(([0], np.cumsum(n_lines)[:-1])), n_lines)
@@ -262,29 +265,109 @@ def _recurring(
         pos[needle_order] = np.searchsorted(sorted_mix, query[needle_order])
         pos[pos == sorted_mix.size] = sorted_mix.size - 1
         hit = sorted_mix[pos] == query
-        lookup.append((rep, other, group_of_pair, pair_of_query, entry, hit))
+        lookup.append((pair_of_query[hit], entry[hit]))
         return lookup[0]
 
-    def all_related_to_first(boiler: set[int]) -> np.ndarray:
+    keys_by_doc: list[np.ndarray] = []
+    doc_offsets = doc_starts.astype(np.int64)
+    weights_by_doc: list[np.ndarray] = []  # the round's weights in ``by_doc`` order
+
+    def by_doc_weights(weight: np.ndarray) -> np.ndarray:
+        """``weight`` in the order of ``keys_by_doc`` (made once a round: ``round_weights``
+        clears it)."""
+        if not weights_by_doc:
+            weights_by_doc.append(weight[by_doc].astype(np.float64))
+        return weights_by_doc[0]
+
+    def shared_weight(weight: np.ndarray) -> np.ndarray:
+        """Per pair: the weight of the units both carriers hold. A merge of the two
+        carriers' sorted units per pair with the ``fast`` extra, else a hashed lookup of
+        every (unit, other carrier) among all entries; the same sums (a test holds them
+        equal)."""
+        if kernel is not None:
+            if not keys_by_doc:
+                keys_by_doc.append(flat_keys[by_doc])
+            return kernel(keys_by_doc[0], by_doc_weights(weight), doc_offsets,
+                          np.stack([rep, other], axis=1))
+        pair_of_hit, entry_of_hit = shared_lines()
+        return np.bincount(pair_of_hit, weights=weight[entry_of_hit], minlength=rep.size)
+
+    def round_weights(boiler: set[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Each entry's weight with the units in ``boiler`` at zero, and each article's size."""
+        weight = entry_weight.copy()
+        if boiler:
+            weight[np.isin(flat_keys, np.fromiter(boiler, np.uint64, len(boiler)))] = 0
+        weights_by_doc.clear()
+        group_shared.clear()
+        return weight, np.bincount(flat_docs, weights=weight, minlength=docs)
+
+    def all_related_to_first(boiler: set[int], weight: np.ndarray,
+                             size: np.ndarray) -> np.ndarray:
         """Per group: is every sampled carrier related to the first one? (numpy, all at once)
 
         Such a group is one story's copies and cannot be boilerplate; the exact greedy check
         below gives the same answer for it, at Python speed.
         """
-        weight = entry_weight.copy()
-        if boiler:
-            weight[np.isin(flat_keys, np.fromiter(boiler, np.uint64, len(boiler)))] = 0
-        size = np.bincount(flat_docs, weights=weight, minlength=docs)
-        if not samples or sum(m.size - 1 for m in samples) == 0:
+        if rep.size == 0:
             return np.ones(len(samples), dtype=bool)
-        rep, other, group_of_pair, pair_of_query, entry, hit = shared_lines()
-        shared = np.bincount(pair_of_query[hit], weights=weight[entry[hit]], minlength=rep.size)
+        shared = shared_weight(weight)
         key_w = np.array([0 if int(uniq[c]) in boiler else int(weight_of[c]) for c in heaviest_of],
                          dtype=np.float64)[group_of_pair]
         smaller = np.minimum(size[rep], size[other]) - key_w
         ok = (smaller > 0) & ((shared - key_w) >= rules.related * smaller)
         bad = np.bincount(group_of_pair[~ok], minlength=len(samples))
         return bad == 0
+
+    triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def lower_triangle(m: int) -> tuple[np.ndarray, np.ndarray]:
+        found = triangles.get(m)
+        if found is None:
+            found = triangles[m] = np.tril_indices(m, -1)
+        return found
+
+    group_of_unit = {c: k for k, g in enumerate(carrier_groups) for c in g}
+    group_shared: dict[int, np.ndarray] = {}  # the round's shared weights of a group's pairs
+
+    def relation_matrices(units: list[int], boiler: set[int], weight: np.ndarray,
+                          size: np.ndarray) -> dict[int, np.ndarray]:
+        """For each unit, which of its sampled carriers are related to which (the pairs
+        ``related`` would judge), in one compiled merge; the same answers. The units of one
+        carrier group have the same carriers: their pairs are merged once a round."""
+        if kernel is None or not units:
+            return {}
+        fresh = sorted({group_of_unit[c] for c in units} - set(group_shared))
+        if fresh:
+            firsts, seconds, sizes = [], [], []
+            for k in fresh:
+                members = sampled_carriers(carrier_groups[k][0])
+                p, q = lower_triangle(members.size)
+                firsts.append(members[p])
+                seconds.append(members[q])
+                sizes.append(p.size)
+            if not keys_by_doc:
+                keys_by_doc.append(flat_keys[by_doc])
+            pairs = np.stack([np.concatenate(firsts), np.concatenate(seconds)], axis=1)
+            merge = kernel if len(pairs) >= COMPILED_PARALLEL_PAIRS else serial_kernel
+            shared_all = merge(keys_by_doc[0], by_doc_weights(weight), doc_offsets, pairs)
+            bounds = np.cumsum([0, *sizes])
+            for n, k in enumerate(fresh):
+                group_shared[k] = shared_all[bounds[n] : bounds[n + 1]]
+        out: dict[int, np.ndarray] = {}
+        for c in units:
+            members = sampled_carriers(c)
+            m = members.size
+            p, q = lower_triangle(m)
+            i, j = members[p], members[q]
+            key_w = 0.0 if int(uniq[c]) in boiler else float(weight_of[c])
+            shared = group_shared[group_of_unit[c]] - key_w
+            smaller = np.minimum(size[i], size[j]) - key_w
+            # As ``related`` decides: a division, so a ratio on the bound falls the same way.
+            ratio = np.divide(shared, smaller, out=np.zeros_like(shared), where=smaller > 0)
+            matrix = np.zeros((m, m), dtype=bool)
+            matrix[p, q] = (smaller > 0) & (ratio >= rules.related)
+            out[c] = matrix
+        return out
 
     def one_round(boiler: set[int], previous: set[int] | None) -> set[int]:
         """Boilerplate lines, judging relatedness without the lines in ``boiler``.
@@ -324,17 +407,23 @@ def _recurring(
 
         def is_boiler(c: int, key: int) -> bool:
             story_like = int(weight_of[c]) >= rules.story_min_words
-            groups: list[list[int]] = []
-            for doc in sampled_carriers(c).tolist():
+            members = sampled_carriers(c).tolist()
+            if kernel is not None and c not in matrices:
+                matrices.update(relation_matrices([c], boiler, weight, size))
+            matrix = matrices.get(c)
+            groups: list[list[int]] = []  # positions in ``members``, greedily grouped
+            for p, doc in enumerate(members):
                 for g in groups:
-                    if related(doc, g[0], key):
-                        g.append(doc)
+                    if (matrix[p, g[0]] if matrix is not None
+                            else related(doc, members[g[0]], key)):
+                        g.append(p)
                         break
                 else:
-                    groups.append([doc])
+                    groups.append([p])
                     if not story_like and len(groups) >= rules.min_groups:
                         return True
-            return len(groups) >= rules.min_groups and not (story_like and _story_text(groups))
+            return len(groups) >= rules.min_groups and not (
+                story_like and _story_text([[members[p] for p in g] for g in groups]))
 
         def _story_text(groups: list[list[int]]) -> bool:
             """Does some outlet carry the unit only in related copies (one story's)?"""
@@ -350,7 +439,9 @@ def _recurring(
         # Lines carried by exactly the same articles (the paragraphs of one wire story) are
         # decided together: first with the heaviest line left out, the case least likely to
         # look related; only if that says boilerplate is each line decided on its own.
-        settled = all_related_to_first(boiler)
+        weight, size = round_weights(boiler)
+        settled = all_related_to_first(boiler, weight, size)
+        judged: list[int] = []  # the groups whose heaviest unit is judged below
         for index, group in enumerate(carrier_groups):
             if settled[index]:
                 continue
@@ -360,9 +451,16 @@ def _recurring(
                 if not touched[carriers].any():
                     found.update(int(uniq[c]) for c in group if int(uniq[c]) in previous)
                     continue
+            judged.append(index)
+        matrices = relation_matrices([heaviest_of[k] for k in judged], boiler, weight, size)
+        for index in judged:
+            group = carrier_groups[index]
             heaviest = heaviest_of[index]
             if not is_boiler(heaviest, int(uniq[heaviest])):
                 continue
+            if kernel is not None:  # each unit of the group is judged: all in one merge
+                matrices.update(relation_matrices([c for c in group if c not in matrices],
+                                                  boiler, weight, size))
             for c in group:
                 key = int(uniq[c])
                 if c == heaviest or is_boiler(c, key):
@@ -377,3 +475,19 @@ def _recurring(
             break
         previous = boiler = found
     return boiler
+
+
+# Below this many carrier pairs the numpy lookup is quick, and a first run would spend
+# seconds compiling.
+COMPILED_MIN_PAIRS = 5000
+# Below this many, one thread merges them (waking the others costs more).
+COMPILED_PARALLEL_PAIRS = 50_000
+
+
+def _merge_kernels() -> tuple[Any, Any]:
+    """The compiled weighted merges (numba; on threads, and on one), or None without it or
+    with ``DUPFINDER_NUMPY=1``."""
+    from . import _numba
+
+    found = _numba.kernels()
+    return (found["merge_weights"], found["merge_weights_serial"]) if found else (None, None)

@@ -1,0 +1,71 @@
+"""Boilerplate learning with the compiled weighted merge (the ``fast`` extra) learns exactly
+what the numpy path learns: the same units, the same evidence, on corpora with chrome of every
+kind (outlets' lines on generated copies, live pages, related blocks, quoted wire paragraphs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import dupfinder.stages.boilerplate as bp
+from benchmarks.synthetic import generate
+from dupfinder.pipeline import id_ranks, outlet_codes
+from dupfinder.stages import _numba
+from dupfinder.stages.tokens import featurize
+from tests import pages
+from tests.conftest import sample_records
+
+pytestmark = pytest.mark.skipif(not _numba.available(),
+                                reason="numba (the fast extra) is missing")
+
+
+def _learn(records: list[dict[str, Any]]) -> tuple[list[int], list[bp.LearnedLine]]:
+    features = featurize([r["text"] for r in records], 320)
+    found = bp.learn(features.line_keys, features.line_sizes, features.line_offsets,
+                     outlet_codes([r.get("outlet") for r in records], len(records)),
+                     ranks=id_ranks([str(r["id"]) for r in records]))
+    return sorted(found.keys), found.lines
+
+
+CORPORA = {
+    "generated": lambda: list(generate(3000, seed=7)),
+    "pages": lambda: (sample_records() + pages.live_page() + pages.related_block_page()
+                      + pages.related_block_wire_page() + pages.quoted_paragraph_corpus()
+                      + pages.caption_twice() + pages.copy_edited_reprint()),
+}
+
+
+@pytest.mark.parametrize("corpus", sorted(CORPORA))
+def test_compiled_merge_learns_what_numpy_learns(monkeypatch: pytest.MonkeyPatch,
+                                                 corpus: str) -> None:
+    records = CORPORA[corpus]()
+    monkeypatch.setattr(bp, "COMPILED_MIN_PAIRS", 0)  # the kernels, however few pairs
+    monkeypatch.setattr(bp, "COMPILED_PARALLEL_PAIRS", 200)  # both of them
+    compiled = _learn(records)
+    monkeypatch.setenv("DUPFINDER_NUMPY", "1")
+    reference = _learn(records)
+    assert compiled == reference
+    assert len(reference[0]) >= 3  # chrome was learned: the merges decided something
+
+
+def test_weighted_merge_equals_intersection() -> None:
+    """The kernel on its own: the weight of the first row's values found in the second."""
+    rng = np.random.default_rng(3)
+    rows = [np.unique(rng.integers(0, 400, int(rng.integers(0, 60))).astype(np.uint64))
+            for _ in range(80)]
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([r.size for r in rows], out=offsets[1:])
+    keys = np.concatenate(rows)
+    weights = rng.integers(0, 30, keys.size).astype(np.float64)
+    pairs = rng.integers(0, len(rows), (700, 2)).astype(np.int64)
+    kernels = _numba.kernels()
+    assert kernels is not None
+    expected = []
+    for i, j in pairs.tolist():
+        lo = int(offsets[i])
+        _, at, _ = np.intersect1d(rows[i], rows[j], assume_unique=True, return_indices=True)
+        expected.append(float(weights[lo + at].sum()))
+    for name in ("merge_weights", "merge_weights_serial"):
+        assert kernels[name](keys, weights, offsets, pairs).tolist() == expected
