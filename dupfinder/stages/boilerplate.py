@@ -241,7 +241,8 @@ def _recurring(
     other = (np.concatenate([m[1:] for m in samples]) if samples
              else np.zeros(0, dtype=np.int64))
     group_of_pair = np.repeat(np.arange(len(samples)), counts)
-    kernel, serial_kernel = _merge_kernels() if rep.size >= COMPILED_MIN_PAIRS else (None, None)
+    kernel, serial_kernel = (_merge_kernels() if rep.size >= COMPILED_MIN_PAIRS
+                             else (None, None))
     lookup: list[tuple[np.ndarray, ...]] = []
 
     def shared_lines() -> tuple[np.ndarray, ...]:
@@ -348,7 +349,7 @@ def _recurring(
             if not keys_by_doc:
                 keys_by_doc.append(flat_keys[by_doc])
             pairs = np.stack([np.concatenate(firsts), np.concatenate(seconds)], axis=1)
-            merge = kernel if len(pairs) >= COMPILED_PARALLEL_PAIRS else serial_kernel
+            merge: Any = kernel if len(pairs) >= COMPILED_PARALLEL_PAIRS else serial_kernel
             shared_all = merge(keys_by_doc[0], by_doc_weights(weight), doc_offsets, pairs)
             bounds = np.cumsum([0, *sizes])
             for n, k in enumerate(fresh):
