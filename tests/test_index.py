@@ -60,7 +60,7 @@ def test_add_query_prune_and_stats(tmp_path) -> None:
     stats = json.loads(run("index", "stats", str(db)).stdout)
     assert stats["articles"] == 38 and stats["bytes_per_article"] > 0
     assert stats["clusters"] == 5 and stats["boilerplate"]["learned_from"] == 38
-    assert set(stats["bytes_per_article_by_part"]) == {"text", "shingles", "figures", "keys"}
+    assert set(stats["bytes_per_article_by_part"]) == {"text", "tokens", "figures", "keys"}
     # Everything in the sample is dated 2026; all of it is older than the given date.
     out = run("index", "prune", str(db), "--older-than", "2026-05-01")
     assert out.exit_code == 0 and "left" in out.stdout
@@ -237,3 +237,38 @@ def test_two_concurrent_adders_do_not_corrupt(tmp_path) -> None:
     assert [p.wait(timeout=300) for p in procs] == [0, 0]
     assert _count(db) == 600
     _consistent(db)
+
+
+def test_token_blocks_round_trip_and_give_back_the_shingles(tmp_path) -> None:
+    import numpy as np
+
+    from dupfinder.index.store import decode_ids, encode_ids, pack_tokens, unpack_tokens
+
+    edges = np.array([0, 1, 127, 128, 16383, 16384, (1 << 21) - 1, 1 << 21, (1 << 28) - 1])
+    assert np.array_equal(decode_ids(encode_ids(edges)), edges)
+    rng = np.random.default_rng(3)
+    ids = rng.integers(0, 1 << 22, 500)
+    counts = np.array([0, 7, 300, 1, 192])
+    figs = rng.random(500) < 0.1
+    order = [4, 2, 0, 1, 3]
+    for flags in (figs, None):
+        blobs = pack_tokens(ids, counts, flags, order, block=2)
+        got = [item for b in blobs for item in unpack_tokens(b)]
+        at = np.concatenate(([0], np.cumsum(counts)))
+        for (tokens, f), i in zip(got, order):
+            assert np.array_equal(tokens, ids[at[i]:at[i + 1]])
+            assert (f is None) == (flags is None)
+            if flags is not None:
+                assert np.array_equal(f, flags[at[i]:at[i + 1]])
+    # Shingles derived from the stored tokens are the ones the add computed.
+    db = tmp_path / "news.db"
+    records = sample_records()
+    with Index(db) as idx:
+        idx.add(records)
+        prepared = idx._prepare([r["text"] for r in records], idx._boilerplate())
+        rowids = [idx.store.rows_by_id([r["id"]])[r["id"]][0] for r in records]
+        rows = idx.fetch(rowids)
+        for i in range(len(records)):
+            assert np.array_equal(rows.shingles[i], prepared.sets.of(i))
+            assert np.array_equal(rows.tokens[i], prepared.sets.tokens_of(i))
+            assert np.array_equal(rows.token_figures[i], prepared.sets.token_figures_of(i))

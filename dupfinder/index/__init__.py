@@ -55,7 +55,7 @@ from ..stages.containment import sample_need
 from ..stages.edits import edit_summary
 from ..stages.lsh import band_keys, band_params
 from ..stages.shingles import ShingleSets, shingle
-from ..stages.tokens import featurize
+from ..stages.tokens import Features, featurize
 from ..stages.verify import Edges, Thresholds, overlap
 from .pool import Pool, Positions
 from .records import AddReport, Match, QueryCluster, QueryResult
@@ -67,7 +67,7 @@ from .settings import (
     parse_age,
     parse_date,
 )
-from .store import SCHEMA_VERSION, SQLiteStore, pack_shingles
+from .store import SCHEMA_VERSION, Rows, SQLiteStore, TokenBatch
 
 __all__ = ["AddReport", "Index", "Match", "QueryCluster", "QueryResult", "parse_age"]
 
@@ -246,6 +246,25 @@ class Index:
         while len(cache) > 4:
             cache.pop(next(iter(cache)))
         return texts
+
+    def fetch(self, rowids: Sequence[int]) -> Rows:
+        """Stored articles with their tokens and the shingles derived from them (the
+        tokens that were shingled, so ``stages.shingles.shingle`` gives the same hashes)."""
+        rows = self.store.fetch(rowids, tokens=True)
+        if not len(rows):
+            return rows
+        counts = np.array([t.size for t in rows.tokens], dtype=np.int64)
+        offsets = np.zeros(counts.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        flags = rows.token_figures
+        digits = (np.concatenate([f for f in flags if f is not None])
+                  if all(f is not None for f in flags) else np.zeros(0, bool))
+        feats = Features(np.concatenate(rows.tokens), offsets, np.zeros(0, np.uint64),
+                         np.zeros(0, np.int64), np.zeros(counts.size + 1, np.int64),
+                         digits if digits.size == offsets[-1] else np.zeros(0, bool))
+        sets = shingle(feats, self.params.shingle, None, self.params.tuning.boilerplate)
+        rows.shingles = [sets.of(i) for i in range(len(rows))]
+        return rows
 
     def shingle_texts(self, texts: Sequence[str]) -> ShingleSets:
         """Shingle sets with tokens, for stored texts re-read for a second look or edits."""
@@ -464,19 +483,20 @@ class Index:
             samples = np.bincount(sets.sample_docs, minlength=len(batch))
             records = []
             lap("replace")
-            shingle_blobs = pack_shingles(sets.hashes, sets.offsets, self.workers)
             for i, a in enumerate(batch):
                 records.append((
                     a.id, a.outlet, a.title, a.url, a.published, sort_key_for_date(a.published),
                     added_ts[i] if added_ts is not None else now, _origin(a.source),
                     int(sizes[i]), int(samples[i]), int(sets.words[i]), int(sets.stripped[i]),
-                    int(has_agency_marker(a.text, a.title)), shingle_blobs[i],
+                    int(has_agency_marker(a.text, a.title)),
                     sets.figures_of(i).astype("<u4").tobytes()))
             # Texts by their signatures' first values: copies of a story side by side.
             order = (np.lexsort((sigs[:, 1], sigs[:, 0])).tolist() if sigs.shape[1] > 1
                      else None)
+            assert sets.tokens is not None
             rowids = store.insert_articles(
-                records, [a.text for a in batch] if self.keep_text else None, self.workers, order)
+                records, TokenBatch(sets.tokens, sets.words, sets.token_figures),
+                [a.text for a in batch] if self.keep_text else None, self.workers, order)
             lap("store rows")
             rows = np.array(rowids, dtype=np.int64)
             bk, bo, sk, so = self._keys(sigs, sets)
@@ -871,7 +891,7 @@ class Index:
         rowids = store.all_rowids()
         if not rowids:
             return {"articles": 0, "changed": 0, "boilerplate": 0}
-        rows = store.fetch(rowids)
+        rows = self.fetch(rowids)
         texts = self.texts(rowids)
         articles = [Article(id=rows.id[i], text=texts.get(r, ""), title=rows.title[i],
                             outlet=rows.outlet[i], url=rows.url[i], published=rows.published[i],
@@ -885,6 +905,7 @@ class Index:
         sets = prepared.sets
         changed = [i for i in range(len(articles))
                    if not np.array_equal(sets.of(i), rows.shingles[i])
+                   or not np.array_equal(sets.tokens_of(i), rows.tokens[i])  # type: ignore[arg-type]
                    or int(sets.words[i]) != rows.words[i]
                    or bool(sets.stripped[i]) != bool(rows.stripped[i])]
         with store.transaction():

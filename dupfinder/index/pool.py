@@ -79,8 +79,9 @@ class Pool:
         """Indexed articles by row number (fetched once each); their pool positions."""
         want = [r for r in dict.fromkeys(rowids) if r not in self.at_row]
         if want:
-            rows = self.index.store.fetch(want)
+            rows = self.index.fetch(want)
             for i in range(len(rows)):
+                self.tokens[len(self.ids)] = (rows.tokens[i], rows.token_figures[i])
                 k = len(self.ids)
                 self.ids.append(rows.id[i])
                 self.rowid.append(rows.rowid[i])

@@ -22,13 +22,13 @@ import time
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MERGE_FANIN = 8  # segments of one level merged into one of the next
 KINDS = ("bands", "samples")
 
@@ -41,11 +41,13 @@ CREATE TABLE IF NOT EXISTS articles (
     published_ts REAL, added_ts REAL NOT NULL,
     source TEXT,
     size INTEGER NOT NULL, samples INTEGER NOT NULL, words INTEGER NOT NULL,
-    stripped INTEGER NOT NULL, agency INTEGER NOT NULL,
-    shingles BLOB NOT NULL, figures BLOB NOT NULL,
+    stripped INTEGER NOT NULL, agency INTEGER NOT NULL, figures BLOB NOT NULL,
+    token_block INTEGER NOT NULL, token_at INTEGER NOT NULL,
     text_block INTEGER, text_at INTEGER
 );
 CREATE TABLE IF NOT EXISTS texts (block INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (block INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS vocab (start INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, reading TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_by_time ON articles (coalesce(published_ts, added_ts));
 CREATE TABLE IF NOT EXISTS segments (
@@ -75,34 +77,85 @@ CREATE TABLE IF NOT EXISTS embedded (
 
 _ROW_COLUMNS = ("rowid", "id", "outlet", "title", "url", "published", "published_ts",
                 "added_ts", "source", "size", "samples", "words", "stripped", "agency",
-                "shingles", "figures")
+                "figures", "token_block", "token_at")
 
 
-def pack_shingles(hashes: np.ndarray, offsets: np.ndarray, workers: int = 1) -> list[bytes]:
-    """Each article's sorted unique uint32 hashes as zlib-compressed gaps (about 3.4 bytes a
-    shingle); article i is ``hashes[offsets[i]:offsets[i+1]]``."""
-    gaps = np.diff(hashes.astype(np.int64), prepend=0)
-    starts = offsets[:-1][offsets[:-1] < offsets[1:]]
-    gaps[starts] = hashes[starts]
-    raw = gaps.astype("<u4").tobytes()
-    spans = list(zip(offsets[:-1].tolist(), offsets[1:].tolist()))
-
-    def pack(part: list[tuple[int, int]]) -> list[bytes]:
-        return [zlib.compress(raw[4 * a:4 * b], 1) for a, b in part]
-
-    if workers <= 1 or len(spans) < 256:
-        return pack(spans)
-    from concurrent.futures import ThreadPoolExecutor
-
-    step = -(-len(spans) // workers)
-    with ThreadPoolExecutor(workers) as pool:  # zlib lets go of the GIL
-        parts = pool.map(pack, [spans[a:a + step] for a in range(0, len(spans), step)])
-    return [blob for part in parts for blob in part]
+def encode_ids(ids: np.ndarray) -> np.ndarray:
+    """Non-negative integers below 2**28 as LEB128 bytes (7 bits a byte, the high bit set on
+    every byte but a value's last), vectorised."""
+    ids = ids.astype(np.int64)
+    width = 1 + (ids >= 1 << 7) + (ids >= 1 << 14) + (ids >= 1 << 21)
+    out = np.zeros(int(width.sum()), dtype=np.uint8)
+    at = np.cumsum(width) - width
+    for k in range(4):
+        has = width > k
+        more = (width > k + 1)[has]
+        out[at[has] + k] = ((ids[has] >> (7 * k)) & 127) | np.where(more, 128, 0)
+    return out
 
 
-def unpack_shingles(blob: bytes) -> np.ndarray:
-    gaps = np.frombuffer(zlib.decompress(blob), dtype="<u4")
-    return np.cumsum(gaps, dtype=np.uint32)
+def decode_ids(data: np.ndarray) -> np.ndarray:
+    """``encode_ids`` undone: the integers of a LEB128 byte array."""
+    if data.size == 0:
+        return np.zeros(0, np.int64)
+    last = (data & 128) == 0
+    ends = np.flatnonzero(last)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    within = np.arange(data.size) - np.repeat(starts, ends - starts + 1)
+    parts = (data & 127).astype(np.int64) << (7 * within)
+    return np.add.reduceat(parts, starts)
+
+
+TOKEN_BLOCK = 16  # articles whose tokens are compressed together (copies side by side)
+
+
+def pack_tokens(ids: np.ndarray, counts: np.ndarray, figures: np.ndarray | None,
+                order: Sequence[int], block: int = TOKEN_BLOCK) -> list[bytes]:
+    """Articles' token ids (into the index's vocabulary; article i owns ``counts[i]`` of the
+    concatenated ``ids``) in blocks of ``block`` articles taken in ``order``, each block one
+    zlib stream: a header of counts, the ids as LEB128, then each article's digit flags as bits
+    (``figures``: one bool per token, or None)."""
+    counts = counts.astype(np.int64)
+    tok_at = np.concatenate(([0], np.cumsum(counts)))
+    raw = encode_ids(ids)
+    width = 1 + (ids >= 1 << 7).astype(np.int64) + (ids >= 1 << 14) + (ids >= 1 << 21)
+    byte_at = np.concatenate(([0], np.cumsum(width)))[tok_at]
+    widths = np.diff(byte_at)
+    buf = raw.tobytes()
+    flags = [np.packbits(figures[tok_at[i]:tok_at[i + 1]]).tobytes()
+             for i in range(counts.size)] if figures is not None else None
+    seq = list(order)
+    blobs = []
+    for start in range(0, len(seq), block):
+        part = seq[start:start + block]
+        header = np.array([len(part), int(flags is not None), *counts[part].tolist(),
+                           *widths[part].tolist()], dtype="<u4").tobytes()
+        body = b"".join(buf[byte_at[i]:byte_at[i + 1]] for i in part)
+        bits = b"".join(flags[i] for i in part) if flags is not None else b""
+        blobs.append(zlib.compress(header + body + bits, 1))
+    return blobs
+
+
+def unpack_tokens(blob: bytes) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """``pack_tokens`` undone: (token ids, digit flags or None) per article."""
+    data = np.frombuffer(zlib.decompress(blob), dtype=np.uint8)
+    n, with_figures = np.frombuffer(data[:8].tobytes(), dtype="<u4").tolist()
+    head = np.frombuffer(data[8:8 + 8 * n].tobytes(), dtype="<u4").astype(np.int64)
+    counts, widths = head[:n], head[n:]
+    at = 8 + 8 * n
+    body_end = at + int(widths.sum())
+    ids = decode_ids(data[at:body_end])
+    bounds = np.concatenate(([0], np.cumsum(counts)))
+    out: list[tuple[np.ndarray, np.ndarray | None]] = []
+    bit_at = body_end
+    for i in range(n):
+        figs = None
+        if with_figures:
+            size = (int(counts[i]) + 7) // 8
+            figs = np.unpackbits(data[bit_at:bit_at + size])[:counts[i]].astype(bool)
+            bit_at += size
+        out.append((ids[bounds[i]:bounds[i + 1]], figs))
+    return out
 
 
 TEXT_BLOCK = 16  # texts compressed together (the caller puts likely copies side by side)
@@ -183,11 +236,25 @@ class Rows:
     words: list[int]
     stripped: list[int]
     agency: list[int]
-    shingles: list[np.ndarray]
     figures: list[np.ndarray]
+    # The tokens that were shingled (word hashes, boilerplate left out) and their digit flags,
+    # when asked for; the index derives the shingles from them (``Index.fetch``).
+    tokens: list[np.ndarray] = field(default_factory=list)
+    token_figures: list[np.ndarray | None] = field(default_factory=list)
+    shingles: list[np.ndarray] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.rowid)
+
+
+@dataclass
+class TokenBatch:
+    """A chunk's shingled tokens: article i owns ``counts[i]`` of ``tokens`` (uint32 word
+    hashes), each with its digit flag in ``figures`` (or None)."""
+
+    tokens: np.ndarray
+    counts: np.ndarray
+    figures: np.ndarray | None
 
 
 class Store(Protocol):
@@ -197,11 +264,12 @@ class Store(Protocol):
     def get_meta(self) -> dict[str, str]: ...
     def set_meta(self, items: dict[str, str]) -> None: ...
     def rows_by_id(self, ids: Sequence[str]) -> dict[str, tuple[int, str | None]]: ...
-    def insert_articles(self, records: list[tuple[Any, ...]], texts: Sequence[str] | None = None,
-                        workers: int = 1, order: Sequence[int] | None = None
-                        ) -> list[int]: ...
+    def insert_articles(self, records: list[tuple[Any, ...]], tokens: TokenBatch,
+                        texts: Sequence[str] | None = None, workers: int = 1,
+                        order: Sequence[int] | None = None) -> list[int]: ...
+    def vocab(self) -> np.ndarray: ...
     def delete_articles(self, rowids: Sequence[int]) -> None: ...
-    def fetch(self, rowids: Sequence[int]) -> Rows: ...
+    def fetch(self, rowids: Sequence[int], tokens: bool = False) -> Rows: ...
     def texts(self, rowids: Sequence[int]) -> dict[int, str]: ...
     def add_segment(self, kind: int, keys: np.ndarray, rows: np.ndarray) -> None: ...
     def segments(self) -> list[Segment]: ...
@@ -218,6 +286,7 @@ class SQLiteStore:
         self._initialise(timeout)
         self._segments: dict[int, Segment] = {}
         self._generation = ""
+        self._reset_vocab()
 
     def close(self) -> None:
         self.db.close()
@@ -270,6 +339,7 @@ class SQLiteStore:
             self.db.execute("ROLLBACK")
             self._segments = {}
             self._generation = ""
+            self._reset_vocab()
             raise
 
     def _bump(self) -> None:
@@ -310,10 +380,12 @@ class SQLiteStore:
         return {r[0]: (r[1], r[2]) for r in self.db.execute(
             "SELECT a.id, a.rowid, a.source FROM want_ids w CROSS JOIN articles a ON a.id = w.v")}
 
-    def insert_articles(self, records: list[tuple[Any, ...]], texts: Sequence[str] | None = None,
-                        workers: int = 1, order: Sequence[int] | None = None) -> list[int]:
-        """Insert rows (texts compressed in blocks, in ``order``: copies side by side compress
-        to two thirds of what they take apart); their new row numbers."""
+    def insert_articles(self, records: list[tuple[Any, ...]], tokens: TokenBatch,
+                        texts: Sequence[str] | None = None, workers: int = 1,
+                        order: Sequence[int] | None = None) -> list[int]:
+        """Insert rows, their tokens (as vocabulary ids) and texts compressed in blocks, in
+        ``order`` (copies side by side compress to a fraction of what they take apart); their
+        new row numbers. Call inside a transaction."""
         # Row numbers are never reused (a pruned row's postings may linger until a merge).
         got = self.db.execute("SELECT value FROM meta WHERE key='next_row'").fetchone()
         top = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
@@ -321,31 +393,88 @@ class SQLiteStore:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('next_row', ?)",
                         (str(start + len(records)),))
         rowids = list(range(start, start + len(records)))
+        seq = list(order) if order is not None else list(range(len(records)))
+        ids = self._encode(tokens.tokens)
+        blobs = pack_tokens(ids, tokens.counts, tokens.figures, seq)
+        first_tok = self._next_block("tokens")
+        self.db.executemany("INSERT INTO tokens VALUES (?, ?)",
+                            [(first_tok + n, b) for n, b in enumerate(blobs)])
+        tok_places: list[tuple[int, int]] = [(0, 0)] * len(records)
+        for at, i in enumerate(seq):
+            tok_places[i] = (first_tok + at // TOKEN_BLOCK, at % TOKEN_BLOCK)
         places: list[tuple[int | None, int | None]] = [(None, None)] * len(records)
         if texts is not None:
-            first = (self.db.execute("SELECT coalesce(max(block), 0) FROM texts").fetchone()[0]
-                     + 1)
-            seq = list(order) if order is not None else list(range(len(texts)))
+            first = self._next_block("texts")
             parts = [[texts[i] for i in seq[a:a + TEXT_BLOCK]]
                      for a in range(0, len(seq), TEXT_BLOCK)]
             if workers > 1 and len(parts) > 1:
                 from concurrent.futures import ThreadPoolExecutor
 
                 with ThreadPoolExecutor(workers) as pool:  # zlib lets go of the GIL
-                    blobs = list(pool.map(pack_texts, parts))
+                    text_blobs = list(pool.map(pack_texts, parts))
             else:
-                blobs = [pack_texts(p) for p in parts]
+                text_blobs = [pack_texts(p) for p in parts]
             self.db.executemany("INSERT INTO texts VALUES (?, ?)",
-                                [(first + n, b) for n, b in enumerate(blobs)])
-            places = [(None, None)] * len(records)
+                                [(first + n, b) for n, b in enumerate(text_blobs)])
             for at, i in enumerate(seq):
                 places[i] = (first + at // TEXT_BLOCK, at % TEXT_BLOCK)
         self.db.executemany(
             "INSERT INTO articles (rowid, id, outlet, title, url, published, published_ts,"
-            " added_ts, source, size, samples, words, stripped, agency, shingles, figures,"
-            " text_block, text_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(r, *rec, *place) for r, rec, place in zip(rowids, records, places)])
+            " added_ts, source, size, samples, words, stripped, agency, figures,"
+            " token_block, token_at, text_block, text_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(r, *rec, *tok, *place)
+             for r, rec, tok, place in zip(rowids, records, tok_places, places)])
         return rowids
+
+    def _next_block(self, table: str) -> int:
+        return int(self.db.execute(f"SELECT coalesce(max(block), 0) FROM {table}"
+                                   ).fetchone()[0]) + 1
+
+    # -- the vocabulary: token hashes as small integers, for compact token blocks --------------
+
+    def _reset_vocab(self) -> None:
+        self._vocab = np.zeros(0, np.uint32)  # id -> token hash
+        self._vocab_sorted = np.zeros(0, np.uint32)  # hashes, sorted
+        self._vocab_ids = np.zeros(0, np.int64)  # their ids
+
+    def vocab(self) -> np.ndarray:
+        """Token hash of each vocabulary id (ids are appended, never changed or reused)."""
+        new = self.db.execute("SELECT start, hashes FROM vocab WHERE start >= ? ORDER BY start",
+                              (int(self._vocab.size),)).fetchall()
+        for start, blob in new:
+            if start != self._vocab.size:  # a rolled-back writer's view: read it all again
+                self._reset_vocab()
+                return self.vocab()
+            self._grow_vocab(np.frombuffer(blob, dtype="<u4").astype(np.uint32))
+        return self._vocab
+
+    def _grow_vocab(self, hashes: np.ndarray) -> None:
+        ids = np.arange(self._vocab.size, self._vocab.size + hashes.size, dtype=np.int64)
+        self._vocab = np.concatenate([self._vocab, hashes])
+        order = np.argsort(hashes, kind="stable")
+        at = np.searchsorted(self._vocab_sorted, hashes[order])
+        self._vocab_sorted = np.insert(self._vocab_sorted, at, hashes[order])
+        self._vocab_ids = np.insert(self._vocab_ids, at, ids[order])
+
+    def _encode(self, tokens: np.ndarray) -> np.ndarray:
+        """Vocabulary ids of token hashes; hashes not yet known get new ids, the most frequent
+        first (so that common words take one byte). Call inside a transaction."""
+        self.vocab()
+        tokens = tokens.astype(np.uint32)
+        known = self._vocab_sorted
+        at = np.searchsorted(known, tokens)
+        hit = (at < known.size) & (known[np.minimum(at, max(known.size - 1, 0))] == tokens) \
+            if known.size else np.zeros(tokens.size, dtype=bool)
+        if not hit.all():
+            fresh, counts = np.unique(tokens[~hit], return_counts=True)
+            fresh = fresh[np.lexsort((fresh, -counts))]
+            self.db.execute("INSERT INTO vocab VALUES (?, ?)",
+                            (int(self._vocab.size), fresh.astype("<u4").tobytes()))
+            self._grow_vocab(fresh)
+            known = self._vocab_sorted
+            at = np.searchsorted(known, tokens)
+        return self._vocab_ids[at]
 
     def delete_articles(self, rowids: Sequence[int]) -> None:
         self._ids_table("drop_rows", rowids)
@@ -357,18 +486,30 @@ class SQLiteStore:
                         " CROSS JOIN edges e ON e.a = x.v)")
         self.db.execute("DELETE FROM edges WHERE a IN (SELECT v FROM drop_rows)")
 
-    def fetch(self, rowids: Sequence[int]) -> Rows:
+    def fetch(self, rowids: Sequence[int], tokens: bool = False) -> Rows:
+        """Stored articles in the order asked (unknown rows left out); ``tokens``: with their
+        tokens and digit flags, decoded from their blocks."""
         self._ids_table("fetch_rows", rowids)
         cols = ", ".join("a." + c for c in _ROW_COLUMNS)
         got = {r[0]: r for r in self.db.execute(
             f"SELECT {cols} FROM fetch_rows f CROSS JOIN articles a ON a.rowid = f.v")}
         rows = [got[r] for r in rowids if r in got]
-        out = Rows(*([] for _ in range(16)))  # type: ignore[arg-type]
+        out = Rows(*([] for _ in range(15)))  # type: ignore[arg-type]
         for r in rows:
             for name, value in zip(_ROW_COLUMNS[:14], r[:14]):
                 getattr(out, name).append(value)
-            out.shingles.append(unpack_shingles(r[14]))
-            out.figures.append(np.frombuffer(r[15], dtype="<u4").astype(np.uint32))
+            out.figures.append(np.frombuffer(r[14], dtype="<u4").astype(np.uint32))
+        if tokens and rows:
+            blocks = sorted({r[15] for r in rows})
+            self._ids_table("token_blocks", blocks)
+            unpacked = {b: unpack_tokens(d) for b, d in self.db.execute(
+                "SELECT x.block, x.data FROM token_blocks t CROSS JOIN tokens x"
+                " ON x.block = t.v")}
+            vocab = self.vocab()
+            for r in rows:
+                ids, figs = unpacked[r[15]][r[16]]
+                out.tokens.append(vocab[ids])
+                out.token_figures.append(figs)
         return out
 
     def texts(self, rowids: Sequence[int]) -> dict[int, str]:
@@ -392,8 +533,11 @@ class SQLiteStore:
             " ON a.rowid = x.v LEFT JOIN files f ON f.path = a.source")}
 
     def drop_orphan_texts(self) -> None:
+        """Text and token blocks no indexed article points into."""
         self.db.execute("DELETE FROM texts WHERE block NOT IN"
                         " (SELECT text_block FROM articles WHERE text_block IS NOT NULL)")
+        self.db.execute("DELETE FROM tokens WHERE block NOT IN"
+                        " (SELECT token_block FROM articles)")
 
     def rows_before(self, cutoff: float) -> list[int]:
         return [r[0] for r in self.db.execute(
@@ -583,13 +727,13 @@ class SQLiteStore:
 
     def bytes_by_part(self) -> dict[str, int]:
         one = self.db.execute
-        shingles, figures = one(
-            "SELECT coalesce(sum(length(shingles)), 0),"
-            " coalesce(sum(length(figures)), 0) FROM articles").fetchone()
+        figures = one("SELECT coalesce(sum(length(figures)), 0) FROM articles").fetchone()[0]
         text = one("SELECT coalesce(sum(length(data)), 0) FROM texts").fetchone()[0]
+        tokens = (one("SELECT coalesce(sum(length(data)), 0) FROM tokens").fetchone()[0]
+                  + one("SELECT coalesce(sum(length(hashes)), 0) FROM vocab").fetchone()[0])
         keys = one("SELECT coalesce(sum(length(keys) + length(rows)), 0) FROM segments"
                    ).fetchone()[0]
-        return {"text": text, "shingles": shingles, "figures": figures, "keys": keys}
+        return {"text": text, "tokens": tokens, "figures": figures, "keys": keys}
 
     def vacuum(self) -> None:
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
