@@ -51,6 +51,10 @@ class RecordError(InputError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[RecordError], tuple[str, str]]:
+        # Raised in a reading worker and re-raised here: pickled by its parts.
+        return (type(self), (self.source, self.reason))
+
 
 class DuplicateIdError(InputError):
     """Two records carry the same id, which would make clusters ambiguous."""

@@ -238,10 +238,15 @@ def scan(
     n_workers = resolve_workers(workers)
     paths = corpus.reloadable_paths(source)
     on_spark = _spark_engine(engine, spark, master, partitions, source)
-    loaded = corpus.load(ctx.complete(articles_from(source, ctx)),
-                         paths is not None and on_spark is None, BATCH,
-                         getattr(progress, "count", None), LEAN_CHARS,
-                         params.tuning.units.long_unit_chars, n_workers)
+    count = getattr(progress, "count", None)
+    long_chars = params.tuning.units.long_unit_chars
+    in_parts = None if on_spark is not None else corpus.parallel_files(source, ctx, n_workers)
+    if in_parts is not None:
+        loaded = corpus.load_parallel(in_parts, ctx, n_workers, count, LEAN_CHARS, long_chars)
+    else:
+        loaded = corpus.load(ctx.complete(articles_from(source, ctx)),
+                             paths is not None and on_spark is None, BATCH, count,
+                             LEAN_CHARS, long_chars, n_workers)
     articles = loaded.articles
     _check_unique(articles)
 
@@ -355,15 +360,16 @@ def prepare(
 ) -> Prepared:
     """Tokenise, learn boilerplate, shingle and sign every text.
 
-    ``done`` holds batches already tokenised while reading (the first ``len(done)`` batches of
-    ``BATCH`` texts); only the rest is tokenised here. It is emptied: the batches are freed as
-    they are shingled.
+    ``done`` holds batches already tokenised while reading, in order, for the first texts;
+    only the rest is tokenised here. It is emptied: the batches are freed as they are
+    shingled.
     """
     threads = workers if len(texts) >= PARALLEL_MIN else 1
     tuning = params.tuning
     say("tokenising")
     done = done if done is not None else []
-    ranges = _ranges(len(texts), BATCH)[len(done):]
+    covered = sum(len(f) for f in done)
+    ranges = [(a + covered, b + covered) for a, b in _ranges(len(texts) - covered, BATCH)]
     with TokenisePool(threads if len(ranges) > 1 else 1,
                       tuning.units.long_unit_chars) as pool:
         fresh = list(pool.map(texts[a:b] for a, b in ranges))

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import repeat
-from typing import Any
+from typing import Any, TypeVar
 
 from ..stages.tokens import Features, featurize
 
@@ -88,6 +89,35 @@ class TokenisePool:
             return
         yield from self._executor().map(featurize, (list(t) for t in batches),
                                         repeat(self.long_chars))
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def map_ordered(fn: Callable[[T], R], tasks: Iterable[T], workers: int,
+                ahead: int = 2) -> Iterator[R]:
+    """``fn`` over ``tasks`` on ``workers`` forked processes, results in task order, with at
+    most ``ahead`` tasks a worker queued at once (so that results never pile up in memory);
+    here, one by one, with one worker or no fork. ``fn`` must be a module-level function and
+    tasks and results picklable. Stopping early (an error, a break) cancels what is queued."""
+    context = _context()
+    if workers <= 1 or context is None:
+        for task in tasks:
+            yield fn(task)
+        return
+    warm_up()  # the workers inherit the tokeniser's tables and the compiled kernels
+    pending: deque[Future[R]] = deque()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        for task in tasks:
+            pending.append(pool.submit(fn, task))
+            while len(pending) > ahead * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def resolved(item: Future[Features] | Features) -> Features:

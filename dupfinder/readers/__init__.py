@@ -52,6 +52,19 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True)
+class ReadLog:
+    """What reading one part of a file logged: skipped records, notes, the dates it did not
+    understand (count, first example), the fields its records had and the optional ones
+    found."""
+
+    skipped: list[Skipped]
+    warnings: list[str]
+    bad_dates: tuple[int, str] | None
+    present: frozenset[str]
+    found: frozenset[str]
+
+
 @dataclass
 class ReadContext:
     """Options and the running log of one read: what was skipped and what was repaired."""
@@ -178,9 +191,31 @@ class ReadContext:
     def complete(self, stream: Iterable[Article]) -> Iterator[Article]:
         """Yield the whole read, then report what only the whole read can tell."""
         yield from stream
+        self.end_read()
+
+    def end_read(self) -> None:
+        """What only the whole read can tell: dates not understood, fields never found."""
         for where in list(self._bad_dates):
             self._flush_dates(where)
         self.check_fields_found()
+
+    def part_log(self) -> ReadLog:
+        """What this context logged reading part of a file (in a reading worker)."""
+        dates = self._bad_dates.get(self._file or "records")
+        return ReadLog(list(self.skipped), list(self.warnings),
+                       (dates[0], dates[1]) if dates else None,
+                       frozenset(self._present), frozenset(self._found))
+
+    def absorb(self, log: ReadLog) -> None:
+        """Take in a part's log, in read order, as if this context had read the part."""
+        for message in log.warnings:
+            self.note(message)
+        self.skipped.extend(log.skipped)
+        if log.bad_dates is not None:
+            entry = self._bad_dates.setdefault(self._file or "records", [0, log.bad_dates[1]])
+            entry[0] += log.bad_dates[0]
+        self._present.update(log.present)
+        self._found.update(log.found)
 
     def check_fields_found(self) -> None:
         """A field named by an override that no record has is a mistake, not a default."""
@@ -467,6 +502,54 @@ def read_corpus(paths: Iterable[str | Path], ctx: ReadContext) -> Iterator[Artic
             yield from _read_file(path, path.name, ctx, str(path), path.as_posix())
         else:
             raise InputError(f"{raw}: no such file or folder; check the path")
+
+
+@dataclass(frozen=True)
+class LineFile:
+    """A file that workers can read in parts: JSON Lines, uncompressed, in an encoding whose
+    lines split on b"\\n" before decoding; its records start at byte ``start`` (after a
+    byte-order mark)."""
+
+    path: Path
+    label: str
+    qualifier: str
+    encoding: str
+    start: int
+
+
+def line_files(paths: Iterable[str | Path],
+               ctx: ReadContext) -> tuple[list[LineFile], list[str]] | None:
+    """The files ``read_corpus`` would read, in its order, when every one of them can be read
+    in parts (``LineFile``), and the notes walking their folders gave (for the caller to say
+    if it reads them so); None otherwise. Nothing is said here: a caller that reads the files
+    whole, in order, says what it has to."""
+    if ctx.format not in (None, "jsonl"):
+        return None
+    quiet = ctx.options()  # a folder's notes, said only if these files are read in parts
+    out: list[LineFile] = []
+    for raw in paths:
+        if str(raw) == "-":
+            return None
+        path = Path(raw)
+        if path.is_dir():
+            found = [(file, str(file), file.relative_to(path).as_posix())
+                     for file in files_below(path, quiet)]
+        elif path.is_file():
+            found = [(path, str(path), path.as_posix())]
+        else:
+            return None
+        for file, label, qualifier in found:
+            if (ctx.format or format_of(file)) != "jsonl" or file.suffix.lower() == ".gz":
+                return None
+            with open(file, "rb") as handle:
+                head = handle.read(4)
+            encoding, start = encoding_of(head, ctx), 0
+            if encoding == "utf-8-sig":
+                encoding, start = "utf-8", len(codecs.BOM_UTF8)
+            if not ascii_compatible(encoding):
+                return None
+            out.append(LineFile(file, label, qualifier, encoding, start))
+    return out, list(quiet.warnings)
 
 
 def _read_file(path: Path, display: str, ctx: ReadContext, label: str,

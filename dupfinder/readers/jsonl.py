@@ -40,7 +40,23 @@ def read_stream(handle: IO[bytes], label: str, ctx: ReadContext) -> Iterator[Art
     if encoding == "utf-8-sig":  # drop the mark, then split and decode lines as UTF-8
         handle.read(len(codecs.BOM_UTF8))
         encoding = "utf-8"
-    for number, line in enumerate(_lines(handle, encoding), start=1):
+    yield from _records(_lines(handle, encoding), label, ctx, 1)
+
+
+def read_range(path: Path, label: str, start: int, end: int, first_line: int,
+               encoding: str, ctx: ReadContext) -> Iterator[Article]:
+    """The records of bytes ``start:end`` of a file in an ASCII-compatible ``encoding``, a
+    run of whole lines whose first is line ``first_line``: what a reading worker parses,
+    named as the whole file's read names them."""
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    yield from _records(_lines(io.BytesIO(data), encoding), label, ctx, first_line)
+
+
+def _records(lines: Iterator[str], label: str, ctx: ReadContext,
+             first_line: int) -> Iterator[Article]:
+    for number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         source = f"{label}:{number}"

@@ -1,0 +1,153 @@
+"""Reading JSON Lines on worker processes (``corpus.load_parallel``) gives what reading in one
+process gives: the same articles in the same order, the same token arrays, the same skipped
+records, notes and errors, and the same report, for files cut into parts anywhere."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import dupfinder
+import dupfinder.corpus as corpus
+import dupfinder.pipeline as pipeline
+from dupfinder.errors import RecordError
+from dupfinder.pipeline import articles_from
+from dupfinder.readers import ReadContext
+from dupfinder.stages.agency import has_agency_marker
+from dupfinder.stages.tokens import Features
+from tests import pages
+from tests.conftest import sample_records
+
+
+def _line(record: Any) -> bytes:
+    return json.dumps(record, ensure_ascii=False).encode("utf-8")
+
+
+def _messy_folder(root: Path) -> Path:
+    """A scrape as it comes: two files and a subfolder; blank and CRLF lines, a byte-order
+    mark, a last line without a newline, broken records, bad bytes, dates of every shape."""
+    records = sample_records() + pages.live_page() + pages.quoted_paragraph_corpus()
+    dates = ["2019-05-31T17:45:53Z", "31/05/2019", "sometime last week", "May 31, 2019 5:45 PM",
+             "1559324753", "", "not a date"]
+    lines: list[bytes] = []
+    for k, r in enumerate(records):
+        lines.append(_line({**r, "published": dates[k % len(dates)]}))
+        if k % 5 == 0:
+            lines.append(b"")  # a blank line
+        if k == 3:
+            lines.append(b'{"id": "broken", "text": "no closing brace"')
+        if k == 6:
+            lines.append(b'["an", "array"]')
+        if k == 8:
+            lines.append(_line({"id": "empty", "text": "   "}))
+        if k == 9:
+            lines.append(b'{"id": "bad-bytes", "text": "caf\xe9 au lait \xff story text here"}')
+    half = len(lines) // 2
+    folder = root / "scrape"
+    (folder / "day2").mkdir(parents=True)
+    (folder / "a.jsonl").write_bytes(b"\r\n".join(lines[:5]) + b"\r\n"
+                                     + b"\n".join(lines[5:half]) + b"\n")
+    (folder / "day2" / "b.jsonl").write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines[half:]))
+    (folder / "notes.md").write_text("how this was scraped\n", encoding="utf-8")  # a note
+    return folder
+
+
+def _sequential(folder: Path, ctx: ReadContext, lean_chars: int) -> corpus.LoadedCorpus:
+    return corpus.load(ctx.complete(articles_from(str(folder), ctx)), True, 4, None,
+                       lean_chars, 320, 1)
+
+
+def _parallel(folder: Path, ctx: ReadContext, lean_chars: int) -> corpus.LoadedCorpus:
+    files = corpus.parallel_files(str(folder), ctx, 2)
+    assert files is not None
+    return corpus.load_parallel(files, ctx, 2, None, lean_chars, 320)
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(corpus, "PARALLEL_READ_BYTES", 0)
+    monkeypatch.setattr(corpus, "PART_BYTES", 700)  # a few records a part, cut anywhere
+
+
+@pytest.mark.parametrize("id_from", ["id", "file+id"])
+def test_parts_read_as_the_whole_file_reads(tmp_path: Path, small_parts: None,
+                                            id_from: str) -> None:
+    folder = _messy_folder(tmp_path)
+    one, many = ReadContext(on_error="skip", id_from=id_from), ReadContext(on_error="skip",
+                                                                          id_from=id_from)
+    a, b = _sequential(folder, one, 10**12), _parallel(folder, many, 10**12)
+    assert [(x.id, x.text, x.title, x.outlet, x.url, x.published, x.source)
+            for x in b.articles] == [(x.id, x.text, x.title, x.outlet, x.url, x.published,
+                                      x.source) for x in a.articles]
+    assert len(a.articles) > 40
+    assert many.skipped == one.skipped and len(one.skipped) == 3  # 2 broken, 1 empty
+    assert many.warnings == one.warnings
+    assert any("not understood" in w for w in one.warnings)
+    assert any("undecodable" in w for w in one.warnings)
+    assert sum("unsupported types" in w for w in many.warnings) == 1
+    joined = Features.concat(b.features)
+    assert len(joined) == len(b.articles)
+    reference = Features.concat(a.features + [corpus.featurize(
+        [x.text for x in a.articles[sum(len(f) for f in a.features):]], 320)])
+    for name in ("tokens", "token_offsets", "line_keys", "line_sizes", "line_offsets",
+                 "has_digit"):
+        np.testing.assert_array_equal(getattr(joined, name), getattr(reference, name))
+
+
+def test_lean_parts_drop_texts_and_keep_agency_credits(tmp_path: Path,
+                                                        small_parts: None) -> None:
+    folder = _messy_folder(tmp_path)
+    full = _sequential(folder, ReadContext(on_error="skip"), 10**12)
+    lean = _parallel(folder, ReadContext(on_error="skip"), 0)
+    assert lean.lean and all(not a.text for a in lean.articles)
+    assert [a.id for a in lean.articles] == [a.id for a in full.articles]
+    assert lean.agency == {i: has_agency_marker(a.text, a.title)
+                           for i, a in enumerate(full.articles)}
+    assert any(lean.agency.values())
+
+
+def test_a_broken_record_fails_as_it_does_in_one_process(tmp_path: Path,
+                                                         small_parts: None) -> None:
+    folder = _messy_folder(tmp_path)
+    with pytest.raises(RecordError) as whole:
+        _sequential(folder, ReadContext(), 10**12)
+    with pytest.raises(RecordError) as parts:
+        _parallel(folder, ReadContext(), 10**12)
+    assert str(parts.value) == str(whole.value)
+    assert "a.jsonl:" in str(whole.value) and "invalid JSON" in str(whole.value)
+
+
+def test_scan_reads_in_parts_and_reports_the_same(tmp_path: Path, small_parts: None,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _messy_folder(tmp_path)
+
+    def report(workers: int) -> dict[str, Any]:
+        out = dupfinder.scan(str(folder), workers=workers, on_error="skip").to_dict()
+        out["stats"].pop("seconds")
+        return out
+
+    one = report(1)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 1)
+    assert report(2) == one
+    monkeypatch.setattr(pipeline, "LEAN_CHARS", 1000)  # texts dropped and read back
+    assert report(2) == one
+    assert len(one["clusters"]) >= 5
+
+
+def test_what_cannot_be_read_in_parts_is_read_whole(tmp_path: Path) -> None:
+    folder = _messy_folder(tmp_path)
+    gz = tmp_path / "x.jsonl.gz"
+    gz.write_bytes(b"")
+    utf16 = tmp_path / "y.jsonl"
+    utf16.write_bytes("\ufeff".encode("utf-16-le") + _line(sample_records()[0]).decode()
+                      .encode("utf-16-le"))
+    ctx = ReadContext()
+    assert corpus.parallel_files([str(folder), str(gz)], ctx, 2) is None
+    assert corpus.parallel_files(str(utf16), ctx, 2) is None
+    assert corpus.parallel_files(str(folder), ctx, 1) is None  # one worker
+    assert corpus.parallel_files(str(folder), ctx, 2) is None  # too small to be worth it
+    assert ctx.warnings == []
