@@ -36,7 +36,7 @@ from ..stages.lsh import MAX_BUCKET_PAIRS, band_keys, band_params
 from ..stages.minhash import signatures
 from ..stages.shingles import ShingleSets, shingle
 from ..stages.tokens import Features, featurize
-from ..stages.verify import Edges, Side, Thresholds, pair_score
+from ..stages.verify import Edges, Thresholds, verify
 
 INSTALL = "pip install 'dupfinder[spark]'"
 # The JVM heap of a local session this module starts (it is the executor as well).
@@ -126,34 +126,45 @@ def records(df: Any) -> Iterator[dict[str, Any]]:
 
 
 # ---- Arrow helpers ----------------------------------------------------------------------
+# Every per-row array travels as one binary value: its elements' bytes. Spark copies a binary
+# value in one piece where it converts an array<int> element by element (the Arrow batches of
+# mapInArrow, the cache, the shuffles), and on the Python side a batch's binary column is its
+# values and offsets already, zero copy both ways.
 
 
-def _flat(col: Any, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
-    """A list column as (values, offsets): row k owns ``values[offsets[k]:offsets[k+1]]``."""
+def _blob(values: np.ndarray, offsets: np.ndarray) -> Any:
+    """(values, offsets) as an Arrow binary array: row k holds the bytes of
+    ``values[offsets[k]:offsets[k+1]]``."""
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values)
+    if values.dtype == np.bool_:
+        values = values.view(np.uint8)
+    byte_offsets = np.ascontiguousarray(offsets, dtype=np.int64) * values.dtype.itemsize
+    if byte_offsets[-1] - byte_offsets[0] >= 2**31:
+        raise ValueError("spark engine: one batch's array column passed 2 GB")
+    byte_offsets = (byte_offsets - byte_offsets[0]).astype(np.int32)
+    return pa.Array.from_buffers(pa.binary(), offsets.size - 1,
+                                 [None, pa.py_buffer(byte_offsets), pa.py_buffer(values)])
+
+
+def _unblob(col: Any, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A binary column of ``_blob`` as (values, offsets), without copying."""
     import pyarrow as pa
 
     if isinstance(col, pa.ChunkedArray):
         col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-    lengths = col.value_lengths().fill_null(0).to_numpy(zero_copy_only=False)
-    offsets = np.zeros(len(col) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    values = col.flatten().to_numpy(zero_copy_only=False)
-    if values.dtype != dtype:
-        values = values.view(dtype) if values.dtype.itemsize == np.dtype(dtype).itemsize \
-            else values.astype(dtype)
-    return values, offsets
-
-
-def _lists(values: np.ndarray, offsets: np.ndarray, as_type: Any) -> Any:
-    """(values, offsets) as an Arrow list array of ``as_type`` (unsigned viewed as signed)."""
-    import pyarrow as pa
-
-    if values.dtype == np.uint32:
-        values = values.view(np.int32)
-    elif values.dtype == np.uint64:
-        values = values.view(np.int64)
-    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)),
-                                    pa.array(values, type=as_type))
+    dtype = np.dtype(dtype)
+    n = len(col)
+    _, offsets_buf, data_buf = col.buffers()
+    byte_offsets = np.frombuffer(offsets_buf, dtype=np.int32, count=n + 1,
+                                 offset=col.offset * 4).astype(np.int64)
+    if data_buf is None or n == 0:
+        return np.zeros(0, dtype), np.zeros(n + 1, np.int64)
+    data = np.frombuffer(data_buf, dtype=np.uint8)[byte_offsets[0]:byte_offsets[-1]]
+    if dtype.itemsize > 1 and data.ctypes.data % dtype.itemsize:
+        data = data.copy()  # unaligned: the compiled kernels want aligned arrays
+    return data.view(dtype), (byte_offsets - byte_offsets[0]) // dtype.itemsize
 
 
 def _numbers(col: Any) -> np.ndarray:
@@ -164,16 +175,56 @@ def _numbers(col: Any) -> np.ndarray:
     return np.asarray(col.to_numpy(zero_copy_only=False))
 
 
+def _in_row_order(table: Any, rows: int, blobs: dict[str, Any], numbers: Sequence[str]
+                  ) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], dict[str, np.ndarray]]:
+    """A collected table's columns put back in ``row_id`` order (0 .. rows-1, each once):
+    binary columns as (values, offsets) of ``blobs[name]``'s dtype, number columns as arrays.
+
+    Chunk by chunk, each run of consecutive row ids copied as one slice (a partition's rows
+    arrive in input order, so a chunk is usually one run), never one index per element."""
+    ids = [_numbers(chunk).astype(np.int64) for chunk in table.column("row_id").chunks]
+    all_ids = np.concatenate(ids) if ids else np.zeros(0, np.int64)
+    if not np.array_equal(np.sort(all_ids), np.arange(rows)):
+        raise RuntimeError("spark engine: rows were lost or repeated between stages")
+    nums = {}
+    for name in numbers:
+        chunks = [_numbers(c) for c in table.column(name).chunks]
+        values = np.concatenate(chunks) if chunks else np.zeros(0)
+        out = np.empty(rows, dtype=values.dtype)
+        out[all_ids] = values
+        nums[name] = out
+    arrays = {}
+    for name, dtype in blobs.items():
+        parts = [_unblob(c, dtype) for c in table.column(name).chunks]
+        lengths = np.zeros(rows, np.int64)
+        for (_, offsets), chunk_ids in zip(parts, ids):
+            lengths[chunk_ids] = np.diff(offsets)
+        out_offsets = np.zeros(rows + 1, np.int64)
+        np.cumsum(lengths, out=out_offsets[1:])
+        out_values = np.empty(int(out_offsets[-1]), dtype=dtype)
+        for (values, offsets), chunk_ids in zip(parts, ids):
+            if chunk_ids.size == 0:
+                continue
+            breaks = np.flatnonzero(np.diff(chunk_ids) != 1) + 1
+            starts = np.concatenate(([0], breaks))
+            ends = np.concatenate((breaks, [chunk_ids.size]))
+            for lo, hi in zip(starts.tolist(), ends.tolist()):
+                first = int(chunk_ids[lo])
+                dest = out_offsets[first]
+                src_lo, src_hi = offsets[lo], offsets[hi]
+                out_values[dest:dest + src_hi - src_lo] = values[src_lo:src_hi]
+        arrays[name] = (out_values, out_offsets)
+    return arrays, nums
+
+
 # ---- per-row stages (run on executors) ------------------------------------------------------
 
-FEATURES = ("row_id long, tokens array<int>, has_digit array<boolean>, line_keys array<long>, "
-            "line_sizes array<long>")
-SHINGLES = ("row_id long, size int, shingles array<int>, words int, stripped boolean, "
-            "figures array<int>, tokens array<int>, token_figures array<boolean>, "
-            "sig array<int>")
+FEATURES = ("row_id long, tokens binary, has_digit binary, line_keys binary, "
+            "line_sizes binary")
+SHINGLES = ("row_id long, size int, shingles binary, words int, stripped boolean, "
+            "figures binary, tokens binary, token_figures binary, sig binary")
 BANDS = "band int, key long, row_id long"
 PAIRS = "a long, b long"
-EDGES = "a long, b long, jaccard double, containment double"
 
 
 def featurize_batches(long_chars: int) -> Callable[[Iterator[Any]], Iterator[Any]]:
@@ -185,20 +236,20 @@ def featurize_batches(long_chars: int) -> Callable[[Iterator[Any]], Iterator[Any
             f = featurize(texts, long_chars)
             yield pa.RecordBatch.from_arrays(
                 [batch.column("row_id"),
-                 _lists(f.tokens, f.token_offsets, pa.int32()),
-                 _lists(f.has_digit if f.has_digit.size == f.tokens.size
-                        else np.zeros(f.tokens.size, bool), f.token_offsets, pa.bool_()),
-                 _lists(f.line_keys, f.line_offsets, pa.int64()),
-                 _lists(f.line_sizes.astype(np.int64), f.line_offsets, pa.int64())],
+                 _blob(f.tokens, f.token_offsets),
+                 _blob(f.has_digit if f.has_digit.size == f.tokens.size
+                       else np.zeros(f.tokens.size, bool), f.token_offsets),
+                 _blob(f.line_keys, f.line_offsets),
+                 _blob(f.line_sizes.astype(np.int64), f.line_offsets)],
                 names=["row_id", "tokens", "has_digit", "line_keys", "line_sizes"])
     return run
 
 
 def features_of(batch: Any) -> Features:
-    tokens, token_offsets = _flat(batch.column("tokens"), np.uint32)
-    has_digit, _ = _flat(batch.column("has_digit"), np.bool_)
-    line_keys, line_offsets = _flat(batch.column("line_keys"), np.uint64)
-    line_sizes, _ = _flat(batch.column("line_sizes"), np.int64)
+    tokens, token_offsets = _unblob(batch.column("tokens"), np.uint32)
+    has_digit, _ = _unblob(batch.column("has_digit"), np.bool_)
+    line_keys, line_offsets = _unblob(batch.column("line_keys"), np.uint64)
+    line_sizes, _ = _unblob(batch.column("line_sizes"), np.int64)
     return Features(tokens, token_offsets, line_keys, line_sizes, line_offsets, has_digit)
 
 
@@ -224,14 +275,13 @@ def shingle_batches(params: Params, boiler_keys: np.ndarray
             yield pa.RecordBatch.from_arrays(
                 [batch.column("row_id"),
                  pa.array(sets.sizes().astype(np.int32)),
-                 _lists(sets.hashes, sets.offsets, pa.int32()),
+                 _blob(sets.hashes, sets.offsets),
                  pa.array(sets.words.astype(np.int32)),
                  pa.array(sets.stripped),
-                 _lists(sets.figures, fig_offsets, pa.int32()),
-                 _lists(tokens, token_starts, pa.int32()),
-                 _lists(token_figures, token_starts, pa.bool_()),
-                 _lists(sig.ravel(), np.arange(docs + 1, dtype=np.int64) * num_perm,
-                        pa.int32())],
+                 _blob(sets.figures, fig_offsets),
+                 _blob(tokens, token_starts),
+                 _blob(token_figures, token_starts),
+                 _blob(sig.ravel(), np.arange(docs + 1, dtype=np.int64) * num_perm)],
                 names=["row_id", "size", "shingles", "words", "stripped", "figures", "tokens",
                        "token_figures", "sig"])
     return run
@@ -246,7 +296,7 @@ def band_key_batches(bands: int, rows: int, num_perm: int
             ids = _numbers(batch.column("row_id")).astype(np.int64)
             if ids.size == 0:
                 continue
-            sig, _ = _flat(batch.column("sig"), np.uint32)
+            sig, _ = _unblob(batch.column("sig"), np.uint32)
             sig = sig.reshape(ids.size, num_perm)
             keys = np.concatenate([band_keys(sig, band, rows) for band in range(bands)])
             yield pa.RecordBatch.from_arrays(
@@ -257,65 +307,80 @@ def band_key_batches(bands: int, rows: int, num_perm: int
 
 
 def bucket_pair_batches(batches: Iterator[Any]) -> Iterator[Any]:
-    """Each bucket's pairs, as ``lsh.pairs_from_groups`` makes them: members in row order,
-    all pairs, or a chain past ``MAX_BUCKET_PAIRS``."""
+    """The pairs of every bucket of one partition of band keys (the keys are partitioned by
+    themselves, so a bucket's rows are all here), as ``lsh.pairs_from_groups`` makes them:
+    members in row order, all pairs, or a chain past ``MAX_BUCKET_PAIRS``."""
     import pyarrow as pa
 
-    for batch in batches:
-        ids, offsets = _flat(batch.column("ids"), np.int64)
-        if ids.size == 0:
-            continue
-        sizes = np.diff(offsets)
-        bucket = np.repeat(np.arange(sizes.size), sizes)
-        members = ids[np.lexsort((ids, bucket))]
-        pairs = pairs_within_runs(members, offsets[:-1], sizes, MAX_BUCKET_PAIRS)
-        # Pairs repeat across bands; the batch's repeats go here, the rest on the driver.
-        pairs = np.unique(pairs, axis=0) if pairs.size else pairs
-        yield pa.RecordBatch.from_arrays([pa.array(pairs[:, 0]), pa.array(pairs[:, 1])],
-                                         names=["a", "b"])
+    parts = [(_numbers(b.column("band")), _numbers(b.column("key")),
+              _numbers(b.column("row_id"))) for b in batches if b.num_rows]
+    if not parts:
+        return
+    band, key, ids = (np.concatenate(cols) for cols in zip(*parts))
+    del parts
+    order = np.lexsort((ids, key, band))
+    band, key, ids = band[order], key[order], ids[order].astype(np.int64)
+    new = np.ones(ids.size, dtype=bool)
+    new[1:] = (band[1:] != band[:-1]) | (key[1:] != key[:-1])
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.append(starts, ids.size))
+    shared = sizes >= 2
+    pairs = pairs_within_runs(ids, starts[shared], sizes[shared], MAX_BUCKET_PAIRS)
+    # Pairs repeat across bands; the partition's repeats go here, the rest on the driver.
+    pairs = np.unique(pairs, axis=0) if pairs.size else pairs
+    step = 1 << 20
+    for lo in range(0, len(pairs), step):
+        yield pa.RecordBatch.from_arrays([pa.array(pairs[lo:lo + step, 0]),
+                                          pa.array(pairs[lo:lo + step, 1])], names=["a", "b"])
 
 
-# Pairs shipped whole to every executor (16 bytes each) rather than shuffled against the shingles.
+# Pair memberships shipped whole to every executor (17 bytes each, two a pair) rather than
+# shuffled against the shingles.
 BROADCAST_PAIRS = 4_000_000
+# Pairs a verification task takes at most (its partition holds both sides' arrays of each).
+PAIRS_PER_TASK = 100_000
 SIDE_COLUMNS = ("shingles", "words", "figures", "tokens", "token_figures")
+SCORES = "pair long, jaccard double, containment double"
+
+
+def side_sets(batch: Any) -> ShingleSets:
+    """A batch of pair sides as the ShingleSets ``stages.verify`` reads."""
+    hashes, offsets = _unblob(batch.column("shingles"), np.uint32)
+    figures, figure_offsets = _unblob(batch.column("figures"), np.uint32)
+    tokens, _ = _unblob(batch.column("tokens"), np.uint32)
+    token_figures, _ = _unblob(batch.column("token_figures"), np.bool_)
+    words = _numbers(batch.column("words")).astype(np.int32)
+    return ShingleSets(hashes, offsets, words, np.zeros(words.size, bool), figures=figures,
+                       figure_offsets=figure_offsets, tokens=tokens,
+                       token_figures=token_figures)
 
 
 def verify_batches(thresholds: Thresholds) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """``stages.verify.verify`` over one partition of pair sides (partitioned by pair, so
+    both sides of each pair are here): the partition's rows are one ShingleSets, and each
+    pair is the positions of its a side and its b side among them."""
+
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        for batch in batches:
-            a_ids = _numbers(batch.column("a")).astype(np.int64)
-            b_ids = _numbers(batch.column("b")).astype(np.int64)
-            sides = []
-            for p in ("a_", "b_"):
-                sh, sh_o = _flat(batch.column(p + "shingles"), np.uint32)
-                fi, fi_o = _flat(batch.column(p + "figures"), np.uint32)
-                to, to_o = _flat(batch.column(p + "tokens"), np.uint32)
-                tf, _ = _flat(batch.column(p + "token_figures"), np.bool_)
-                words = _numbers(batch.column(p + "words")).astype(np.int64)
-                sides.append((sh, sh_o, fi, fi_o, to, to_o, tf, words))
-            keep: list[int] = []
-            jac: list[float] = []
-            con: list[float] = []
-            for k in range(a_ids.size):
-                pair = []
-                for sh, sh_o, fi, fi_o, to, to_o, tf, words in sides:
-                    pair.append(Side(sh[sh_o[k]:sh_o[k + 1]], int(words[k]),
-                                     fi[fi_o[k]:fi_o[k + 1]], to[to_o[k]:to_o[k + 1]],
-                                     tf[to_o[k]:to_o[k + 1]]))
-                score = pair_score(pair[0], pair[1], thresholds)
-                if score is not None:
-                    keep.append(k)
-                    jac.append(score[0])
-                    con.append(score[1])
-            if keep:
-                chosen = np.array(keep, dtype=np.int64)
-                yield pa.RecordBatch.from_arrays(
-                    [pa.array(a_ids[chosen]), pa.array(b_ids[chosen]),
-                     pa.array(np.array(jac, dtype=np.float64)),
-                     pa.array(np.array(con, dtype=np.float64))],
-                    names=["a", "b", "jaccard", "containment"])
+        got = [(side_sets(b), _numbers(b.column("pair")), _numbers(b.column("side")))
+               for b in batches if b.num_rows]
+        if not got:
+            return
+        sets = ShingleSets.concat([g[0] for g in got], consume=True)
+        pair = np.concatenate([g[1] for g in got]).astype(np.int64)
+        which = np.concatenate([g[2] for g in got])
+        del got
+        order = np.lexsort((which, pair))
+        if order.size % 2 or not np.array_equal(pair[order[0::2]], pair[order[1::2]]):
+            raise RuntimeError("spark engine: a pair's two sides did not meet")
+        found = verify(sets, np.stack([order[0::2], order[1::2]], axis=1), thresholds)
+        if found.pairs.size:
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(pair[found.pairs[:, 0]]),
+                 pa.array(found.jaccard.astype(np.float64)),
+                 pa.array(found.containment.astype(np.float64))],
+                names=["pair", "jaccard", "containment"])
     return run
 
 
@@ -392,13 +457,14 @@ class SparkEngine:
         if params.boilerplate and texts:
             say("learning boilerplate")
             lines = feats.select("row_id", "line_keys", "line_sizes").toArrow()
-            lines = lines.take(np.argsort(_numbers(lines.column("row_id")), kind="stable"))
-            keys, line_offsets = _flat(lines.column("line_keys"), np.uint64)
-            sizes, _ = _flat(lines.column("line_sizes"), np.int64)
+            arrays, _ = _in_row_order(lines, len(texts),
+                                      {"line_keys": np.uint64, "line_sizes": np.int64}, ())
+            del lines
+            (keys, line_offsets), (sizes, _) = arrays["line_keys"], arrays["line_sizes"]
             found = bp.learn(keys, sizes, line_offsets, outlets, tuning.boilerplate,
                              ranks=ranks)
             boiler, learned = set(found.keys), found.lines
-            del lines, keys, sizes
+            del keys, sizes
             say(f"{len(boiler):,} boilerplate lines")
         boiler |= known_boilerplate
         boiler_keys = np.array(sorted(boiler), dtype=np.uint64)
@@ -407,20 +473,17 @@ class SparkEngine:
                                                       SHINGLES))
         table = self._shingles.select("row_id", "shingles", "words", "stripped", "figures",
                                       "tokens", "token_figures").toArrow()
-        row_ids = _numbers(table.column("row_id"))
-        order = np.argsort(row_ids, kind="stable")
-        if not np.array_equal(row_ids[order], np.arange(len(texts))):
-            raise RuntimeError("spark engine: rows were lost or repeated between stages")
-        table = table.take(order)
-        hashes, offsets = _flat(table.column("shingles"), np.uint32)
-        figures, figure_offsets = _flat(table.column("figures"), np.uint32)
-        tokens, _ = _flat(table.column("tokens"), np.uint32)
-        token_figures, _ = _flat(table.column("token_figures"), np.bool_)
-        sets = ShingleSets(hashes, offsets,
-                           _numbers(table.column("words")).astype(np.int32),
-                           _numbers(table.column("stripped")).astype(bool),
-                           figures=figures, figure_offsets=figure_offsets, tokens=tokens,
-                           token_figures=token_figures).with_sample(tuning.candidates.sample_rate)
+        arrays, numbers = _in_row_order(
+            table, len(texts), {"shingles": np.uint32, "figures": np.uint32,
+                                "tokens": np.uint32, "token_figures": np.bool_},
+            ("words", "stripped"))
+        del table
+        (hashes, offsets), (figures, figure_offsets) = arrays["shingles"], arrays["figures"]
+        sets = ShingleSets(hashes, offsets, numbers["words"].astype(np.int32),
+                           numbers["stripped"].astype(bool), figures=figures,
+                           figure_offsets=figure_offsets, tokens=arrays["tokens"][0],
+                           token_figures=arrays["token_figures"][0],
+                           ).with_sample(tuning.candidates.sample_rate)
         return sets, frozenset(boiler), learned
 
     def lsh_pairs(self) -> np.ndarray:
@@ -434,10 +497,11 @@ class SparkEngine:
         bands, rows = band_params(round(float(self.params.lsh_threshold), 4), int(num_perm))
         keys = (self._shingles.where(F.col("size") > 0).select("row_id", "sig")
                 .mapInArrow(band_key_batches(bands, rows, num_perm), BANDS))
-        buckets = (keys.groupBy("band", "key").agg(F.collect_list("row_id").alias("ids"))
-                   .where(F.size("ids") >= 2).select("ids"))
-        # The pairs come to the driver anyway (the containment stage subtracts them), so they
-        # are made unique there rather than by one more shuffle.
+        # A bucket's rows meet in one partition (hash of the key) and its pairs are made
+        # there with numpy: one shuffle of 20-byte rows, no aggregation buffers. The pairs
+        # come to the driver anyway (the containment stage subtracts them), so they are made
+        # unique there rather than by one more shuffle.
+        buckets = keys.repartition("key")
         pairs = _sorted_pairs(buckets.mapInArrow(bucket_pair_batches, PAIRS).toArrow())
         return dedupe_pairs(pairs, self._docs) if pairs.size else pairs
 
@@ -448,32 +512,28 @@ class SparkEngine:
         assert self._shingles is not None
         if pairs.size == 0:
             return Edges(np.zeros((0, 2), np.int64), np.zeros(0), np.zeros(0))
-        df = self.spark.createDataFrame(pa.table({"a": pa.array(pairs[:, 0].astype(np.int64)),
-                                                  "b": pa.array(pairs[:, 1].astype(np.int64))}))
-        # Each side's arrays meet their pair: the pairs go to the shingles (broadcast, below
-        # BROADCAST_PAIRS, so that only the rows a pair touches move), then the two halves
-        # meet by (a, b) in one shuffle.
-        if len(pairs) <= BROADCAST_PAIRS:
-            from pyspark.sql import functions as F
+        from pyspark.sql import functions as F
 
-            df = F.broadcast(df)
-        sides = self._shingles.select("row_id", *SIDE_COLUMNS)
-        halves = []
-        for p in ("a", "b"):
-            side_df = sides.select(sides.row_id.alias(p),
-                                   *[sides[c].alias(f"{p}_{c}") for c in SIDE_COLUMNS])
-            halves.append(side_df.join(df, on=p))
-        df = halves[0].join(halves[1], on=["a", "b"])
-        found = df.mapInArrow(verify_batches(thresholds), EDGES).toArrow()
-        a = _numbers(found.column("a")).astype(np.int64)
-        b = _numbers(found.column("b")).astype(np.int64)
-        # Back in the order the pairs were given (the local verify keeps its input's order):
-        # each found pair's position among the given ones, by its code a * docs + b.
-        docs = max(self._docs, 1)
-        given = pairs[:, 0].astype(np.int64) * docs + pairs[:, 1]
-        by_code = np.argsort(given, kind="stable")
-        where = by_code[np.searchsorted(given[by_code], a * docs + b)]
-        order = np.argsort(where, kind="stable")
-        return Edges(np.stack([a[order], b[order]], axis=1),
+        # Each pair is two memberships (row_id, pair, side): they meet the rows' arrays in one
+        # join (the memberships broadcast below BROADCAST_PAIRS, so that only the rows a pair
+        # touches move), then both sides of a pair meet in one shuffle by pair, where
+        # stages.verify.verify scores a partition's pairs at once.
+        count = len(pairs)
+        members = self.spark.createDataFrame(pa.table({
+            "row_id": pa.array(pairs.astype(np.int64).T.ravel()),
+            "pair": pa.array(np.tile(np.arange(count, dtype=np.int64), 2)),
+            "side": pa.array(np.repeat(np.array([0, 1], dtype=np.int8), count))}))
+        if count <= BROADCAST_PAIRS:
+            members = F.broadcast(members)
+        sides = self._shingles.select("row_id", *SIDE_COLUMNS).join(members, on="row_id")
+        tasks = max(int(self.spark.conf.get("spark.sql.shuffle.partitions")),
+                    -(-count // PAIRS_PER_TASK))
+        found = (sides.repartition(tasks, "pair")
+                 .mapInArrow(verify_batches(thresholds), SCORES).toArrow())
+        # Back in the order the pairs were given (the local verify keeps its input's order).
+        index = _numbers(found.column("pair")).astype(np.int64)
+        order = np.argsort(index, kind="stable")
+        index = index[order]
+        return Edges(pairs[index].astype(np.int64),
                      _numbers(found.column("jaccard")).astype(np.float64)[order],
                      _numbers(found.column("containment")).astype(np.float64)[order])
