@@ -253,13 +253,14 @@ def test_token_blocks_round_trip_and_give_back_the_shingles(tmp_path) -> None:
     order = [4, 2, 0, 1, 3]
     for flags in (figs, None):
         blobs = pack_tokens(ids, counts, flags, order, block=2)
-        got = [item for b in blobs for item in unpack_tokens(b)]
+        got, offsets, got_flags, sizes = unpack_tokens(blobs)
+        assert sizes == [2, 2, 1] and (got_flags is None) == (flags is None)
         at = np.concatenate(([0], np.cumsum(counts)))
-        for (tokens, f), i in zip(got, order):
-            assert np.array_equal(tokens, ids[at[i]:at[i + 1]])
-            assert (f is None) == (flags is None)
+        for n, i in enumerate(order):
+            assert np.array_equal(got[offsets[n]:offsets[n + 1]], ids[at[i]:at[i + 1]])
             if flags is not None:
-                assert np.array_equal(f, flags[at[i]:at[i + 1]])
+                assert got_flags is not None
+                assert np.array_equal(got_flags[offsets[n]:offsets[n + 1]], flags[at[i]:at[i + 1]])
     # Shingles derived from the stored tokens are the ones the add computed.
     db = tmp_path / "news.db"
     records = sample_records()
@@ -272,3 +273,40 @@ def test_token_blocks_round_trip_and_give_back_the_shingles(tmp_path) -> None:
             assert np.array_equal(rows.shingles[i], prepared.sets.of(i))
             assert np.array_equal(rows.tokens[i], prepared.sets.tokens_of(i))
             assert np.array_equal(rows.token_figures[i], prepared.sets.token_figures_of(i))
+
+
+def test_chunks_read_before_a_bad_record_are_added_whole(tmp_path) -> None:
+    """Chunks are prepared a chunk ahead; an error in reading still leaves every chunk read
+    before it added, as a chunk-by-chunk add does."""
+    records = sample_records()
+    db = tmp_path / "news.db"
+    with Index(db) as idx:
+        idx.add(records[:8])
+    path = write_jsonl(tmp_path / "day.jsonl", records[8:33])
+    with path.open("a", encoding="utf-8") as out:
+        out.write("{not json\n")
+    with Index(db) as idx:
+        with pytest.raises(dupfinder.InputError):
+            idx.add(str(path), chunk=10)
+        assert idx.stats()["articles"] == 8 + 20
+        idx.add(str(path), chunk=10, on_error="skip")
+        assert idx.stats()["articles"] == 33
+
+
+def test_the_vocabulary_lookup_agrees_with_a_dict() -> None:
+    import numpy as np
+
+    from dupfinder.index.store import _HashIndex
+
+    rng = np.random.default_rng(5)
+    table, plain = _HashIndex(bits=4), {}
+    for step in range(6):  # grows past its size several times; colliding slots included
+        keys = np.unique(rng.integers(0, 1 << 32, 300 * (step + 1), dtype=np.uint64)
+                         ).astype(np.uint32)
+        keys = np.array([k for k in keys.tolist() if k not in plain], dtype=np.uint32)
+        values = np.arange(len(plain), len(plain) + keys.size)
+        table.insert(keys, values)
+        plain.update(zip(keys.tolist(), values.tolist()))
+        probe = np.concatenate([keys, rng.integers(0, 1 << 32, 500, dtype=np.uint64
+                                                   ).astype(np.uint32)])
+        assert table.find(probe).tolist() == [plain.get(k, -1) for k in probe.tolist()]

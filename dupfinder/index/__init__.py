@@ -67,7 +67,7 @@ from .settings import (
     parse_age,
     parse_date,
 )
-from .store import SCHEMA_VERSION, Rows, SQLiteStore, TokenBatch
+from .store import SCHEMA_VERSION, Rows, SQLiteStore, TokenBatch, pack_text_blocks
 
 __all__ = ["AddReport", "Index", "Match", "QueryCluster", "QueryResult", "parse_age"]
 
@@ -420,21 +420,49 @@ class Index:
             boiler, prepared = self._build(everything)
             for start in range(0, len(everything), chunk):
                 end = min(start + chunk, len(everything))
-                self._add_chunk(everything[start:end], replace, report,
-                                _slice(prepared, start, end))
+                self._add_chunk(everything[start:end], replace, report, self._ready(
+                    everything[start:end], boiler, _slice(prepared, start, end)))
         else:
-            batch: list[Article] = []
-            for a in checked(stream):
-                batch.append(a)
-                if len(batch) >= chunk:
-                    self._add_chunk(batch, replace, report, self._prepare(
-                        [x.text for x in batch], boiler))
-                    batch = []
-            if batch:
-                self._add_chunk(batch, replace, report,
-                                self._prepare([x.text for x in batch], boiler))
+            self._add_overlapped(_chunks(checked(stream), chunk), boiler, replace, report)
         report.skipped = list(ctx.skipped)
         return report
+
+    def _add_overlapped(self, chunks: Iterator[list[Article]], boiler: np.ndarray,
+                        replace: bool | None, report: AddReport) -> None:
+        """Add chunk after chunk, each tokenised, shingled, signed and its texts compressed
+        (work that runs in worker processes or lets go of the GIL) on a second thread while
+        the chunk before it is stored, verified and clustered. A chunk is added whole before
+        an error in reading the next one is raised, as without the overlap."""
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        pending: tuple[list[Article], Future[_Ready]] | None = None
+        with ThreadPoolExecutor(1) as ahead:
+            try:
+                for batch in chunks:
+                    coming = ahead.submit(self._ready, batch, boiler)
+                    if pending is not None:
+                        self._add_chunk(pending[0], replace, report, pending[1].result())
+                    pending = (batch, coming)
+            except Exception:
+                if pending is not None:
+                    self._add_chunk(pending[0], replace, report, pending[1].result())
+                raise
+            if pending is not None:
+                self._add_chunk(pending[0], replace, report, pending[1].result())
+
+    def _ready(self, batch: list[Article], boiler: np.ndarray,
+               prepared: Prepared | None = None) -> _Ready:
+        """A chunk's prepared arrays, its storage order (copies side by side: by their
+        signatures' first values) and its compressed texts."""
+        if prepared is None:
+            prepared = self._prepare([a.text for a in batch], boiler)
+        sigs = prepared.signatures
+        order = (np.lexsort((sigs[:, 1], sigs[:, 0])).tolist() if sigs.shape[1] > 1
+                 else list(range(len(batch))))
+        with self._clock("compress texts"):
+            texts = (pack_text_blocks([a.text for a in batch], order, self.workers)
+                     if self.keep_text else None)
+        return _Ready(prepared, order, texts)
 
     def _build(self, articles: list[Article]) -> tuple[np.ndarray, Prepared]:
         """Learn the boilerplate from every article of the building add (as scan does)."""
@@ -454,7 +482,8 @@ class Index:
         return boiler, prepared
 
     def _add_chunk(self, batch: list[Article], replace: bool | None, report: AddReport,
-                   prepared: Prepared, added_ts: Sequence[float] | None = None) -> None:
+                   ready: _Ready, added_ts: Sequence[float] | None = None) -> None:
+        prepared = ready.prepared
         sets, sigs = prepared.sets, prepared.signatures
         now = time.time()
         store = self.store
@@ -490,13 +519,10 @@ class Index:
                     int(sizes[i]), int(samples[i]), int(sets.words[i]), int(sets.stripped[i]),
                     int(has_agency_marker(a.text, a.title)),
                     sets.figures_of(i).astype("<u4").tobytes()))
-            # Texts by their signatures' first values: copies of a story side by side.
-            order = (np.lexsort((sigs[:, 1], sigs[:, 0])).tolist() if sigs.shape[1] > 1
-                     else None)
             assert sets.tokens is not None
             rowids = store.insert_articles(
                 records, TokenBatch(sets.tokens, sets.words, sets.token_figures),
-                [a.text for a in batch] if self.keep_text else None, self.workers, order)
+                ready.texts, ready.order)
             lap("store rows")
             rows = np.array(rowids, dtype=np.int64)
             bk, bo, sk, so = self._keys(sigs, sets)
@@ -558,30 +584,31 @@ class Index:
     # -- clusters ---------------------------------------------------------------------------
 
     def _group_components(self, pool: Pool, nodes: list[int], edges: Edges,
-                          ) -> list[tuple[list[int], list[Group]]]:
+                          ) -> tuple[list[int], list[tuple[list[int], list[Group]]]]:
         """build_clusters over pool positions ``nodes`` (ordered by id, so that the answer
-        does not depend on the order articles came in), per connected component."""
+        does not depend on the order articles came in), in one call for every component:
+        (the ordered nodes, [(a component's positions, its groups)]), each group's indices
+        into the ordered nodes. Components are independent and numbered in id order inside,
+        so one call gives what a call per component gives."""
         nodes = sorted(set(nodes), key=lambda k: pool.ids[k])
-        where = {k: n for n, k in enumerate(nodes)}
         if edges.pairs.size == 0:
-            return []
-        local = np.array([[where[a], where[b]] for a, b in edges.pairs.tolist()],
-                         dtype=np.int64)
-        local = np.sort(local, axis=1)
+            return nodes, []
+        where = np.full(max(nodes) + 1, -1, dtype=np.int64)
+        where[np.array(nodes, dtype=np.int64)] = np.arange(len(nodes))
+        local = np.sort(where[edges.pairs], axis=1)
         labels = components(len(nodes), local)
+        groups = self._cluster(pool, nodes, Edges(local, edges.jaccard, edges.containment))
+        touched = np.unique(local)
+        order = touched[np.argsort(labels[touched], kind="stable")]
+        cut = np.flatnonzero(np.diff(labels[order])) + 1
+        by_label: dict[int, list[Group]] = {}
+        for g in groups:
+            by_label.setdefault(int(labels[g.canonical]), []).append(g)
         out = []
-        for label in np.unique(labels[local[:, 0]]).tolist():
-            members = np.flatnonzero(labels == label)
-            inside = labels[local[:, 0]] == label
-            sub = {int(m): n for n, m in enumerate(members.tolist())}
-            sub_pairs = np.array([[sub[a], sub[b]] for a, b in local[inside].tolist()],
-                                 dtype=np.int64)
-            positions = [nodes[int(m)] for m in members.tolist()]
-            groups = self._cluster(pool, positions,
-                                   Edges(sub_pairs, edges.jaccard[inside],
-                                         edges.containment[inside]))
-            out.append((positions, groups))
-        return out
+        for part in np.split(order, cut):
+            out.append(([nodes[m] for m in part.tolist()],
+                        by_label.get(int(labels[part[0]]), [])))
+        return nodes, out
 
     def _cluster(self, pool: Pool, positions: list[int], edges: Edges) -> list[Group]:
         facts = Facts(
@@ -620,9 +647,9 @@ class Index:
         comp_rows: list[tuple[int, int]] = []
         member_rows: list[tuple[Any, ...]] = []
         embedded_rows: list[tuple[int, int, float]] = []
-        for positions, groups in self._group_components(pool, np.unique(pairs).tolist(),
-                                                        edges):
-            rows = [pool.rowid[k] for k in positions]
+        positions, parts = self._group_components(pool, np.unique(pairs).tolist(), edges)
+        for comp_positions, groups in parts:
+            rows = [pool.rowid[k] for k in comp_positions]
             label = min(r for r in rows if r is not None)
             comp_rows.extend((int(r), label) for r in rows if r is not None)
             for g in groups:
@@ -738,7 +765,14 @@ class Index:
         for c in np.unique(edge_comp).tolist():
             by_comp[c] = raw[edge_comp == c]
         stored_canon = {m[0]: m[1] for m in store.members(everything)}
-        out = {}
+        # Every query's graph, side by side in one list of pool positions (an indexed article
+        # appears once per query graph it is in), each graph's nodes in id order: one
+        # build_clusters call gives each graph the groups a call of its own gives.
+        positions: list[int] = []
+        local: list[np.ndarray] = []
+        jacs: list[np.ndarray] = []
+        cons: list[np.ndarray] = []
+        spans: list[tuple[int, int]] = []  # (query, its local index)
         for q, hits in found.items():
             article = batch[q]
             nodes: set[int] = set()
@@ -757,27 +791,37 @@ class Index:
             if twin is not None:
                 nodes.discard(twin)
                 sub = sub[(sub[:, 0] != twin) & (sub[:, 1] != twin)]
-            pairs = [(pool.at_row[int(a)], pool.at_row[int(b)]) for a, b in sub[:, :2].tolist()]
-            pairs += [(q, k) for k, _, _ in hits]
-            jac = np.concatenate([sub[:, 2], [h[1] for h in hits]])
-            con = np.concatenate([sub[:, 3], [h[2] for h in hits]])
-            positions = [pool.at_row[r] for r in nodes] + [q]
-            edges = Edges(np.array(pairs, dtype=np.int64), jac, con)
-            for comp_positions, groups in self._group_components(pool, positions, edges):
-                for g in groups:
-                    at = [comp_positions[m.index] for m in g.members]
-                    if q not in at:
-                        continue
-                    canon = comp_positions[g.canonical]
-                    before = sorted({stored_canon[r] for r in (pool.rowid[k] for k in at)
-                                     if r is not None and r in stored_canon})
-                    previous = None
-                    if before:
-                        names = sorted(pool.ids[pool.at_row[r]] for r in before
-                                       if r in pool.at_row)
-                        previous = names[0] if names else None
-                    out[q] = QueryCluster(pool.ids[canon], g.reason,
-                                          tuple(pool.ids[k] for k in at), canon == q, previous)
+            graph = sorted({pool.at_row[r] for r in nodes} | {q}, key=lambda k: pool.ids[k])
+            base = len(positions)
+            where = {k: base + n for n, k in enumerate(graph)}
+            positions.extend(graph)
+            pairs = [(where[pool.at_row[int(a)]], where[pool.at_row[int(b)]])
+                     for a, b in sub[:, :2].tolist()]
+            pairs += [(where[q], where[k]) for k, _, _ in hits]
+            local.append(np.sort(np.array(pairs, dtype=np.int64).reshape(-1, 2), axis=1))
+            jacs.append(np.concatenate([sub[:, 2], [h[1] for h in hits]]))
+            cons.append(np.concatenate([sub[:, 3], [h[2] for h in hits]]))
+            spans.append((q, where[q]))
+        groups = self._cluster(pool, positions, Edges(np.concatenate(local),
+                                                      np.concatenate(jacs),
+                                                      np.concatenate(cons)))
+        query_at = {at: q for q, at in spans}
+        out = {}
+        for g in groups:
+            mine = [m.index for m in g.members if m.index in query_at]
+            if not mine:
+                continue
+            q = query_at[mine[0]]
+            at = [positions[m.index] for m in g.members]
+            canon = positions[g.canonical]
+            before = sorted({stored_canon[r] for r in (pool.rowid[k] for k in at)
+                             if r is not None and r in stored_canon})
+            previous = None
+            if before:
+                names = sorted(pool.ids[pool.at_row[r]] for r in before if r in pool.at_row)
+                previous = names[0] if names else None
+            out[q] = QueryCluster(pool.ids[canon], g.reason, tuple(pool.ids[k] for k in at),
+                                  canon == q, previous)
         return out
 
     # -- reports ----------------------------------------------------------------------------
@@ -826,15 +870,16 @@ class Index:
                 pool.add_rows(np.unique(raw[:, :2].astype(np.int64)).tolist())
                 pairs = np.array([[pool.at_row[int(a)], pool.at_row[int(b)]]
                                   for a, b in raw[:, :2].tolist()], dtype=np.int64)
-                for positions, found in self._group_components(
-                        pool, np.unique(pairs).tolist(), Edges(pairs, raw[:, 2], raw[:, 3])):
-                    groups.extend((positions, g) for g in found)
+                positions, parts = self._group_components(
+                    pool, np.unique(pairs).tolist(), Edges(pairs, raw[:, 2], raw[:, 3]))
+                groups.extend((positions, g) for _, found in parts for g in found)
         return self._result(pool, groups, total, time.perf_counter() - started)
 
     def _result(self, pool: Pool, groups: list[tuple[list[int], Group]], total: int,
                 seconds: float) -> ScanResult:
         store = self.store
-        everything = sorted({pool.row(k) for positions, _ in groups for k in positions})
+        lists = {id(positions): positions for positions, _ in groups}  # often one shared list
+        everything = sorted({pool.row(k) for positions in lists.values() for k in positions})
         rows = store.fetch(everything)
         texts = self.texts(everything)
         articles = {r: Article(id=rows.id[i], text=texts.get(r, ""), title=rows.title[i],
@@ -915,7 +960,7 @@ class Index:
         for start in range(0, len(changed), 1000):
             part = changed[start:start + 1000]
             batch = [articles[i] for i in part]
-            self._add_chunk(batch, True, report, self._prepare([a.text for a in batch], boiler),
+            self._add_chunk(batch, True, report, self._ready(batch, boiler),
                             added_ts=[rows.added_ts[i] for i in part])
         return {"articles": len(articles), "changed": len(changed),
                 "boilerplate": int(boiler.size)}
@@ -962,6 +1007,16 @@ class Index:
                             "learned_at": meta.get("boilerplate_learned_at")},
             "params": params_dict(self.params),
         }
+
+
+@dataclasses.dataclass
+class _Ready:
+    """A chunk made ready for storing: its arrays, the order its rows' token and text
+    blocks take, and its compressed texts (None when the index keeps none)."""
+
+    prepared: Prepared
+    order: list[int]
+    texts: list[bytes] | None
 
 
 def _slice(p: Prepared, start: int, end: int) -> Prepared:

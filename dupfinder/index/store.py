@@ -83,15 +83,17 @@ _ROW_COLUMNS = ("rowid", "id", "outlet", "title", "url", "published", "published
 def encode_ids(ids: np.ndarray) -> np.ndarray:
     """Non-negative integers below 2**28 as LEB128 bytes (7 bits a byte, the high bit set on
     every byte but a value's last), vectorised."""
+    return _leb128(ids)[0]
+
+
+def _leb128(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the LEB128 bytes, the width of each value)."""
     ids = ids.astype(np.int64)
-    width = 1 + (ids >= 1 << 7) + (ids >= 1 << 14) + (ids >= 1 << 21)
-    out = np.zeros(int(width.sum()), dtype=np.uint8)
-    at = np.cumsum(width) - width
+    width = (1 + (ids >= 1 << 7).astype(np.int8) + (ids >= 1 << 14) + (ids >= 1 << 21))
+    table = np.empty((ids.size, 4), dtype=np.uint8)
     for k in range(4):
-        has = width > k
-        more = (width > k + 1)[has]
-        out[at[has] + k] = ((ids[has] >> (7 * k)) & 127) | np.where(more, 128, 0)
-    return out
+        table[:, k] = ((ids >> (7 * k)) & 127) | ((width > k + 1).astype(np.int64) << 7)
+    return table[np.arange(4) < width[:, None]], width
 
 
 def decode_ids(data: np.ndarray) -> np.ndarray:
@@ -117,9 +119,8 @@ def pack_tokens(ids: np.ndarray, counts: np.ndarray, figures: np.ndarray | None,
     (``figures``: one bool per token, or None)."""
     counts = counts.astype(np.int64)
     tok_at = np.concatenate(([0], np.cumsum(counts)))
-    raw = encode_ids(ids)
-    width = 1 + (ids >= 1 << 7).astype(np.int64) + (ids >= 1 << 14) + (ids >= 1 << 21)
-    byte_at = np.concatenate(([0], np.cumsum(width)))[tok_at]
+    raw, width = _leb128(ids)
+    byte_at = np.concatenate(([0], np.cumsum(width, dtype=np.int64)))[tok_at]
     widths = np.diff(byte_at)
     buf = raw.tobytes()
     flags = [np.packbits(figures[tok_at[i]:tok_at[i + 1]]).tobytes()
@@ -136,26 +137,39 @@ def pack_tokens(ids: np.ndarray, counts: np.ndarray, figures: np.ndarray | None,
     return blobs
 
 
-def unpack_tokens(blob: bytes) -> list[tuple[np.ndarray, np.ndarray | None]]:
-    """``pack_tokens`` undone: (token ids, digit flags or None) per article."""
-    data = np.frombuffer(zlib.decompress(blob), dtype=np.uint8)
-    n, with_figures = np.frombuffer(data[:8].tobytes(), dtype="<u4").tolist()
-    head = np.frombuffer(data[8:8 + 8 * n].tobytes(), dtype="<u4").astype(np.int64)
-    counts, widths = head[:n], head[n:]
-    at = 8 + 8 * n
-    body_end = at + int(widths.sum())
-    ids = decode_ids(data[at:body_end])
-    bounds = np.concatenate(([0], np.cumsum(counts)))
-    out: list[tuple[np.ndarray, np.ndarray | None]] = []
-    bit_at = body_end
-    for i in range(n):
-        figs = None
-        if with_figures:
-            size = (int(counts[i]) + 7) // 8
-            figs = np.unpackbits(data[bit_at:bit_at + size])[:counts[i]].astype(bool)
-            bit_at += size
-        out.append((ids[bounds[i]:bounds[i + 1]], figs))
-    return out
+def unpack_tokens(blobs: Sequence[bytes]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[int]]:
+    """``pack_tokens`` undone for several blocks at once: (token ids of every article of
+    every block, concatenated; each article's first token, and one past its last, as
+    offsets; the digit flags concatenated alike, or None when a block has none; the number
+    of articles in each block)."""
+    bodies, flag_parts, all_counts = [], [], []
+    with_figures = True
+    for blob in blobs:
+        data = zlib.decompress(blob)
+        n, flagged = np.frombuffer(data, dtype="<u4", count=2).tolist()
+        head = np.frombuffer(data, dtype="<u4", count=2 * n, offset=8).astype(np.int64)
+        counts, widths = head[:n], head[n:]
+        at = 8 + 8 * n
+        end = at + int(widths.sum())
+        bodies.append(data[at:end])
+        all_counts.append(counts)
+        if flagged and with_figures:
+            padded = (counts + 7) // 8 * 8
+            bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8, offset=end))
+            starts = np.cumsum(padded) - padded
+            keep = np.repeat(starts - (np.cumsum(counts) - counts), counts) \
+                + np.arange(int(counts.sum()))
+            flag_parts.append(bits[keep].astype(bool))
+        else:
+            with_figures = False
+    counts = np.concatenate(all_counts) if all_counts else np.zeros(0, np.int64)
+    offsets = np.zeros(counts.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    ids = decode_ids(np.frombuffer(b"".join(bodies), dtype=np.uint8))
+    figures = (np.concatenate(flag_parts) if flag_parts else np.zeros(0, bool)) \
+        if with_figures else None
+    return ids, offsets, figures, [c.size for c in all_counts]
 
 
 TEXT_BLOCK = 16  # texts compressed together (the caller puts likely copies side by side)
@@ -166,6 +180,19 @@ def pack_texts(texts: Sequence[str]) -> bytes:
     raw = [t.encode("utf-8", "surrogatepass") for t in texts]
     header = np.array([len(raw), *map(len, raw)], dtype="<u4").tobytes()
     return zlib.compress(header + b"".join(raw), 3)
+
+
+def pack_text_blocks(texts: Sequence[str], order: Sequence[int] | None = None,
+                     workers: int = 1) -> list[bytes]:
+    """Texts taken in ``order``, TEXT_BLOCK to a block, each block ``pack_texts``."""
+    seq = list(order) if order is not None else list(range(len(texts)))
+    parts = [[texts[i] for i in seq[a:a + TEXT_BLOCK]] for a in range(0, len(seq), TEXT_BLOCK)]
+    if workers > 1 and len(parts) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers) as pool:  # zlib lets go of the GIL
+            return list(pool.map(pack_texts, parts))
+    return [pack_texts(p) for p in parts]
 
 
 def unpack_texts(blob: bytes) -> list[str]:
@@ -207,6 +234,64 @@ def unpack_postings(key_blob: bytes, row_blob: bytes) -> tuple[np.ndarray, np.nd
     full[:, :width] = packed
     rows = (full.view("<u4").ravel().astype(np.int64) + base).astype(np.uint32)
     return keys, rows
+
+
+class _HashIndex:
+    """uint32 keys -> int64 values in an open-addressing table (linear probing, at most half
+    full), looked up and filled a whole array at a time."""
+
+    def __init__(self, bits: int = 16) -> None:
+        self.keys = np.zeros(1 << bits, dtype=np.uint32)
+        self.values = np.full(1 << bits, -1, dtype=np.int64)
+        self.count = 0
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        mixed = (keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(32)
+        return (mixed & np.uint64(self.keys.size - 1)).astype(np.int64)
+
+    def insert(self, keys: np.ndarray, values: np.ndarray) -> None:
+        """Add keys not yet present (each once)."""
+        if 2 * (self.count + keys.size) > self.keys.size:
+            size = self.keys.size
+            while 2 * (self.count + keys.size) > size:
+                size *= 2
+            live = self.values >= 0
+            old_keys, old_values = self.keys[live], self.values[live]
+            self.keys = np.zeros(size, dtype=np.uint32)
+            self.values = np.full(size, -1, dtype=np.int64)
+            self.count = 0
+            self.insert(old_keys, old_values)
+        mask = self.keys.size - 1
+        slots = self._slots(keys)
+        todo = np.arange(keys.size)
+        while todo.size:
+            free = self.values[slots[todo]] < 0
+            # Of several keys aiming at one free slot, the first takes it.
+            aim = slots[todo[free]]
+            _, first = np.unique(aim, return_index=True)
+            placed = todo[free][first]
+            self.keys[slots[placed]] = keys[placed]
+            self.values[slots[placed]] = values[placed]
+            left = np.ones(todo.size, dtype=bool)
+            left[np.flatnonzero(free)[first]] = False
+            todo = todo[left]
+            slots[todo] = (slots[todo] + 1) & mask
+        self.count += keys.size
+
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        """The value of each key, -1 for keys not present."""
+        out = np.full(keys.size, -1, dtype=np.int64)
+        mask = self.keys.size - 1
+        slots = self._slots(keys)
+        todo = np.arange(keys.size)
+        while todo.size:
+            at = slots[todo]
+            values = self.values[at]
+            hit = (values >= 0) & (self.keys[at] == keys[todo])
+            out[todo[hit]] = values[hit]
+            todo = todo[(values >= 0) & ~hit]  # an empty slot ends the probe: not present
+            slots[todo] = (slots[todo] + 1) & mask
+        return out
 
 
 @dataclass
@@ -265,7 +350,7 @@ class Store(Protocol):
     def set_meta(self, items: dict[str, str]) -> None: ...
     def rows_by_id(self, ids: Sequence[str]) -> dict[str, tuple[int, str | None]]: ...
     def insert_articles(self, records: list[tuple[Any, ...]], tokens: TokenBatch,
-                        texts: Sequence[str] | None = None, workers: int = 1,
+                        texts: Sequence[bytes] | None = None,
                         order: Sequence[int] | None = None) -> list[int]: ...
     def vocab(self) -> np.ndarray: ...
     def delete_articles(self, rowids: Sequence[int]) -> None: ...
@@ -373,7 +458,12 @@ class SQLiteStore:
         kind = "TEXT" if name == "want_ids" else "INTEGER"
         self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (v {kind} PRIMARY KEY)")
         self.db.execute(f"DELETE FROM {name}")
-        self.db.executemany(f"INSERT OR IGNORE INTO {name} VALUES (?)", [(v,) for v in values])
+        if kind == "INTEGER":  # one statement: the list parsed by SQLite, not bound row by row
+            self.db.execute(f"INSERT OR IGNORE INTO {name} SELECT value FROM json_each(?)",
+                            (json.dumps([int(v) for v in values]),))
+        else:
+            self.db.executemany(f"INSERT OR IGNORE INTO {name} VALUES (?)",
+                                [(v,) for v in values])
 
     def rows_by_id(self, ids: Sequence[str]) -> dict[str, tuple[int, str | None]]:
         self._ids_table("want_ids", ids)
@@ -381,11 +471,12 @@ class SQLiteStore:
             "SELECT a.id, a.rowid, a.source FROM want_ids w CROSS JOIN articles a ON a.id = w.v")}
 
     def insert_articles(self, records: list[tuple[Any, ...]], tokens: TokenBatch,
-                        texts: Sequence[str] | None = None, workers: int = 1,
+                        texts: Sequence[bytes] | None = None,
                         order: Sequence[int] | None = None) -> list[int]:
-        """Insert rows, their tokens (as vocabulary ids) and texts compressed in blocks, in
-        ``order`` (copies side by side compress to a fraction of what they take apart); their
-        new row numbers. Call inside a transaction."""
+        """Insert rows, and their tokens (as vocabulary ids) and texts (``pack_text_blocks``
+        in the same ``order``) compressed in blocks, in ``order`` (copies side by side
+        compress to a fraction of what they take apart); their new row numbers. Call inside a
+        transaction."""
         # Row numbers are never reused (a pruned row's postings may linger until a merge).
         got = self.db.execute("SELECT value FROM meta WHERE key='next_row'").fetchone()
         top = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
@@ -405,17 +496,8 @@ class SQLiteStore:
         places: list[tuple[int | None, int | None]] = [(None, None)] * len(records)
         if texts is not None:
             first = self._next_block("texts")
-            parts = [[texts[i] for i in seq[a:a + TEXT_BLOCK]]
-                     for a in range(0, len(seq), TEXT_BLOCK)]
-            if workers > 1 and len(parts) > 1:
-                from concurrent.futures import ThreadPoolExecutor
-
-                with ThreadPoolExecutor(workers) as pool:  # zlib lets go of the GIL
-                    text_blobs = list(pool.map(pack_texts, parts))
-            else:
-                text_blobs = [pack_texts(p) for p in parts]
             self.db.executemany("INSERT INTO texts VALUES (?, ?)",
-                                [(first + n, b) for n, b in enumerate(text_blobs)])
+                                [(first + n, b) for n, b in enumerate(texts)])
             for at, i in enumerate(seq):
                 places[i] = (first + at // TEXT_BLOCK, at % TEXT_BLOCK)
         self.db.executemany(
@@ -435,8 +517,7 @@ class SQLiteStore:
 
     def _reset_vocab(self) -> None:
         self._vocab = np.zeros(0, np.uint32)  # id -> token hash
-        self._vocab_sorted = np.zeros(0, np.uint32)  # hashes, sorted
-        self._vocab_ids = np.zeros(0, np.int64)  # their ids
+        self._lookup = _HashIndex()
 
     def vocab(self) -> np.ndarray:
         """Token hash of each vocabulary id (ids are appended, never changed or reused)."""
@@ -452,29 +533,27 @@ class SQLiteStore:
     def _grow_vocab(self, hashes: np.ndarray) -> None:
         ids = np.arange(self._vocab.size, self._vocab.size + hashes.size, dtype=np.int64)
         self._vocab = np.concatenate([self._vocab, hashes])
-        order = np.argsort(hashes, kind="stable")
-        at = np.searchsorted(self._vocab_sorted, hashes[order])
-        self._vocab_sorted = np.insert(self._vocab_sorted, at, hashes[order])
-        self._vocab_ids = np.insert(self._vocab_ids, at, ids[order])
+        self._lookup.insert(hashes, ids)
 
     def _encode(self, tokens: np.ndarray) -> np.ndarray:
         """Vocabulary ids of token hashes; hashes not yet known get new ids, the most frequent
         first (so that common words take one byte). Call inside a transaction."""
         self.vocab()
         tokens = tokens.astype(np.uint32)
-        known = self._vocab_sorted
-        at = np.searchsorted(known, tokens)
-        hit = (at < known.size) & (known[np.minimum(at, max(known.size - 1, 0))] == tokens) \
-            if known.size else np.zeros(tokens.size, dtype=bool)
-        if not hit.all():
-            fresh, counts = np.unique(tokens[~hit], return_counts=True)
-            fresh = fresh[np.lexsort((fresh, -counts))]
+        ids = self._lookup.find(tokens)
+        miss = ids < 0
+        if miss.any():
+            fresh, inverse, counts = np.unique(tokens[miss], return_inverse=True,
+                                               return_counts=True)
+            order = np.lexsort((fresh, -counts))
+            rank = np.empty(order.size, dtype=np.int64)
+            rank[order] = np.arange(order.size)
+            base = int(self._vocab.size)
             self.db.execute("INSERT INTO vocab VALUES (?, ?)",
-                            (int(self._vocab.size), fresh.astype("<u4").tobytes()))
-            self._grow_vocab(fresh)
-            known = self._vocab_sorted
-            at = np.searchsorted(known, tokens)
-        return self._vocab_ids[at]
+                            (base, fresh[order].astype("<u4").tobytes()))
+            self._grow_vocab(fresh[order])
+            ids[miss] = base + rank[inverse.ravel()]
+        return ids
 
     def delete_articles(self, rowids: Sequence[int]) -> None:
         self._ids_table("drop_rows", rowids)
@@ -502,14 +581,18 @@ class SQLiteStore:
         if tokens and rows:
             blocks = sorted({r[15] for r in rows})
             self._ids_table("token_blocks", blocks)
-            unpacked = {b: unpack_tokens(d) for b, d in self.db.execute(
+            stored = dict(self.db.execute(
                 "SELECT x.block, x.data FROM token_blocks t CROSS JOIN tokens x"
-                " ON x.block = t.v")}
-            vocab = self.vocab()
+                " ON x.block = t.v").fetchall())
+            blocks = [b for b in blocks if b in stored]
+            ids, offsets, figures, sizes = unpack_tokens([stored[b] for b in blocks])
+            hashes = self.vocab()[ids]
+            first = dict(zip(blocks, np.cumsum([0, *sizes[:-1]]).tolist()))
             for r in rows:
-                ids, figs = unpacked[r[15]][r[16]]
-                out.tokens.append(vocab[ids])
-                out.token_figures.append(figs)
+                k = first[r[15]] + r[16]
+                lo, hi = int(offsets[k]), int(offsets[k + 1])
+                out.tokens.append(hashes[lo:hi])
+                out.token_figures.append(figures[lo:hi] if figures is not None else None)
         return out
 
     def texts(self, rowids: Sequence[int]) -> dict[int, str]:
