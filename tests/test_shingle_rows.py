@@ -41,3 +41,28 @@ def test_shingled_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     assert np.array_equal(fast.hashes, slow.hashes)
     assert np.array_equal(fast.offsets, slow.offsets)
     assert fast.sizes()[texts.index("")] == 0 and fast.sizes()[texts.index("one")] == 1
+
+
+def test_joining_consumed_parts_releases_their_arrays() -> None:
+    """``ShingleSets.concat(consume=True)`` must let each part's arrays go as they are joined
+    (a zero-length slice would be a view keeping the whole buffer alive: at 1M articles that
+    held a second copy of every shingle and token, 5 GB)."""
+    import gc
+    import weakref
+
+    from dupfinder.params import Params
+    from dupfinder.pipeline import prepare
+    from dupfinder.stages.shingles import ShingleSets
+    from tests.conftest import sample_records
+
+    texts = [r["text"] for r in sample_records()]
+    parts = [prepare(texts[k : k + 3], Params()).sets for k in range(0, len(texts), 3)]
+    alive = [weakref.ref(getattr(p, name)) for p in parts
+             for name in ("hashes", "tokens", "sample_hashes", "words")]
+    expected = ShingleSets.concat(parts)
+    joined = ShingleSets.concat(parts, consume=True)
+    np.testing.assert_array_equal(joined.hashes, expected.hashes)
+    np.testing.assert_array_equal(joined.tokens, expected.tokens)
+    del expected
+    gc.collect()
+    assert all(ref() is None for ref in alive)

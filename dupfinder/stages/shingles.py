@@ -93,7 +93,8 @@ class ShingleSets:
             out = np.concatenate([getattr(p, name) for p in parts])
             if consume:
                 for p in parts:
-                    setattr(p, name, getattr(p, name)[:0])
+                    # A new empty array: a slice would be a view keeping the part alive.
+                    setattr(p, name, np.zeros(0, dtype=getattr(p, name).dtype))
             return out
 
         sizes = np.concatenate([p.sizes() for p in parts])
