@@ -310,3 +310,30 @@ def test_the_vocabulary_lookup_agrees_with_a_dict() -> None:
         probe = np.concatenate([keys, rng.integers(0, 1 << 32, 500, dtype=np.uint64
                                                    ).astype(np.uint32)])
         assert table.find(probe).tolist() == [plain.get(k, -1) for k in probe.tolist()]
+
+
+def test_merged_segments_hold_every_live_posting_sorted_by_key_then_row(tmp_path) -> None:
+    import numpy as np
+
+    from dupfinder.index.store import MERGE_FANIN, SQLiteStore
+
+    rng = np.random.default_rng(8)
+    store = SQLiteStore(tmp_path / "s.db")
+    keys, rows = [], []
+    with store.transaction():
+        for n in range(MERGE_FANIN):
+            k = rng.integers(0, 1 << 32, 400, dtype=np.uint64).astype(np.uint32)
+            k[:50] = k[50:100]  # shared keys across and within segments
+            r = rng.integers(100 * n, 100 * n + 90, 400).astype(np.uint32)
+            store.add_segment(0, k, r)
+            keys.append(k)
+            rows.append(r)
+        alive = np.arange(0, 100 * MERGE_FANIN, 2, dtype=np.uint32)
+        store.merge_segments(alive)
+    (seg,) = [s for s in store.segments() if s.kind == 0]
+    k, r = np.concatenate(keys), np.concatenate(rows)
+    live = np.isin(r, alive)
+    order = np.lexsort((r[live], k[live]))
+    assert seg.level == 1
+    assert np.array_equal(seg.keys, k[live][order]) and np.array_equal(seg.rows, r[live][order])
+    store.close()

@@ -512,12 +512,13 @@ class Index:
             samples = np.bincount(sets.sample_docs, minlength=len(batch))
             records = []
             lap("replace")
+            credits = [has_agency_marker(a.text, a.title) for a in batch]
             for i, a in enumerate(batch):
                 records.append((
                     a.id, a.outlet, a.title, a.url, a.published, sort_key_for_date(a.published),
                     added_ts[i] if added_ts is not None else now, _origin(a.source),
                     int(sizes[i]), int(samples[i]), int(sets.words[i]), int(sets.stripped[i]),
-                    int(has_agency_marker(a.text, a.title)),
+                    int(credits[i]),
                     sets.figures_of(i).astype("<u4").tobytes()))
             assert sets.tokens is not None
             rowids = store.insert_articles(
@@ -539,7 +540,7 @@ class Index:
             keep = ~inside | (mine < other)
             owner, other = owner[keep], other[keep]
             pool = Pool(self)
-            local = pool.add_prepared(batch, sets, rowids)
+            local = pool.add_prepared(batch, sets, rowids, credits)
             pool.add_rows(np.unique(other).tolist())
             pairs = np.stack([np.array(local, dtype=np.int64)[owner],
                               np.array([pool.at_row.get(int(r), -1) for r in other.tolist()],

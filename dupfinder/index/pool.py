@@ -52,7 +52,10 @@ class Pool:
         return row
 
     def add_prepared(self, articles: Sequence[Article], sets: ShingleSets,
-                     rowids: Sequence[int | None] | None = None) -> list[int]:
+                     rowids: Sequence[int | None] | None = None,
+                     agency: Sequence[bool] | None = None) -> list[int]:
+        """New articles (``agency``: their credits when known, else looked up when the
+        canonical rule asks)."""
         out = []
         for i, a in enumerate(articles):
             k = len(self.ids)
@@ -66,7 +69,9 @@ class Pool:
             self.stripped.append(bool(sets.stripped[i]))
             self.figures.append(sets.figures_of(i))
             self.dates.append(sort_key_for_date(a.published))
-            self.agency.flags.append(has_agency_marker(a.text, a.title))
+            self.agency.flags.append(agency[i] if agency is not None else None)
+            if agency is None:
+                self.texts[k] = (a.text, a.title)
             self.agency_outlet.append(is_agency_outlet(a.outlet))
             self.outlets.append(a.outlet)
             tokens = sets.tokens_of(i)

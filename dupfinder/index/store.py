@@ -246,8 +246,8 @@ class _HashIndex:
         self.count = 0
 
     def _slots(self, keys: np.ndarray) -> np.ndarray:
-        mixed = (keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(32)
-        return (mixed & np.uint64(self.keys.size - 1)).astype(np.int64)
+        # Token keys are hashes already: their bits, folded, spread over the table.
+        return ((keys ^ (keys >> np.uint32(15))) & np.uint32(self.keys.size - 1)).astype(np.intp)
 
     def insert(self, keys: np.ndarray, values: np.ndarray) -> None:
         """Add keys not yet present (each once)."""
@@ -300,7 +300,18 @@ class Segment:
     kind: int
     level: int
     keys: np.ndarray  # uint32, sorted
-    rows: np.ndarray  # uint32, aligned with keys
+    rows: np.ndarray  # uint32, aligned with keys (ascending within a key)
+
+    @property
+    def count(self) -> int:
+        return int(self.keys.size)
+
+
+def _packed(keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Postings as key << 32 | row: sorting them sorts by key, then row."""
+    out = keys.astype(np.uint64) << np.uint64(32)
+    out |= rows.astype(np.uint64)
+    return out
 
 
 @dataclass
@@ -638,9 +649,15 @@ class SQLiteStore:
     # -- postings -------------------------------------------------------------------------
 
     def add_segment(self, kind: int, keys: np.ndarray, rows: np.ndarray, level: int = 0) -> None:
-        order = np.lexsort((rows, keys))
-        k = keys[order].astype(np.uint32)
-        r = rows[order].astype(np.uint32)
+        self._add_packed(kind, _packed(keys, rows), level)
+
+    def _add_packed(self, kind: int, packed: np.ndarray, level: int) -> None:
+        """A segment from postings packed as key << 32 | row (sorted here, in place: one
+        array of 8 bytes a posting, where an argsort and its gathers took three)."""
+        packed.sort(kind="stable")  # runs of merged segments are merged, not sorted again
+        k = (packed >> np.uint64(32)).astype(np.uint32)
+        r = packed.astype(np.uint32)
+        del packed
         key_blob, row_blob = pack_postings(k, r)
         cur = self.db.execute(
             "INSERT INTO segments (kind, level, count, keys, rows) VALUES (?,?,?,?,?)",
@@ -684,20 +701,32 @@ class SQLiteStore:
                     group = full[0] if full else []
                 if not group:
                     break
-                keys = np.concatenate([s.keys for s in group])
-                rows = np.concatenate([s.rows for s in group])
                 if alive is None and self._dead() and not everything:
                     alive = np.array(self.all_rowids(), dtype=np.uint32)
+                living = None
                 if alive is not None:
-                    keep = np.isin(rows, alive)
-                    self.add_dead(-int(keep.size - np.count_nonzero(keep)))
-                    keys, rows = keys[keep], rows[keep]
+                    top = max([int(alive.max()) if alive.size else 0]
+                              + [int(s.rows.max()) for s in group if s.rows.size])
+                    living = np.zeros(top + 1, dtype=bool)
+                    living[alive] = True
+                before = sum(s.count for s in group)
+                parts = []
+                for s in group:  # packed a segment at a time, each freed as it is packed
+                    part = _packed(s.keys, s.rows)
+                    if living is not None:
+                        part = part[living[s.rows]]
+                    parts.append(part)
+                    del self._segments[s.seg]
+                    s.keys = s.rows = np.zeros(0, np.uint32)
+                packed = np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+                del parts
+                if living is not None:
+                    self.add_dead(-int(before - packed.size))
                 self._ids_table("drop_segs", [s.seg for s in group])
                 self.db.execute("DELETE FROM segments WHERE seg IN (SELECT v FROM drop_segs)")
-                for s in group:
-                    del self._segments[s.seg]
-                if keys.size:
-                    self.add_segment(kind, keys, rows, max(s.level for s in group) + 1)
+                if packed.size:
+                    self._add_packed(kind, packed, max(s.level for s in group) + 1)
+                del packed
                 segs = self.segments_cached()
                 self.db.execute("PRAGMA incremental_vacuum")
                 if everything:
