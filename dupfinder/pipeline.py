@@ -482,6 +482,11 @@ def _match(
                            outlets=[a.outlet for a in articles], ranks=ranks)
     matches = find_matches(prepared, params, say, ranks, engine)
     sets = prepared.sets
+    # What only the candidate stages read goes before clustering and edits allocate theirs
+    # (at a million articles: 512 MB of signatures, 600 MB of sampled shingles).
+    prepared.signatures = np.zeros((0, prepared.signatures.shape[1]), dtype=np.uint32)
+    sets.sample_hashes = np.zeros(0, dtype=np.uint32)
+    sets.sample_docs = np.zeros(0, dtype=np.int32)
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,
                             params.tuning.verify)
     sizes = sets.sizes().tolist()

@@ -157,7 +157,7 @@ def _recurring(
 ) -> set[int]:
     """Units recurring across unrelated articles (see the module docstring)."""
     docs = line_offsets.size - 1
-    flat_docs = np.repeat(np.arange(docs, dtype=np.int64), np.diff(line_offsets))
+    flat_docs = np.repeat(np.arange(docs, dtype=np.int32), np.diff(line_offsets))
     # Carriers of each unit in rank order: samples and group representatives fall the same
     # way whatever the input order.
     order = np.lexsort((ranks[flat_docs], line_keys))
@@ -190,6 +190,9 @@ def _recurring(
     carrier_hash = np.add.reduceat(mixed_docs, starts)
     # Word count of each line (the same wherever it appears).
     weight_of = line_words[order][first][starts]
+    # Only the per-entry arrays below live on: at a million articles each of these is as big
+    # as the corpus's units (tens of millions of entries).
+    del order, first, carried_words, whole, mixed_docs
     # One sort: candidates by (carrier set, count, index); each run is a group, its members in
     # index order, the groups in the order of their first member; the heaviest of a group is
     # its largest (words, key).
@@ -232,7 +235,8 @@ def _recurring(
 
     heaviest_of = heaviest_of_array.tolist()
     samples = [sampled_carriers(c) for c in heaviest_of]
-    by_doc = np.argsort(flat_docs, kind="stable")  # each article's units, in key order
+    # Each article's units, in key order (int32 indices: half the memory of argsort's).
+    by_doc = np.argsort(flat_docs, kind="stable").astype(np.int32)
     doc_starts = np.searchsorted(flat_docs[by_doc], np.arange(docs + 1))
     entry_weight = weight_of[np.repeat(np.arange(starts.size), df)]
     # Each group's first sampled carrier against each other one.
@@ -348,7 +352,8 @@ def _recurring(
                 sizes.append(p.size)
             if not keys_by_doc:
                 keys_by_doc.append(flat_keys[by_doc])
-            pairs = np.stack([np.concatenate(firsts), np.concatenate(seconds)], axis=1)
+            pairs = np.stack([np.concatenate(firsts), np.concatenate(seconds)],
+                             axis=1).astype(np.int64)
             merge: Any = kernel if len(pairs) >= COMPILED_PARALLEL_PAIRS else serial_kernel
             shared_all = merge(keys_by_doc[0], by_doc_weights(weight), doc_offsets, pairs)
             bounds = np.cumsum([0, *sizes])
