@@ -255,6 +255,16 @@ def test_token_blocks_round_trip_and_give_back_the_shingles(tmp_path) -> None:
         blobs = pack_tokens(ids, counts, flags, order, block=2)
         got, offsets, got_flags, sizes = unpack_tokens(blobs)
         assert sizes == [2, 2, 1] and (got_flags is None) == (flags is None)
+        # Only some articles of each block: the same arrays as those articles of all.
+        some, some_offsets, some_flags, some_sizes = unpack_tokens(blobs, [[1], [], [0]])
+        assert some_sizes == [1, 0, 1]
+        for n, full in ((0, 1), (1, 4)):
+            assert np.array_equal(some[some_offsets[n]:some_offsets[n + 1]],
+                                  got[offsets[full]:offsets[full + 1]])
+            if flags is not None:
+                assert some_flags is not None and got_flags is not None
+                assert np.array_equal(some_flags[some_offsets[n]:some_offsets[n + 1]],
+                                      got_flags[offsets[full]:offsets[full + 1]])
         at = np.concatenate(([0], np.cumsum(counts)))
         for n, i in enumerate(order):
             assert np.array_equal(got[offsets[n]:offsets[n + 1]], ids[at[i]:at[i + 1]])

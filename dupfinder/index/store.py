@@ -100,12 +100,18 @@ def decode_ids(data: np.ndarray) -> np.ndarray:
     """``encode_ids`` undone: the integers of a LEB128 byte array."""
     if data.size == 0:
         return np.zeros(0, np.int64)
-    last = (data & 128) == 0
-    ends = np.flatnonzero(last)
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    within = np.arange(data.size) - np.repeat(starts, ends - starts + 1)
-    parts = (data & 127).astype(np.int64) << (7 * within)
-    return np.add.reduceat(parts, starts)
+    ends = np.flatnonzero(data < 128)
+    starts = np.empty_like(ends)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    width = ends - starts
+    out = (data[starts] & 127).astype(np.int64)
+    for k in range(1, 4):  # values of more than one byte only
+        more = np.flatnonzero(width >= k)
+        if not more.size:
+            break
+        out[more] |= (data[starts[more] + k] & 127).astype(np.int64) << (7 * k)
+    return out
 
 
 TOKEN_BLOCK = 16  # articles whose tokens are compressed together (copies side by side)
@@ -137,29 +143,32 @@ def pack_tokens(ids: np.ndarray, counts: np.ndarray, figures: np.ndarray | None,
     return blobs
 
 
-def unpack_tokens(blobs: Sequence[bytes]
+def unpack_tokens(blobs: Sequence[bytes], wanted: Sequence[Sequence[int]] | None = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[int]]:
-    """``pack_tokens`` undone for several blocks at once: (token ids of every article of
-    every block, concatenated; each article's first token, and one past its last, as
-    offsets; the digit flags concatenated alike, or None when a block has none; the number
-    of articles in each block)."""
+    """``pack_tokens`` undone for several blocks at once, for the articles ``wanted`` of each
+    block (their places in it; all by default): (their token ids, concatenated in that order;
+    each one's first token, and one past its last, as offsets; their digit flags concatenated
+    alike, or None when a block has none; how many articles each block gave)."""
     bodies, flag_parts, all_counts = [], [], []
     with_figures = True
-    for blob in blobs:
+    for n_block, blob in enumerate(blobs):
         data = zlib.decompress(blob)
         n, flagged = np.frombuffer(data, dtype="<u4", count=2).tolist()
         head = np.frombuffer(data, dtype="<u4", count=2 * n, offset=8).astype(np.int64)
         counts, widths = head[:n], head[n:]
+        pick = np.arange(n) if wanted is None else np.asarray(wanted[n_block], dtype=np.int64)
         at = 8 + 8 * n
-        end = at + int(widths.sum())
-        bodies.append(data[at:end])
-        all_counts.append(counts)
+        byte_at = at + np.concatenate(([0], np.cumsum(widths)))
+        end = int(byte_at[-1])
+        bodies.extend(data[int(byte_at[i]):int(byte_at[i + 1])] for i in pick.tolist())
+        all_counts.append(counts[pick])
         if flagged and with_figures:
             padded = (counts + 7) // 8 * 8
+            bit_at = np.cumsum(padded) - padded
             bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8, offset=end))
-            starts = np.cumsum(padded) - padded
-            keep = np.repeat(starts - (np.cumsum(counts) - counts), counts) \
-                + np.arange(int(counts.sum()))
+            mine = counts[pick]
+            keep = np.repeat(bit_at[pick] - (np.cumsum(mine) - mine), mine) \
+                + np.arange(int(mine.sum()))
             flag_parts.append(bits[keep].astype(bool))
         else:
             with_figures = False
@@ -596,11 +605,16 @@ class SQLiteStore:
                 "SELECT x.block, x.data FROM token_blocks t CROSS JOIN tokens x"
                 " ON x.block = t.v").fetchall())
             blocks = [b for b in blocks if b in stored]
-            ids, offsets, figures, sizes = unpack_tokens([stored[b] for b in blocks])
-            hashes = self.vocab()[ids]
-            first = dict(zip(blocks, np.cumsum([0, *sizes[:-1]]).tolist()))
+            places: dict[int, list[int]] = {}
             for r in rows:
-                k = first[r[15]] + r[16]
+                places.setdefault(r[15], []).append(r[16])
+            wanted = [sorted(set(places[b])) for b in blocks]
+            ids, offsets, figures, _ = unpack_tokens([stored[b] for b in blocks], wanted)
+            hashes = self.vocab()[ids]
+            where = {(b, at): k for k, (b, at) in enumerate(
+                (b, at) for b, ats in zip(blocks, wanted) for at in ats)}
+            for r in rows:
+                k = where[r[15], r[16]]
                 lo, hi = int(offsets[k]), int(offsets[k + 1])
                 out.tokens.append(hashes[lo:hi])
                 out.token_figures.append(figures[lo:hi] if figures is not None else None)
