@@ -149,7 +149,9 @@ def unpack_tokens(blobs: Sequence[bytes], wanted: Sequence[Sequence[int]] | None
     block (their places in it; all by default): (their token ids, concatenated in that order;
     each one's first token, and one past its last, as offsets; their digit flags concatenated
     alike, or None when a block has none; how many articles each block gave)."""
-    bodies, flag_parts, all_counts = [], [], []
+    bodies: list[bytes] = []
+    flag_parts: list[np.ndarray] = []
+    all_counts: list[np.ndarray] = []
     with_figures = True
     for n_block, blob in enumerate(blobs):
         data = zlib.decompress(blob)
