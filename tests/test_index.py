@@ -347,3 +347,22 @@ def test_merged_segments_hold_every_live_posting_sorted_by_key_then_row(tmp_path
     assert seg.level == 1
     assert np.array_equal(seg.keys, k[live][order]) and np.array_equal(seg.rows, r[live][order])
     store.close()
+
+
+def test_the_directory_search_of_large_segments_is_searchsorted(monkeypatch) -> None:
+    import numpy as np
+
+    import dupfinder.index as index
+    from dupfinder.index.store import Segment
+
+    monkeypatch.setattr(index, "_DIRECTORY_MIN", 0)
+    rng = np.random.default_rng(4)
+    keys = np.sort(rng.integers(0, 1 << 32, 5000, dtype=np.uint64).astype(np.uint32))
+    keys[100:400] = keys[100]  # a long run of one key, across buckets
+    seg = Segment(1, 0, 0, keys, np.zeros(keys.size, np.uint32))
+    needles = np.sort(np.concatenate([
+        rng.integers(0, 1 << 32, 3000, dtype=np.uint64).astype(np.uint32),
+        keys[rng.integers(0, keys.size, 800)], np.array([0, 2**32 - 1], np.uint32)]))
+    for side in ("left", "right"):
+        assert np.array_equal(index._search(seg, needles, side),
+                              np.searchsorted(keys, needles, side=side))

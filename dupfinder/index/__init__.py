@@ -319,13 +319,12 @@ class Index:
         for seg in self.store.segments():
             if seg.kind != kind or seg.keys.size == 0:
                 continue
-            lo = np.searchsorted(seg.keys, k, side="left")
-            hi = np.searchsorted(seg.keys, k, side="right")
-            width = hi - lo
-            hit = width > 0
+            lo = _search(seg, k, "left")
+            hit = seg.keys[np.minimum(lo, seg.keys.size - 1)] == k
             if not hit.any():
                 continue
-            lo, width, oo = lo[hit], width[hit], o[hit]
+            lo, kk, oo = lo[hit], k[hit], o[hit]
+            width = _search(seg, kk, "right") - lo
             total = int(width.sum())
             starts = np.cumsum(width) - width
             at = np.repeat(lo - starts, width) + np.arange(total)
@@ -1008,6 +1007,41 @@ class Index:
                             "learned_at": meta.get("boilerplate_learned_at")},
             "params": params_dict(self.params),
         }
+
+
+_DIRECTORY_MIN = 1 << 26  # keys in a segment searched through a directory (smaller: plain)
+
+
+def _search(seg: Any, needles: np.ndarray, side: str) -> np.ndarray:
+    """``np.searchsorted(seg.keys, needles, side)``. A segment of millions of keys is searched
+    through a directory of where each value of the keys' top bits starts (about eight keys
+    to a bucket), then by bisection inside the needle's bucket: one directory read and a
+    cache line or two per needle instead of a binary search's twenty-odd steps through
+    memory (1M needles in 160M keys: 0.20 s, 0.38 s by one searchsorted; below some 60M keys
+    the plain search is faster)."""
+    keys = seg.keys
+    if keys.size < max(_DIRECTORY_MIN, 16) or needles.size == 0:
+        return np.searchsorted(keys, needles, side=side)  # type: ignore[call-overload]
+    directory = getattr(seg, "directory", None)
+    bits = max(1, min(31, int(np.ceil(np.log2(keys.size / 8)))))
+    shift = np.uint32(32 - bits)
+    if directory is None:
+        directory = np.zeros((1 << bits) + 1, dtype=np.uint32)
+        np.cumsum(np.bincount(keys >> shift, minlength=1 << bits), out=directory[1:])
+        seg.directory = directory
+    bucket = (needles >> shift).astype(np.intp)
+    lo = directory[bucket].astype(np.int64)
+    hi = directory[bucket + 1].astype(np.int64)
+    right = side == "right"
+    todo = np.flatnonzero(lo < hi)  # keys[:lo] come before each needle, keys[hi:] after
+    while todo.size:
+        a, b = lo[todo], hi[todo]
+        mid = (a + b) >> 1
+        before = (keys[mid] <= needles[todo]) if right else (keys[mid] < needles[todo])
+        lo[todo[before]] = mid[before] + 1
+        hi[todo[~before]] = mid[~before]
+        todo = todo[lo[todo] < hi[todo]]
+    return lo
 
 
 @dataclasses.dataclass
