@@ -35,12 +35,16 @@ from ..stages.arrays import dedupe_pairs, pairs_within_runs
 from ..stages.lsh import MAX_BUCKET_PAIRS, band_keys, band_params
 from ..stages.minhash import signatures
 from ..stages.shingles import ShingleSets, shingle
-from ..stages.tokens import Features, featurize
+from ..stages.tokens import featurize
 from ..stages.verify import Edges, Thresholds, verify
 
 INSTALL = "pip install 'dupfinder[spark]'"
 # The JVM heap of a local session this module starts (it is the executor as well).
 LOCAL_DRIVER_MEMORY = "6g"
+# ... and its JIT: the client compiler only. A scan is a few dozen short Spark jobs, each with
+# freshly generated code; the optimising compiler spent more CPU compiling them than it saved
+# (JVM CPU of a 10k scan on local[2] about 11-13 -> 6-8 s).
+LOCAL_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1"
 
 
 class SparkUnavailable(DupfinderError):
@@ -91,10 +95,12 @@ def session(master: str | None = None, app: str = "dupfinder") -> Any:
         # 200 shuffle partitions cost a task each on every shuffle, for a few cores' worth of
         # work; the driver's JVM is the executor too, and receives every article's shingles
         # and tokens (about 5 KB an article), so Spark's 1 GB default is too small for 100k
-        # articles. On a cluster the user's settings (or Spark's) stand.
+        # articles; its JIT works for short jobs (LOCAL_JAVA_OPTIONS). On a cluster the
+        # user's settings (or Spark's) stand.
         for key, value in (("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1))),
                            ("spark.driver.memory", LOCAL_DRIVER_MEMORY),
-                           ("spark.driver.maxResultSize", "0")):
+                           ("spark.driver.maxResultSize", "0"),
+                           ("spark.driver.extraJavaOptions", LOCAL_JAVA_OPTIONS)):
             if not conf.contains(key):
                 builder = builder.config(key, value)
     spark = builder.getOrCreate()
@@ -103,14 +109,16 @@ def session(master: str | None = None, app: str = "dupfinder") -> Any:
 
 
 def warm_up(spark: Any, params: Params | None = None) -> None:
-    """Start every executor's Python workers and run each per-row stage once on a few texts
-    (imports, compiled kernels), so that the first scan is not charged for it."""
+    """Start every executor's Python workers and run each stage once on a few texts (imports,
+    compiled kernels), so that the first scan is not charged for it."""
+    params = params or Params()
     sample = ["Warm up the workers, one line.\nAnd a second line with 12 figures."] * 4
     engine = SparkEngine(spark, spark.sparkContext.defaultParallelism)
     try:
-        engine.prepare(sample, params or Params(), np.zeros(len(sample), np.int64), None,
-                       lambda _: None)
-        engine.lsh_pairs()
+        engine.prepare(sample, params, np.zeros(len(sample), np.int64), None, lambda _: None)
+        engine.verify(engine.lsh_pairs(), Thresholds(params.threshold, params.containment,
+                                                     params.min_shingles,
+                                                     params.tuning.verify))
     finally:
         engine.close()
 
@@ -219,42 +227,33 @@ def _in_row_order(table: Any, rows: int, blobs: dict[str, Any], numbers: Sequenc
 
 # ---- per-row stages (run on executors) ------------------------------------------------------
 
-FEATURES = ("row_id long, tokens binary, has_digit binary, line_keys binary, "
-            "line_sizes binary")
+LINES = "row_id long, line_keys binary, line_sizes binary"
 SHINGLES = ("row_id long, size int, shingles binary, words int, stripped boolean, "
             "figures binary, tokens binary, token_figures binary, sig binary")
 BANDS = "band int, key long, row_id long"
 PAIRS = "a long, b long"
 
 
-def featurize_batches(long_chars: int) -> Callable[[Iterator[Any]], Iterator[Any]]:
+def line_batches(long_chars: int) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """Each text's line identities and sizes (``stages.tokens.featurize``), all that
+    boilerplate learning reads."""
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
         for batch in batches:
-            texts = [t or "" for t in batch.column("text").to_pylist()]
-            f = featurize(texts, long_chars)
+            f = featurize([t or "" for t in batch.column("text").to_pylist()], long_chars)
             yield pa.RecordBatch.from_arrays(
-                [batch.column("row_id"),
-                 _blob(f.tokens, f.token_offsets),
-                 _blob(f.has_digit if f.has_digit.size == f.tokens.size
-                       else np.zeros(f.tokens.size, bool), f.token_offsets),
-                 _blob(f.line_keys, f.line_offsets),
+                [batch.column("row_id"), _blob(f.line_keys, f.line_offsets),
                  _blob(f.line_sizes.astype(np.int64), f.line_offsets)],
-                names=["row_id", "tokens", "has_digit", "line_keys", "line_sizes"])
+                names=["row_id", "line_keys", "line_sizes"])
     return run
-
-
-def features_of(batch: Any) -> Features:
-    tokens, token_offsets = _unblob(batch.column("tokens"), np.uint32)
-    has_digit, _ = _unblob(batch.column("has_digit"), np.bool_)
-    line_keys, line_offsets = _unblob(batch.column("line_keys"), np.uint64)
-    line_sizes, _ = _unblob(batch.column("line_sizes"), np.int64)
-    return Features(tokens, token_offsets, line_keys, line_sizes, line_offsets, has_digit)
 
 
 def shingle_batches(params: Params, boiler_keys: np.ndarray
                     ) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """Each text tokenised (again: it is cheaper than keeping the tokens), shingled without
+    the boilerplate lines and signed: ``featurize``, ``shingle``, ``signatures``."""
+    long_chars = params.tuning.units.long_unit_chars
     n, rules, num_perm, seed = (params.shingle, params.tuning.boilerplate, params.num_perm,
                                 params.seed)
 
@@ -262,7 +261,10 @@ def shingle_batches(params: Params, boiler_keys: np.ndarray
         import pyarrow as pa
 
         for batch in batches:
-            sets = shingle(features_of(batch), n, boiler_keys, rules)
+            features = featurize([t or "" for t in batch.column("text").to_pylist()],
+                                 long_chars)
+            sets = shingle(features, n, boiler_keys, rules)
+            del features
             sig = signatures(sets.hashes, sets.offsets, num_perm, seed)
             docs = len(sets)
             token_starts = np.zeros(docs + 1, dtype=np.int64)
@@ -449,14 +451,15 @@ class SparkEngine:
         self.params = params
         self._docs = len(texts)
         tuning = params.tuning
-        say("tokenising (spark)")
-        feats = self._cache(self.articles(texts).mapInArrow(
-            featurize_batches(tuning.units.long_unit_chars), FEATURES))
+        # The texts are tokenised twice, for their lines and then to be shingled: featurize
+        # costs less than keeping every token in the executors' cache between the two.
+        articles = self.articles(texts)
         boiler: set[int] = set()
         learned: list[bp.LearnedLine] = []
         if params.boilerplate and texts:
-            say("learning boilerplate")
-            lines = feats.select("row_id", "line_keys", "line_sizes").toArrow()
+            say("tokenising (spark) and learning boilerplate")
+            lines = articles.mapInArrow(line_batches(tuning.units.long_unit_chars),
+                                        LINES).toArrow()
             arrays, _ = _in_row_order(lines, len(texts),
                                       {"line_keys": np.uint64, "line_sizes": np.int64}, ())
             del lines
@@ -468,9 +471,9 @@ class SparkEngine:
             say(f"{len(boiler):,} boilerplate lines")
         boiler |= known_boilerplate
         boiler_keys = np.array(sorted(boiler), dtype=np.uint64)
-        say("shingling and signing (spark)")
-        self._shingles = self._cache(feats.mapInArrow(shingle_batches(params, boiler_keys),
-                                                      SHINGLES))
+        say("tokenising, shingling and signing (spark)")
+        self._shingles = self._cache(articles.mapInArrow(shingle_batches(params, boiler_keys),
+                                                         SHINGLES))
         table = self._shingles.select("row_id", "shingles", "words", "stripped", "figures",
                                       "tokens", "token_figures").toArrow()
         arrays, numbers = _in_row_order(
