@@ -313,8 +313,12 @@ class Index:
     def _probe(self, kind: int, keys: np.ndarray, owners: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray]:
         """Every (owner, indexed row) pair sharing a key of this kind."""
-        order = np.argsort(keys, kind="stable")
-        k, o = keys[order], owners[order]
+        packed = keys.astype(np.uint64) << np.uint64(32)
+        packed |= owners.astype(np.uint64)
+        packed.sort()  # by key, then owner: one sort of one array, no argsort and gathers
+        k = (packed >> np.uint64(32)).astype(np.uint32)
+        o = (packed & _M32).astype(np.int64)
+        del packed
         found_o, found_r = [], []
         for seg in self.store.segments():
             if seg.kind != kind or seg.keys.size == 0:
@@ -334,14 +338,17 @@ class Index:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(found_o), np.concatenate(found_r)
 
-    def _candidates(self, sigs: np.ndarray, sets: ShingleSets) -> tuple[np.ndarray, np.ndarray]:
+    def _candidates(self, sigs: np.ndarray, sets: ShingleSets,
+                    keys: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
         """(owner, row) pairs that are candidates by the pair rule: a shared LSH band key, or
         at least ``max(1, floor(share * containment * smaller's samples))`` shared sampled
-        shingles with both at least ``min_shingles`` shingles (``stages.containment``)."""
-        bk, bo, sk, so = self._keys(sigs, sets)
+        shingles with both at least ``min_shingles`` shingles (``stages.containment``).
+        ``keys``: ``_keys(sigs, sets)`` when the caller has them."""
+        bk, bo, sk, so = keys if keys is not None else self._keys(sigs, sets)
         n = sigs.shape[0]
         bo_, br = self._probe(_BANDS, bk, bo)
-        codes = [np.unique(bo_ * (1 << 32) + br)]
+        codes = [bo_ * (1 << 32) + br]  # made unique with the sample pairs, below
         so_, sr = self._probe(_SAMPLES, sk, so)
         if so_.size:
             code, shared = np.unique(so_ * (1 << 32) + sr, return_counts=True)
@@ -529,7 +536,7 @@ class Index:
             store.add_segment(_BANDS, bk, rows[bo])
             store.add_segment(_SAMPLES, sk, rows[so])
             lap("store keys")
-            owner, other = self._candidates(sigs, sets)
+            owner, other = self._candidates(sigs, sets, (bk, bo, sk, so))
             lap("candidates")
             mine = rows[owner]
             keep = mine != other

@@ -88,12 +88,22 @@ def encode_ids(ids: np.ndarray) -> np.ndarray:
 
 def _leb128(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(the LEB128 bytes, the width of each value)."""
-    ids = ids.astype(np.int64)
-    width = (1 + (ids >= 1 << 7).astype(np.int8) + (ids >= 1 << 14) + (ids >= 1 << 21))
-    table = np.empty((ids.size, 4), dtype=np.uint8)
-    for k in range(4):
-        table[:, k] = ((ids >> (7 * k)) & 127) | ((width > k + 1).astype(np.int64) << 7)
-    return table[np.arange(4) < width[:, None]], width
+    ids = ids.astype(np.uint32)
+    width = (ids >= 1 << 7).astype(np.int8)
+    width += 1
+    for limit in (1 << 14, 1 << 21):
+        width += ids >= limit
+    at = np.cumsum(width, dtype=np.int64)
+    out = np.empty(int(at[-1]) if at.size else 0, dtype=np.uint8)
+    at -= width
+    out[at] = (ids & 127).astype(np.uint8) | ((width > 1).astype(np.uint8) << 7)
+    for k in range(1, 4):  # the further bytes of the values that have them
+        more = np.flatnonzero(width > k)
+        if not more.size:
+            break
+        out[at[more] + k] = (((ids[more] >> (7 * k)) & 127).astype(np.uint8)
+                             | ((width[more] > k + 1).astype(np.uint8) << 7))
+    return out, width
 
 
 def decode_ids(data: np.ndarray) -> np.ndarray:
@@ -291,10 +301,16 @@ class _HashIndex:
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """The value of each key, -1 for keys not present."""
-        out = np.full(keys.size, -1, dtype=np.int64)
         mask = self.keys.size - 1
         slots = self._slots(keys)
-        todo = np.arange(keys.size)
+        # Most keys sit in their first slot: one gather each for all of them, then the
+        # collided ones probe on.
+        values = self.values[slots]
+        taken = values >= 0
+        same = self.keys[slots] == keys
+        out = np.where(taken & same, values, -1)
+        todo = np.flatnonzero(taken & ~same)
+        slots[todo] = (slots[todo] + 1) & mask
         while todo.size:
             at = slots[todo]
             values = self.values[at]
