@@ -30,7 +30,7 @@ from .stages import boilerplate as bp
 from .stages.agency import has_agency_marker, is_agency_outlet
 from .stages.cluster import Facts, adjacency, edge_components, split_components
 from .stages.containment import containment_pairs
-from .stages.edits import edit_summary
+from .stages.edits import WordCode, edit_summary
 from .stages.lsh import candidate_pairs
 from .stages.minhash import signatures
 from .stages.shingles import ShingleSets, shingle
@@ -321,16 +321,16 @@ def _edit_summaries(state: tuple[ShingleSets, list[tuple[int, int]],
     """Edit summaries of members ``lo:hi`` (canonical, member) from the shingled tokens."""
     sets, pairs, titles, rules = state
     out: list[dict[str, Any] | None] = []
-    last, a_list = -1, None  # a cluster's members come together: its canonical listed once
+    last, code = -1, None  # a cluster's members come together: its canonical written once
     for (a, b), (title_a, title_b) in zip(pairs[lo:hi], titles[lo:hi]):
         a_tokens, b_tokens = sets.tokens_of(a), sets.tokens_of(b)
         if a_tokens is None or b_tokens is None:
             out.append(None)
             continue
         if a != last:
-            last, a_list = a, a_tokens.tolist()
+            last, code = a, WordCode(a_tokens)
         out.append(edit_summary(a_tokens, b_tokens, title_a, title_b, bool(sets.stripped[b]),
-                                rules, a_list))
+                                rules, code))
     return out
 
 
@@ -394,6 +394,10 @@ def prepare(
         features = batches[index]
         batches[index] = None  # freed as soon as it is shingled
         assert features is not None
+        if index % 64 == 63:
+            # The read's token arrays, freed batch by batch, back to the system: the
+            # allocator would keep them while the threads allocate the shingles elsewhere.
+            release_free_memory()
         sets = shingle(features, params.shingle, boiler_keys, tuning.boilerplate).with_sample(
             tuning.candidates.sample_rate)
         return sets, signatures(sets.hashes, sets.offsets, params.num_perm, params.seed)
@@ -403,7 +407,7 @@ def prepare(
             else np.zeros((0, params.num_perm), dtype=np.uint32))
     shingled = [p[0] for p in parts]
     del parts
-    sets = ShingleSets.concat(shingled, consume=True)
+    sets = ShingleSets.concat(shingled, consume=True, freed=release_free_memory)
     return Prepared(sets, sigs, frozenset(boiler), learned)
 
 

@@ -90,20 +90,52 @@ def headline_changed(title_a: str | None, title_b: str | None) -> bool:
                                          != normalise(title_b or "").split())
 
 
+class WordCode:
+    """A canonical's word tokens written as a string, one code point a word, and each member's
+    in the same code: rapidfuzz aligns two strings about four times faster than two lists of
+    ints, with the same opcodes (only which words of one side equal which of the other
+    matters, and the code keeps exactly that: a member's words the canonical lacks all get one
+    code no canonical word has). Made once a cluster, used for every member."""
+
+    # Code points a string can hold, the surrogates (U+D800-U+DFFF) left out.
+    LIMIT = 0x110000 - 0x800
+
+    def __init__(self, a_tokens: np.ndarray) -> None:
+        self.vocab, inverse = np.unique(a_tokens, return_inverse=True)
+        self.fits = self.vocab.size + 1 < self.LIMIT
+        self.canonical: str | list[int] = (_as_text(inverse) if self.fits
+                                           else a_tokens.tolist())
+
+    def member(self, b_tokens: np.ndarray) -> str | list[int]:
+        if not self.fits:
+            return b_tokens.tolist()
+        if self.vocab.size == 0:
+            return _as_text(np.zeros(b_tokens.size, dtype=np.int64))
+        pos = np.minimum(np.searchsorted(self.vocab, b_tokens), self.vocab.size - 1)
+        return _as_text(np.where(self.vocab[pos] == b_tokens, pos, self.vocab.size))
+
+
+def _as_text(codes: np.ndarray) -> str:
+    code = codes.astype(np.uint32)
+    code[code >= 0xD800] += 0x800  # past the surrogates, which no string may hold
+    return code.tobytes().decode("utf-32-le")
+
+
 def edit_summary(a_tokens: np.ndarray, b_tokens: np.ndarray, title_a: str | None,
                  title_b: str | None, stripped: bool,
-                 rules: EditRules = _DEFAULT, a_list: list[int] | None = None) -> dict[str, Any]:
+                 rules: EditRules = _DEFAULT, code: WordCode | None = None) -> dict[str, Any]:
     """The JSON report's ``edits`` of a member (``b``) against its canonical (``a``).
 
-    ``a_list`` is ``a_tokens.tolist()`` when the caller has it: every member of a cluster is
-    aligned against the same canonical, which is then converted once."""
+    ``code`` is the canonical's ``WordCode`` when the caller has it (every member of a cluster
+    is aligned against the same canonical, which is then written once); the opcodes are those
+    of the token lists either way (tested)."""
     if a_tokens.size == b_tokens.size and np.array_equal(a_tokens, b_tokens):
         # The canonical itself, or a word-for-word copy: nothing to align.
         ops: list[tuple[str, int, int, int, int]] = (
             [("equal", 0, int(a_tokens.size), 0, int(b_tokens.size))] if a_tokens.size else [])
     else:
-        ops = align(a_tokens.tolist() if a_list is None else a_list, b_tokens.tolist(),
-                    rules.max_replace_words)
+        code = code or WordCode(a_tokens)
+        ops = align(code.canonical, code.member(b_tokens), rules.max_replace_words)
     present = {kind for kind, *_ in classify(ops, int(a_tokens.size))}
     changed = headline_changed(title_a, title_b)
     if changed:

@@ -6,7 +6,7 @@ a batch does not depend on the other batches.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,9 +83,13 @@ class ShingleSets:
         return self
 
     @staticmethod
-    def concat(parts: Sequence[ShingleSets], consume: bool = False) -> ShingleSets:
+    def concat(parts: Sequence[ShingleSets], consume: bool = False,
+               freed: Callable[[], None] | None = None) -> ShingleSets:
         """One set of arrays for all parts, in order. With ``consume`` each part gives up
-        its arrays as they are joined, so the join never holds two copies of everything."""
+        its arrays as they are joined, so the join never holds two copies of everything;
+        ``freed`` is called after each array is joined (the engine gives the parts' memory
+        back to the system there: the allocator would keep it, and the next join's array is
+        allocated anew beside it)."""
         if not parts:
             return ShingleSets.empty()
 
@@ -95,6 +99,8 @@ class ShingleSets:
                 for p in parts:
                     # A new empty array: a slice would be a view keeping the part alive.
                     setattr(p, name, np.zeros(0, dtype=getattr(p, name).dtype))
+                if freed is not None:
+                    freed()
             return out
 
         sizes = np.concatenate([p.sizes() for p in parts])

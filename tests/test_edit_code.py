@@ -1,0 +1,70 @@
+"""The edit stage aligns a canonical and a member written as strings (``edits.WordCode``): the
+opcodes must be those of the token lists, on real copies and on adversarial token runs (few
+distinct words, so that many alignments tie)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import dupfinder
+from dupfinder.params import Params
+from dupfinder.pipeline import prepare
+from dupfinder.stages.edits import WordCode, align, edit_summary
+from tests import pages
+from tests.conftest import sample_records
+
+
+def _pairs(rng: np.random.Generator, alphabet: int, trials: int):
+    for _ in range(trials):
+        a = rng.integers(0, alphabet, int(rng.integers(0, 60))).astype(np.uint32)
+        b = a.copy()
+        for _ in range(int(rng.integers(0, 6))):  # outlet edits: cut, insert, replace
+            at = int(rng.integers(0, b.size + 1))
+            new = rng.integers(0, alphabet + 3, int(rng.integers(0, 8))).astype(np.uint32)
+            b = np.concatenate([b[:at], new, b[at + int(rng.integers(0, 5)):]])
+        yield a, b
+
+
+@pytest.mark.parametrize("alphabet", [2, 5, 40, 2**32 - 1])
+def test_coded_alignment_equals_list_alignment(alphabet: int) -> None:
+    rng = np.random.default_rng(alphabet % 1000)
+    for a, b in _pairs(rng, alphabet, 400):
+        code = WordCode(a)
+        assert align(code.canonical, code.member(b)) == align(a.tolist(), b.tolist())
+
+
+def test_tokens_past_the_surrogates_and_a_canonical_too_big_to_code() -> None:
+    a = np.arange(0xD700, 0xD900, dtype=np.uint32)  # dense ids cross U+D800
+    b = np.concatenate([a[:100], np.array([7, 7], np.uint32), a[150:]])
+    code = WordCode(a)
+    assert align(code.canonical, code.member(b)) == align(a.tolist(), b.tolist())
+    code.fits = False  # what a canonical of over a million distinct words falls back to
+    code.canonical = a.tolist()
+    assert align(code.canonical, code.member(b)) == align(a.tolist(), b.tolist())
+
+
+def test_every_member_of_real_copies_gets_the_summary_of_the_lists() -> None:
+    records = (sample_records() + pages.copy_edited_reprint() + pages.write_through()
+               + pages.live_page() + pages.quoted_paragraph_corpus() + pages.caption_twice())
+    result = dupfinder.scan(records)
+    checked = 0
+    prepared = prepare([r["text"] for r in records], Params()).sets
+    index = {r["id"]: k for k, r in enumerate(records)}
+    for cluster in result.clusters:
+        a = prepared.tokens_of(index[cluster.canonical.id])
+        code = WordCode(a)
+        for m in cluster.members:
+            b = prepared.tokens_of(index[m.article.id])
+            assert edit_summary(a, b, None, None, False, code=code) == edit_summary(
+                a, b, None, None, False, code=_ListCode(a))
+            checked += 1
+    assert checked > 20
+
+
+class _ListCode(WordCode):
+    """The alignment over plain token lists, as before the code."""
+
+    def __init__(self, a_tokens: np.ndarray) -> None:
+        self.fits = False
+        self.canonical = a_tokens.tolist()
