@@ -98,3 +98,30 @@ def test_ties_go_to_the_stated_date_then_the_agency_site_then_the_credit() -> No
                                               credit=[True, True, True])) == (1, "agency")
     assert choose_canonical([0, 1, 2], _facts(sets, credit=[False, False, True])) == (2, "agency")
     assert choose_canonical([0, 1, 2], _facts(sets)) == (0, "id")
+
+
+def test_derivation_counts_shared_and_own_shingles_as_set_arithmetic() -> None:
+    """``derivation`` (one sort of all the group's shingles) against the definition: a
+    candidate's shingle is shared when another candidate carries it too."""
+    import numpy as np
+
+    from dupfinder.params import Params
+    from dupfinder.pipeline import prepare
+    from dupfinder.stages.cluster import Facts, derivation
+    from tests import pages
+    from tests.conftest import sample_records
+
+    records = sample_records() + pages.copy_edited_reprint() + pages.live_page()
+    sets = prepare([r["text"] for r in records], Params()).sets
+    n = len(records)
+    facts = Facts(ids=[str(k) for k in range(n)], sizes=sets.sizes().tolist(), dates=[None] * n,
+                  agency=[False] * n, shingles=sets.of)
+    rng = np.random.default_rng(5)
+    for _ in range(60):
+        group = sorted(rng.choice(n, int(rng.integers(1, 8)), replace=False).tolist())
+        got = derivation(group, facts)
+        for v in group:
+            mine = set(sets.of(v).tolist())
+            others = set().union(*(set(sets.of(w).tolist()) for w in group if w != v))
+            assert got[v] == (len(mine & others), len(mine - others))
+    assert derivation([], facts) == {}

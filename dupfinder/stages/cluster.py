@@ -28,7 +28,7 @@ from typing import Protocol
 import numpy as np
 
 from ..tuning import ClusterRules
-from .arrays import components, unique_counts
+from .arrays import components
 from .verify import Edges, intersection_size
 
 # The rules' numbers are tuning.ClusterRules: hub_checks (only the fullest articles of a
@@ -131,16 +131,20 @@ def derivation(candidates: Sequence[int], facts: Facts) -> dict[int, tuple[int, 
     sets = [facts.shingles(v) for v in candidates]
     if not sets:
         return {}
-    values, counts = unique_counts(np.concatenate(sets))
-    out: dict[int, tuple[int, int]] = {}
-    for v, s in zip(candidates, sets):
-        if s.size == 0:
-            out[v] = (0, 0)
-            continue
-        pos = np.searchsorted(values, s)
-        shared = int(np.count_nonzero(counts[pos] >= 2))
-        out[v] = (shared, int(s.size) - shared)
-    return out
+    sizes = np.array([s.size for s in sets], dtype=np.int64)
+    values = np.concatenate(sets)
+    # Each set is unique, so a value seen twice in the whole is carried by two candidates:
+    # one sort of everything, no lookup per candidate.
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.ones(ordered.size, dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    run = np.cumsum(new) - 1
+    carried = np.bincount(run)[run] >= 2
+    owner = np.repeat(np.arange(sizes.size), sizes)
+    shared_of = np.bincount(owner[order], weights=carried, minlength=sizes.size)
+    return {v: (int(shared), int(size) - int(shared))
+            for v, shared, size in zip(candidates, shared_of.tolist(), sizes.tolist())}
 
 
 def choose_canonical(candidates: Sequence[int], facts: Facts,
