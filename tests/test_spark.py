@@ -112,6 +112,17 @@ def test_identical_for_any_partitioning(spark: Any, synthetic_small: list[dict[s
 
 
 @needs_spark
+def test_identical_with_two_verification_passes(spark: Any, synthetic_2k: Path,
+                                                monkeypatch: Any) -> None:
+    """Verification first without the tokens, then with them for the pairs it rejected
+    (what the engine does past TWO_PASSES_FROM pairs), gives the one-pass edges."""
+    from dupfinder.engines import spark as on_spark
+
+    monkeypatch.setattr(on_spark, "TWO_PASSES_FROM", 1)
+    _same(str(synthetic_2k), spark, partitions=2)
+
+
+@needs_spark
 def test_identical_for_shuffled_input(spark: Any, synthetic_small: list[dict[str, Any]]) -> None:
     records = list(synthetic_small)
     random.Random(3).shuffle(records)

@@ -320,6 +320,16 @@ def bucket_pair_batches(batches: Iterator[Any]) -> Iterator[Any]:
         return
     band, key, ids = (np.concatenate(cols) for cols in zip(*parts))
     del parts
+    # Most keys are one article's: sorted by key alone, only the rows whose key another row
+    # shares are sorted by (band, key, row) to find the buckets, members in row order.
+    by_key = np.argsort(key)
+    sorted_key = key[by_key]
+    same = sorted_key[1:] == sorted_key[:-1]
+    shared_row = np.zeros(key.size, dtype=bool)
+    shared_row[1:] |= same
+    shared_row[:-1] |= same
+    keep = by_key[shared_row]
+    band, key, ids = band[keep], key[keep], ids[keep]
     order = np.lexsort((ids, key, band))
     band, key, ids = band[order], key[order], ids[order].astype(np.int64)
     new = np.ones(ids.size, dtype=bool)
@@ -341,7 +351,11 @@ def bucket_pair_batches(batches: Iterator[Any]) -> Iterator[Any]:
 BROADCAST_PAIRS = 4_000_000
 # Pairs a verification task takes at most (its partition holds both sides' arrays of each).
 PAIRS_PER_TASK = 100_000
-SIDE_COLUMNS = ("shingles", "words", "figures", "tokens", "token_figures")
+SIDE_COLUMNS = ("shingles", "words", "figures")
+TOKEN_COLUMNS = ("tokens", "token_figures")
+# Below this many pairs verification is one pass with every column: a second Spark job costs
+# more than the tokens it saves moving.
+TWO_PASSES_FROM = 50_000
 SCORES = "pair long, jaccard double, containment double"
 
 
@@ -349,8 +363,10 @@ def side_sets(batch: Any) -> ShingleSets:
     """A batch of pair sides as the ShingleSets ``stages.verify`` reads."""
     hashes, offsets = _unblob(batch.column("shingles"), np.uint32)
     figures, figure_offsets = _unblob(batch.column("figures"), np.uint32)
-    tokens, _ = _unblob(batch.column("tokens"), np.uint32)
-    token_figures, _ = _unblob(batch.column("token_figures"), np.bool_)
+    tokens = token_figures = None
+    if "tokens" in batch.schema.names:
+        tokens, _ = _unblob(batch.column("tokens"), np.uint32)
+        token_figures, _ = _unblob(batch.column("token_figures"), np.bool_)
     words = _numbers(batch.column("words")).astype(np.int32)
     return ShingleSets(hashes, offsets, words, np.zeros(words.size, bool), figures=figures,
                        figure_offsets=figure_offsets, tokens=tokens,
@@ -510,11 +526,41 @@ class SparkEngine:
 
     def verify(self, pairs: np.ndarray, thresholds: Thresholds) -> Edges:
         """The pairs that are copies, with their scores, in the order given (sorted pairs)."""
-        import pyarrow as pa
-
         assert self._shingles is not None
         if pairs.size == 0:
             return Edges(np.zeros((0, 2), np.int64), np.zeros(0), np.zeros(0))
+        # Past TWO_PASSES_FROM pairs, first on the shingles and figures alone, then, for the
+        # pairs that this rejects (1% of LSH pairs on generated news), with the tokens too:
+        # the second look at near misses is the one part of the decision that reads tokens.
+        # Without them stages.verify.verify can only reject a pair it would accept, never the
+        # reverse, and scores what it accepts as it would with them (pair_score's look needs
+        # the tokens; nothing else does), so the union is the one-pass answer for half the
+        # bytes moved.
+        if len(pairs) < TWO_PASSES_FROM:
+            index, jaccard, containment = self._verify_pass(pairs, thresholds,
+                                                            SIDE_COLUMNS + TOKEN_COLUMNS)
+            order = np.argsort(index, kind="stable")
+            return Edges(pairs[index[order]].astype(np.int64), jaccard[order],
+                         containment[order])
+        index, jaccard, containment = self._verify_pass(pairs, thresholds, SIDE_COLUMNS)
+        rejected = np.ones(len(pairs), dtype=bool)
+        rejected[index] = False
+        again = np.flatnonzero(rejected)
+        if again.size:
+            late, late_jaccard, late_containment = self._verify_pass(
+                pairs[again], thresholds, SIDE_COLUMNS + TOKEN_COLUMNS)
+            index = np.concatenate([index, again[late]])
+            jaccard = np.concatenate([jaccard, late_jaccard])
+            containment = np.concatenate([containment, late_containment])
+        # Back in the order the pairs were given (the local verify keeps its input's order).
+        order = np.argsort(index, kind="stable")
+        return Edges(pairs[index[order]].astype(np.int64), jaccard[order], containment[order])
+
+    def _verify_pass(self, pairs: np.ndarray, thresholds: Thresholds, columns: Sequence[str]
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Positions among ``pairs`` of the copies, their jaccard and containment, reading
+        the sides' ``columns``."""
+        import pyarrow as pa
         from pyspark.sql import functions as F
 
         # Each pair is two memberships (row_id, pair, side): they meet the rows' arrays in one
@@ -528,15 +574,11 @@ class SparkEngine:
             "side": pa.array(np.repeat(np.array([0, 1], dtype=np.int8), count))}))
         if count <= BROADCAST_PAIRS:
             members = F.broadcast(members)
-        sides = self._shingles.select("row_id", *SIDE_COLUMNS).join(members, on="row_id")
+        sides = self._shingles.select("row_id", *columns).join(members, on="row_id")
         tasks = max(int(self.spark.conf.get("spark.sql.shuffle.partitions")),
                     -(-count // PAIRS_PER_TASK))
         found = (sides.repartition(tasks, "pair")
                  .mapInArrow(verify_batches(thresholds), SCORES).toArrow())
-        # Back in the order the pairs were given (the local verify keeps its input's order).
-        index = _numbers(found.column("pair")).astype(np.int64)
-        order = np.argsort(index, kind="stable")
-        index = index[order]
-        return Edges(pairs[index].astype(np.int64),
-                     _numbers(found.column("jaccard")).astype(np.float64)[order],
-                     _numbers(found.column("containment")).astype(np.float64)[order])
+        return (_numbers(found.column("pair")).astype(np.int64),
+                _numbers(found.column("jaccard")).astype(np.float64),
+                _numbers(found.column("containment")).astype(np.float64))
