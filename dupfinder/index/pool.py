@@ -149,6 +149,12 @@ class Pool:
             return Edges(np.zeros((0, 2), np.int64), np.zeros(0), np.zeros(0))
         nodes, local = np.unique(pairs, return_inverse=True)
         local = local.reshape(-1, 2).astype(np.int64)
+        if all(int(k) in self.tokens for k in nodes.tolist()):
+            # Every side's tokens at hand (new articles', and indexed ones' stored tokens):
+            # one verify decides every pair, the second look included.
+            found = verify(self.sets(nodes.tolist(), with_tokens=True), local, thresholds)
+            return Edges(nodes[found.pairs] if found.pairs.size else found.pairs,
+                         found.jaccard, found.containment)
         first = verify(self.sets(nodes.tolist()), local, thresholds)
         found = {tuple(p) for p in first.pairs.tolist()}
         rules = thresholds.rules
