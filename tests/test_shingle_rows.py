@@ -33,6 +33,22 @@ def test_random_rows(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
     assert fast[1][-1] == fast[0].size
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_rows_of_every_length_over_the_whole_hash_range(monkeypatch: pytest.MonkeyPatch,
+                                                        seed: int) -> None:
+    """Short rows (a comparison sort) and long ones (four byte-wide radix passes), hashes over
+    all 32 bits, repeats inside rows: the compiled rows equal numpy's."""
+    rng = np.random.default_rng(100 + seed)
+    lengths = np.concatenate([rng.integers(0, 48, 60), rng.integers(49, 2000, 30), [0, 1, 48, 49]])
+    rng.shuffle(lengths)
+    row = np.repeat(np.arange(lengths.size), lengths)
+    values = rng.integers(0, 2**32, row.size, dtype=np.uint64).astype(np.uint32)
+    values[::5] = values[::5] % 97  # repeats
+    values[::11] = np.uint32(0xFFFFFFFF)
+    fast, slow = _both(monkeypatch, lambda: sorted_unique_rows(values, row, lengths.size))
+    assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
+
+
 def test_shingled_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = ([r["text"] for r in sample_records() + pages.live_page()]
              + ["", "one", "two words", "a b c d", "x " * 50, "Short. Shorter."])
