@@ -366,3 +366,19 @@ def test_the_directory_search_of_large_segments_is_searchsorted(monkeypatch) -> 
     for side in ("left", "right"):
         assert np.array_equal(index._search(seg, needles, side),
                               np.searchsorted(keys, needles, side=side))
+
+
+def test_postings_round_trip_at_the_edges() -> None:
+    import numpy as np
+
+    from dupfinder.index.store import pack_postings, unpack_postings
+
+    rng = np.random.default_rng(1)
+    for n in (0, 1, 5, 20000):
+        keys = np.sort(rng.integers(0, 1 << 32, n, dtype=np.uint64).astype(np.uint32))
+        if n > 3:  # the smallest and largest keys, a repeated key, a gap past 16 bits
+            keys[0], keys[-1], keys[2] = 0, 2**32 - 1, keys[1]
+        for top in (1000, 1 << 25):  # 3-byte and 4-byte row offsets
+            rows = rng.integers(5, top, n).astype(np.uint32)
+            got_keys, got_rows = unpack_postings(*pack_postings(keys, rows))
+            assert np.array_equal(got_keys, keys) and np.array_equal(got_rows, rows)

@@ -229,15 +229,21 @@ def unpack_texts(blob: bytes) -> list[str]:
 
 def pack_postings(keys: np.ndarray, rows: np.ndarray) -> tuple[bytes, bytes]:
     """Sorted 32-bit keys as 16-bit gaps (a larger gap escapes to a 32-bit side list), rows as
-    3-byte offsets from the segment's first row: about 5 bytes a posting instead of 8."""
-    gaps = np.diff(keys.astype(np.int64), prepend=0)
+    3-byte offsets from the segment's first row: about 5 bytes a posting instead of 8.
+    Worked in 32-bit arrays (a merged segment holds a hundred million postings)."""
+    keys = keys.astype(np.uint32, copy=False)
+    gaps = np.empty_like(keys)
+    if keys.size:
+        gaps[0] = keys[0]
+        np.subtract(keys[1:], keys[:-1], out=gaps[1:])
     big = gaps >= 0xFFFF
-    low = np.where(big, 0xFFFF, gaps).astype("<u2")
     escapes = gaps[big].astype("<u4")
-    key_blob = (np.array([keys.size, escapes.size], dtype="<u4").tobytes() + low.tobytes()
-                + escapes.tobytes())
+    gaps[big] = 0xFFFF
+    key_blob = (np.array([keys.size, escapes.size], dtype="<u4").tobytes()
+                + gaps.astype("<u2").tobytes() + escapes.tobytes())
+    del gaps
     base = int(rows.min()) if rows.size else 0
-    offsets = (rows.astype(np.int64) - base).astype("<u4")
+    offsets = rows.astype("<u4") - np.uint32(base)
     width = 3 if not offsets.size or int(offsets.max()) < (1 << 24) else 4
     packed = offsets.view(np.uint8).reshape(-1, 4)[:, :width].tobytes()
     return key_blob, np.array([base, width], dtype="<u4").tobytes() + packed
@@ -245,16 +251,18 @@ def pack_postings(keys: np.ndarray, rows: np.ndarray) -> tuple[bytes, bytes]:
 
 def unpack_postings(key_blob: bytes, row_blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     n, n_escapes = np.frombuffer(key_blob[:8], dtype="<u4").tolist()
-    gaps = np.frombuffer(key_blob[8:8 + 2 * n], dtype="<u2").astype(np.int64)
+    gaps = np.frombuffer(key_blob, dtype="<u2", count=n, offset=8).astype(np.uint32)
     if n_escapes:
-        gaps[gaps == 0xFFFF] = np.frombuffer(key_blob[8 + 2 * n:], dtype="<u4")
-    keys = np.cumsum(gaps).astype(np.uint32)
+        gaps[gaps == 0xFFFF] = np.frombuffer(key_blob, dtype="<u4", offset=8 + 2 * n)
+    keys = np.cumsum(gaps, dtype=np.uint32)  # the last key is below 2**32: no overflow
+    del gaps
     base, width = np.frombuffer(row_blob[:8], dtype="<u4").tolist()
-    packed = np.frombuffer(row_blob[8:], dtype=np.uint8).reshape(-1, width)
-    full = np.zeros((packed.shape[0], 4), dtype=np.uint8)
-    full[:, :width] = packed
-    rows = (full.view("<u4").ravel().astype(np.int64) + base).astype(np.uint32)
-    return keys, rows
+    packed = np.frombuffer(row_blob, dtype=np.uint8, offset=8).reshape(-1, width)
+    rows = np.zeros((packed.shape[0], 4), dtype=np.uint8)
+    rows[:, :width] = packed
+    out = rows.view("<u4").ravel()
+    out += np.uint32(base)
+    return keys, out.astype(np.uint32, copy=False)
 
 
 class _HashIndex:
