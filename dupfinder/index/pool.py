@@ -152,9 +152,9 @@ class Pool:
         if all(int(k) in self.tokens for k in nodes.tolist()):
             # Every side's tokens at hand (new articles', and indexed ones' stored tokens):
             # one verify decides every pair, the second look included.
-            found = verify(self.sets(nodes.tolist(), with_tokens=True), local, thresholds)
-            return Edges(nodes[found.pairs] if found.pairs.size else found.pairs,
-                         found.jaccard, found.containment)
+            once = verify(self.sets(nodes.tolist(), with_tokens=True), local, thresholds)
+            return Edges(nodes[once.pairs] if once.pairs.size else once.pairs,
+                         once.jaccard, once.containment)
         first = verify(self.sets(nodes.tolist()), local, thresholds)
         found = {tuple(p) for p in first.pairs.tolist()}
         rules = thresholds.rules
