@@ -82,8 +82,10 @@ class Index:
     def __init__(self, path: str | Path, params: Params | None = None,
                  timeout: float = 120.0, workers: int | None = 1,
                  keep_text: bool | None = None) -> None:
-        """``keep_text=False`` (a new index only) keeps no texts: what needs them (the second
-        look at a near miss, edits, diffs, relearn) reads them again from the added files."""
+        """``keep_text=False`` (a new index only) keeps no texts: what needs them (the texts
+        of reports and diffs, agency credits not stored, relearn) reads them again from the
+        added files. The second look at a near miss and edit summaries read the stored
+        tokens."""
         self.path = Path(path)
         self.workers = resolve_workers(workers)
         try:
