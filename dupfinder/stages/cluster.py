@@ -365,7 +365,8 @@ def split_components(
     similarity: Callable[[int, int], tuple[float, float]], rules: ClusterRules = _RULES,
 ) -> list[Group]:
     """The clusters of each component, in component order. Components are independent, so
-    an engine may split the list anywhere and run the parts side by side."""
+    an engine may split the list anywhere and run the parts side by side. Each component is
+    connected by the edges of ``adj`` (as ``edge_components`` gives them)."""
     groups: list[Group] = []
     for component in components:
         groups.extend(_split(component, adj, facts, score, similarity, rules))
@@ -393,7 +394,8 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
     hubs = find_hubs(nodes, adj, facts, rules) if len(nodes) >= 3 else set()
     found: list[list[int]] = []
     derivations: list[dict[int, tuple[int, int]] | None] = []
-    stack = _components(nodes - hubs, adj)
+    # A component is connected by the edges in ``adj``: without hubs it is one piece.
+    stack = _components(nodes - hubs, adj) if hubs else [sorted(nodes)]
     while stack:
         piece = stack.pop()
         if len(piece) < 2:
