@@ -193,6 +193,21 @@ def _recurring(
     # Only the per-entry arrays below live on: at a million articles each of these is as big
     # as the corpus's units (tens of millions of entries).
     del order, first, carried_words, whole, mixed_docs
+    # An article's size counts all its units; but a unit only one article carries is shared
+    # by no two, so relatedness never looks at it, and past this point only units of two or
+    # more carriers are kept. In a real scrape most units are such: most entries go here.
+    entry_weight = weight_of[np.repeat(np.arange(starts.size), df)]
+    size_all = np.bincount(flat_docs, weights=entry_weight, minlength=docs)
+    if rules.min_docs >= 2:
+        kept_unit = df >= 2
+        kept_entry = np.repeat(kept_unit, df)
+        candidates = (np.cumsum(kept_unit) - 1)[candidates]
+        flat_keys, flat_docs = flat_keys[kept_entry], flat_docs[kept_entry]
+        entry_weight = entry_weight[kept_entry]
+        carrier_hash, weight_of = carrier_hash[kept_unit], weight_of[kept_unit]
+        del kept_unit, kept_entry
+        starts, df = runs(flat_keys)
+        uniq = flat_keys[starts]
     # One sort: candidates by (carrier set, count, index); each run is a group, its members in
     # index order, the groups in the order of their first member; the heaviest of a group is
     # its largest (words, key).
@@ -238,7 +253,6 @@ def _recurring(
     # Each article's units, in key order (int32 indices: half the memory of argsort's).
     by_doc = np.argsort(flat_docs, kind="stable").astype(np.int32)
     doc_starts = np.searchsorted(flat_docs[by_doc], np.arange(docs + 1))
-    entry_weight = weight_of[np.repeat(np.arange(starts.size), df)]
     # Each group's first sampled carrier against each other one.
     counts = np.array([m.size - 1 for m in samples], dtype=np.int64)
     rep = np.repeat(np.array([m[0] for m in samples], dtype=np.int64), counts)
@@ -297,14 +311,20 @@ def _recurring(
         pair_of_hit, entry_of_hit = shared_lines()
         return np.bincount(pair_of_hit, weights=weight[entry_of_hit], minlength=rep.size)
 
+    def boiler_entries(boiler: set[int]) -> np.ndarray:
+        """Which entries hold a unit in ``boiler`` (looked up per unit: entries run by unit)."""
+        wanted = np.fromiter(boiler, dtype=np.uint64, count=len(boiler))
+        return np.repeat(np.isin(uniq, wanted), df)
+
     def round_weights(boiler: set[int]) -> tuple[np.ndarray, np.ndarray]:
         """Each entry's weight with the units in ``boiler`` at zero, and each article's size."""
         weight = entry_weight.copy()
         if boiler:
-            weight[np.isin(flat_keys, np.fromiter(boiler, np.uint64, len(boiler)))] = 0
+            weight[boiler_entries(boiler)] = 0
         weights_by_doc.clear()
         group_shared.clear()
-        return weight, np.bincount(flat_docs, weights=weight, minlength=docs)
+        dropped = entry_weight - weight  # the known boilerplate's words, out of each size
+        return weight, size_all - np.bincount(flat_docs, weights=dropped, minlength=docs)
 
     def all_related_to_first(boiler: set[int], weight: np.ndarray,
                              size: np.ndarray) -> np.ndarray:
@@ -384,7 +404,7 @@ def _recurring(
         found: set[int] = set()
         touched: np.ndarray | None = None
         if previous is not None:
-            hit = np.isin(flat_keys, np.fromiter(boiler, dtype=np.uint64, count=len(boiler)))
+            hit = boiler_entries(boiler)
             touched = np.zeros(docs, dtype=bool)
             touched[flat_docs[hit]] = True
         overlap_cache: dict[tuple[int, int], tuple[int, int, int]] = {}
