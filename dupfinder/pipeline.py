@@ -321,16 +321,27 @@ def _edit_summaries(state: tuple[ShingleSets, list[tuple[int, int]],
     """Edit summaries of members ``lo:hi`` (canonical, member) from the shingled tokens."""
     sets, pairs, titles, rules = state
     out: list[dict[str, Any] | None] = []
-    last, code = -1, None  # a cluster's members come together: its canonical written once
-    for (a, b), (title_a, title_b) in zip(pairs[lo:hi], titles[lo:hi]):
-        a_tokens, b_tokens = sets.tokens_of(a), sets.tokens_of(b)
-        if a_tokens is None or b_tokens is None:
-            out.append(None)
-            continue
-        if a != last:
-            last, code = a, WordCode(a_tokens)
-        out.append(edit_summary(a_tokens, b_tokens, title_a, title_b, bool(sets.stripped[b]),
-                                rules, code))
+    if sets.tokens is None:
+        return [None] * (hi - lo)
+    # A cluster's members come together: its canonical is written in a code once, and all
+    # its members' words are put in that code in one lookup.
+    start = lo
+    while start < hi:
+        a = pairs[start][0]
+        end = start
+        while end < hi and pairs[end][0] == a:
+            end += 1
+        a_tokens = sets.tokens_of(a)
+        assert a_tokens is not None
+        members = [sets.tokens_of(b) for _, b in pairs[start:end]]
+        code = WordCode(a_tokens)
+        coded = code.members([m for m in members if m is not None])
+        for (_, b), b_tokens, b_code, (title_a, title_b) in zip(
+                pairs[start:end], members, coded, titles[start:end]):
+            assert b_tokens is not None
+            out.append(edit_summary(a_tokens, b_tokens, title_a, title_b,
+                                    bool(sets.stripped[b]), rules, code, b_code))
+        start = end
     return out
 
 

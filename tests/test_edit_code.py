@@ -68,3 +68,17 @@ class _ListCode(WordCode):
     def __init__(self, a_tokens: np.ndarray) -> None:
         self.fits = False
         self.canonical = a_tokens.tolist()
+
+
+def test_a_clusters_members_coded_together_as_one_by_one() -> None:
+    rng = np.random.default_rng(9)
+    for a, b in _pairs(rng, 30, 50):
+        members = [b, b[:0], a, b[::-1].copy(), rng.integers(0, 90, 40).astype(np.uint32)]
+        code = WordCode(a)
+        together = code.members(members)
+        assert together == [code.member(m) for m in members]
+        assert [align(code.canonical, t) for t in together] == [
+            align(a.tolist(), m.tolist()) for m in members]
+    empty = WordCode(np.zeros(0, np.uint32))
+    assert align(empty.canonical, empty.members([np.arange(3, dtype=np.uint32)])[0]) == align(
+        [], [0, 1, 2])

@@ -107,12 +107,26 @@ class WordCode:
                                            else a_tokens.tolist())
 
     def member(self, b_tokens: np.ndarray) -> str | list[int]:
+        return self.members([b_tokens])[0]
+
+    def members(self, tokens: list[np.ndarray]) -> list[str | list[int]]:
+        """Several members' words in the code, looked up in one pass (a cluster's members
+        come together; one lookup a member would cost as much as the alignment saves)."""
         if not self.fits:
-            return b_tokens.tolist()
+            return [b.tolist() for b in tokens]
+        values = np.concatenate(tokens) if tokens else np.zeros(0, np.uint32)
         if self.vocab.size == 0:
-            return _as_text(np.zeros(b_tokens.size, dtype=np.int64))
-        pos = np.minimum(np.searchsorted(self.vocab, b_tokens), self.vocab.size - 1)
-        return _as_text(np.where(self.vocab[pos] == b_tokens, pos, self.vocab.size))
+            codes = np.zeros(values.size, dtype=np.int64)
+        else:
+            pos = np.minimum(np.searchsorted(self.vocab, values), self.vocab.size - 1)
+            codes = np.where(self.vocab[pos] == values, pos, self.vocab.size)
+        text = _as_text(codes)
+        out: list[str | list[int]] = []
+        at = 0
+        for b in tokens:
+            out.append(text[at : at + b.size])
+            at += b.size
+        return out
 
 
 def _as_text(codes: np.ndarray) -> str:
@@ -123,19 +137,22 @@ def _as_text(codes: np.ndarray) -> str:
 
 def edit_summary(a_tokens: np.ndarray, b_tokens: np.ndarray, title_a: str | None,
                  title_b: str | None, stripped: bool,
-                 rules: EditRules = _DEFAULT, code: WordCode | None = None) -> dict[str, Any]:
+                 rules: EditRules = _DEFAULT, code: WordCode | None = None,
+                 b_code: str | list[int] | None = None) -> dict[str, Any]:
     """The JSON report's ``edits`` of a member (``b``) against its canonical (``a``).
 
     ``code`` is the canonical's ``WordCode`` when the caller has it (every member of a cluster
-    is aligned against the same canonical, which is then written once); the opcodes are those
-    of the token lists either way (tested)."""
+    is aligned against the same canonical, which is then written once), and ``b_code`` the
+    member's words in it (``WordCode.members``); the opcodes are those of the token lists
+    either way (tested)."""
     if a_tokens.size == b_tokens.size and np.array_equal(a_tokens, b_tokens):
         # The canonical itself, or a word-for-word copy: nothing to align.
         ops: list[tuple[str, int, int, int, int]] = (
             [("equal", 0, int(a_tokens.size), 0, int(b_tokens.size))] if a_tokens.size else [])
     else:
         code = code or WordCode(a_tokens)
-        ops = align(code.canonical, code.member(b_tokens), rules.max_replace_words)
+        ops = align(code.canonical, code.member(b_tokens) if b_code is None else b_code,
+                    rules.max_replace_words)
     present = {kind for kind, *_ in classify(ops, int(a_tokens.size))}
     changed = headline_changed(title_a, title_b)
     if changed:
