@@ -149,8 +149,9 @@ def edit_summary(a_tokens: np.ndarray, b_tokens: np.ndarray, title_a: str | None
         # The canonical itself, or a word-for-word copy: nothing to align.
         ops: list[tuple[str, int, int, int, int]] = (
             [("equal", 0, int(a_tokens.size), 0, int(b_tokens.size))] if a_tokens.size else [])
+    elif code is None:  # one member alone: writing a code would cost more than it saves
+        ops = align(a_tokens.tolist(), b_tokens.tolist(), rules.max_replace_words)
     else:
-        code = code or WordCode(a_tokens)
         ops = align(code.canonical, code.member(b_tokens) if b_code is None else b_code,
                     rules.max_replace_words)
     present = {kind for kind, *_ in classify(ops, int(a_tokens.size))}
