@@ -10,8 +10,10 @@ and its descendants: the JVM and Spark's Python workers), peak RSS of the driver
 of the JVM, the seconds of the main stages, and whether the report equals the local engine's
 (apart from timing). MLlib (at the first size only): ``MinHashLSH`` with 5 hash tables over our
 own shingle sets (so it sees what we verify), ``approxSimilarityJoin`` at Jaccard distance
-1 - lsh_threshold, timed from the vectors to the collected pairs; its recall is the share of
-our verified copy pairs (local engine) that it returns.
+1 - lsh_threshold, timed from the vectors to the collected pairs, in a session with the JVM's
+default JIT (ours run on the client compiler only, see ``engines.spark.LOCAL_JAVA_OPTIONS``,
+which slows MLlib's long join down); its recall is the share of our verified copy pairs (local
+engine) that it returns. The load average is printed before and after each size.
 """
 
 from __future__ import annotations
@@ -118,6 +120,10 @@ def child(mode: str, corpus: str, master: str, out: str) -> None:
         stages.wrap(engine.SparkEngine, "prepare", "prepare")
         stages.wrap(engine.SparkEngine, "lsh_pairs", "lsh")
         stages.wrap(engine.SparkEngine, "verify", "verify")
+        if mode == "mllib":
+            # MLlib's join is long-running JVM code: it gets the JVM's own JIT (both
+            # compilers), not the client compiler dupfinder's local sessions use.
+            engine.LOCAL_JAVA_OPTIONS = ""
         spark = engine.session(master)
         engine.warm_up(spark)  # executors' Python workers started, kernels compiled
     else:
@@ -229,6 +235,7 @@ def main() -> None:
                   + " ".join(f"{st.get(s, float('nan')):>{w}.1f}" for s, w in
                              (("prepare", 7), ("lsh", 6), ("verify", 6), ("containment", 7)))
                   + f"  {same}", flush=True)
+        print(f"  load after {n}: {os.getloadavg()[0]:.1f}", flush=True)
         if "mllib" in records:
             m, s = records["mllib"], records["spark"]
             print(f"  MLlib MinHashLSH (5 tables, distance <= 1 - lsh_threshold): "

@@ -171,6 +171,31 @@ def test_labelled_corpus_identical(spark: Any, corpus: str) -> None:
     _same(str(path), spark)
 
 
+@needs_spark
+def test_components_on_dataframes_as_on_the_driver(spark: Any) -> None:
+    """Large-star / small-star on DataFrames labels the verified pairs as the driver's numpy
+    labelling does: random sparse graphs, a long chain (the slowest to settle), a star and
+    a pair, in row ids that are neither dense nor ordered."""
+    from dupfinder.engines.spark import edge_components_of
+    from dupfinder.stages.cluster import edge_components
+
+    rng = np.random.default_rng(4)
+    random_edges = rng.integers(0, 300, size=(200, 2))
+    chain = np.stack([np.arange(1000, 1030), np.arange(1001, 1031)], axis=1)[::-1]
+    star = np.stack([np.full(20, 5000), np.arange(5001, 5021)], axis=1)
+    pairs = np.concatenate([random_edges, chain, star, [[9000, 8999]]])
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    pairs = np.sort(pairs, axis=1)[rng.permutation(len(pairs))]
+    expected = edge_components(pairs)
+    spark.conf.set("spark.sql.shuffle.partitions", "2")  # each round is a few small shuffles
+    try:
+        assert edge_components_of(spark, pairs, driver_edges=0) == expected
+    finally:
+        spark.conf.set("spark.sql.shuffle.partitions", "4")
+    assert edge_components_of(spark, pairs) == expected  # below the limit: on the driver
+    assert len(expected) > 5
+
+
 # ---- inputs and outputs --------------------------------------------------------------------
 
 
