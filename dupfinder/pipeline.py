@@ -405,7 +405,7 @@ def prepare(
         features = batches[index]
         batches[index] = None  # freed as soon as it is shingled
         assert features is not None
-        if index % 64 == 63:
+        if index % 8 == 7:
             # The read's token arrays, freed batch by batch, back to the system: the
             # allocator would keep them while the threads allocate the shingles elsewhere.
             release_free_memory()

@@ -94,13 +94,25 @@ class ShingleSets:
             return ShingleSets.empty()
 
         def joined(name: str) -> np.ndarray:
-            out = np.concatenate([getattr(p, name) for p in parts])
-            if consume:
-                for p in parts:
-                    # A new empty array: a slice would be a view keeping the part alive.
-                    setattr(p, name, np.zeros(0, dtype=getattr(p, name).dtype))
-                if freed is not None:
+            if not consume:
+                return np.concatenate([getattr(p, name) for p in parts])
+            # Copied part by part into the whole, each part let go once copied (a new empty
+            # array: a slice would be a view keeping it alive), so the join holds one copy
+            # of the array and a few parts, not two copies.
+            first = getattr(parts[0], name)
+            out = np.empty(sum(getattr(p, name).size for p in parts), dtype=first.dtype)
+            del first
+            at = 0
+            for k, p in enumerate(parts):
+                part = getattr(p, name)
+                out[at : at + part.size] = part
+                at += part.size
+                setattr(p, name, np.zeros(0, dtype=part.dtype))
+                del part
+                if freed is not None and k % 16 == 15:
                     freed()
+            if freed is not None:
+                freed()
             return out
 
         sizes = np.concatenate([p.sizes() for p in parts])
