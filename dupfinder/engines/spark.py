@@ -2,15 +2,20 @@
 
 Split (see the README's "On a Spark cluster" for the shuffles each step costs):
 
-- executors, per row: tokenise (``stages.tokens.featurize``), shingle and sign
-  (``stages.shingles.shingle``, ``stages.minhash.signatures``) over Arrow batches;
+- executors, per row: tokenise (``stages.tokens.featurize``) for the line identities, then
+  again to shingle and sign (``stages.shingles.shingle``, ``stages.minhash.signatures``), over
+  Arrow batches; every per-row array is one binary value (its elements' bytes);
 - driver, small decisions: boilerplate (``stages.boilerplate.learn`` over the articles' line
   identities, collected; the keys are shipped back with the shingling closure);
-- executors, pairs: LSH by exploding ``stages.lsh.band_keys`` and grouping by (band, key), each
-  bucket's pairs by ``stages.arrays.pairs_within_runs`` exactly as locally; verification by
-  joining both sides' arrays to each pair and calling ``stages.verify.pair_score``;
-- driver: containment candidates, clusters and edits over the collected shingle arrays (the same
-  calls as the local engine; ``dupfinder.pipeline`` drives them).
+- executors, pairs: LSH by exploding ``stages.lsh.band_keys`` into rows partitioned by key,
+  each partition's buckets found by numpy and their pairs made by
+  ``stages.arrays.pairs_within_runs`` exactly as locally; verification by joining each pair's
+  two memberships to the rows' arrays and meeting them in one shuffle by pair, where
+  ``stages.verify.verify`` scores a partition's pairs at once (in two passes for many pairs,
+  the tokens only for what the first rejects);
+- driver: containment candidates, components, clusters and edits over the collected shingle
+  arrays (the same calls as the local engine; ``dupfinder.pipeline`` drives them);
+  ``edge_components_of`` labels components on DataFrames past ``DRIVER_EDGES``.
 
 Rows are keyed by a dense input-order ``row_id`` assigned where the articles are read (never
 ``monotonically_increasing_id`` arithmetic), and everything collected is put back in ``row_id``
