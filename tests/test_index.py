@@ -382,3 +382,26 @@ def test_postings_round_trip_at_the_edges() -> None:
             rows = rng.integers(5, top, n).astype(np.uint32)
             got_keys, got_rows = unpack_postings(*pack_postings(keys, rows))
             assert np.array_equal(got_keys, keys) and np.array_equal(got_rows, rows)
+
+
+def test_probing_finds_every_owner_row_pair_of_a_shared_key(tmp_path) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(6)
+    with Index(tmp_path / "p.db") as idx:
+        store = idx.store
+        segments = []
+        with store.transaction():
+            for n in range(3):
+                keys = rng.integers(0, 60, 200).astype(np.uint32)  # many repeats
+                rows = rng.integers(100 * n, 100 * n + 50, 200).astype(np.uint32)
+                store.add_segment(1, keys, rows)
+                segments.append((keys, rows))
+        keys = rng.integers(0, 80, 300).astype(np.uint32)
+        owners = rng.integers(0, 40, 300)
+        got_o, got_r = idx._probe(1, keys, owners)
+        got = sorted(zip(got_o.tolist(), got_r.tolist()))
+        want = sorted((int(o), int(r)) for k, o in zip(keys.tolist(), owners.tolist())
+                      for seg_keys, seg_rows in segments
+                      for sk, r in zip(seg_keys.tolist(), seg_rows.tolist()) if sk == k)
+        assert got == want  # with multiplicity: the shared-sample counts rest on it

@@ -49,7 +49,7 @@ from ..pipeline import Prepared, articles_from, id_ranks, prepare
 from ..readers import STDIN_LABEL, ReadContext, file_of, read_corpus
 from ..result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
 from ..stages.agency import has_agency_marker
-from ..stages.arrays import components, mix64
+from ..stages.arrays import components, mix64, runs
 from ..stages.cluster import Facts, Group, build_clusters
 from ..stages.containment import sample_need
 from ..stages.edits import edit_summary
@@ -321,21 +321,27 @@ class Index:
         k = (packed >> np.uint64(32)).astype(np.uint32)
         o = (packed & _M32).astype(np.int64)
         del packed
+        # Each distinct key is searched once (copies in a chunk share most of their keys);
+        # its owners are paired with every row found for it.
+        starts, counts = runs(k)
+        uk = k[starts]
         found_o, found_r = [], []
         for seg in self.store.segments():
             if seg.kind != kind or seg.keys.size == 0:
                 continue
-            lo = _search(seg, k, "left")
-            hit = seg.keys[np.minimum(lo, seg.keys.size - 1)] == k
-            if not hit.any():
+            lo = _search(seg, uk, "left")
+            hit = np.flatnonzero(seg.keys[np.minimum(lo, seg.keys.size - 1)] == uk)
+            if not hit.size:
                 continue
-            lo, kk, oo = lo[hit], k[hit], o[hit]
-            width = _search(seg, kk, "right") - lo
-            total = int(width.sum())
-            starts = np.cumsum(width) - width
-            at = np.repeat(lo - starts, width) + np.arange(total)
-            found_o.append(np.repeat(oo, width))
-            found_r.append(seg.rows[at].astype(np.int64))
+            lo = lo[hit]
+            width = _search(seg, uk[hit], "right") - lo
+            many = counts[hit]
+            pairs = width * many  # owners x rows of each key found
+            total = int(pairs.sum())
+            within = np.arange(total) - np.repeat(np.cumsum(pairs) - pairs, pairs)
+            w = np.repeat(width, pairs)
+            found_o.append(o[np.repeat(starts[hit], pairs) + within // w])
+            found_r.append(seg.rows[np.repeat(lo, pairs) + within % w].astype(np.int64))
         if not found_o:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(found_o), np.concatenate(found_r)
