@@ -236,7 +236,7 @@ def _in_row_order(table: Any, rows: int, blobs: dict[str, Any], numbers: Sequenc
 LINES = "row_id long, line_keys binary, line_sizes binary"
 SHINGLES = ("row_id long, size int, shingles binary, words int, stripped boolean, "
             "figures binary, tokens binary, token_figures binary, sig binary")
-BANDS = "band int, key long, row_id long"
+BANDS = "part int, band binary, key binary, row_id binary"
 PAIRS = "a long, b long"
 
 
@@ -295,8 +295,16 @@ def shingle_batches(params: Params, boiler_keys: np.ndarray
     return run
 
 
-def band_key_batches(bands: int, rows: int, num_perm: int
+# Band-key rows a bucketing task takes at most (20 bytes each).
+KEYS_PER_TASK = 10_000_000
+
+
+def band_key_batches(bands: int, rows: int, num_perm: int, parts: int
                      ) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """Each batch's band keys (``stages.lsh.band_keys``) as (band, key, row_id), split by a
+    hash of the key into ``parts`` parts, each part one row of three binary columns: the
+    shuffle by part then moves a few fat rows, not one per article and band, and still brings
+    every row of a key to one task."""
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
@@ -307,25 +315,32 @@ def band_key_batches(bands: int, rows: int, num_perm: int
             sig, _ = _unblob(batch.column("sig"), np.uint32)
             sig = sig.reshape(ids.size, num_perm)
             keys = np.concatenate([band_keys(sig, band, rows) for band in range(bands)])
+            band = np.repeat(np.arange(bands, dtype=np.int32), ids.size)
+            row_id = np.tile(ids, bands)
+            part = ((keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) % np.uint64(parts)
+            order = np.argsort(part, kind="stable")
+            part = part[order].astype(np.int32)
+            offsets = np.flatnonzero(np.concatenate(([True], part[1:] != part[:-1],
+                                                     [True]))).astype(np.int64)
             yield pa.RecordBatch.from_arrays(
-                [pa.array(np.repeat(np.arange(bands, dtype=np.int32), ids.size)),
-                 pa.array(keys.view(np.int64)), pa.array(np.tile(ids, bands))],
-                names=["band", "key", "row_id"])
+                [pa.array(part[offsets[:-1]]), _blob(band[order], offsets),
+                 _blob(keys[order], offsets), _blob(row_id[order], offsets)],
+                names=["part", "band", "key", "row_id"])
     return run
 
 
 def bucket_pair_batches(batches: Iterator[Any]) -> Iterator[Any]:
-    """The pairs of every bucket of one partition of band keys (the keys are partitioned by
-    themselves, so a bucket's rows are all here), as ``lsh.pairs_from_groups`` makes them:
-    members in row order, all pairs, or a chain past ``MAX_BUCKET_PAIRS``."""
+    """The pairs of every bucket of one partition of band keys (partitioned by a hash of the
+    key, so a bucket's rows are all here), as ``lsh.pairs_from_groups`` makes them: members
+    in row order, all pairs, or a chain past ``MAX_BUCKET_PAIRS``."""
     import pyarrow as pa
 
-    parts = [(_numbers(b.column("band")), _numbers(b.column("key")),
-              _numbers(b.column("row_id"))) for b in batches if b.num_rows]
-    if not parts:
+    got = [(_unblob(b.column("band"), np.int32)[0], _unblob(b.column("key"), np.uint64)[0],
+            _unblob(b.column("row_id"), np.int64)[0]) for b in batches if b.num_rows]
+    if not got:
         return
-    band, key, ids = (np.concatenate(cols) for cols in zip(*parts))
-    del parts
+    band, key, ids = (np.concatenate(cols) for cols in zip(*got))
+    del got
     # Most keys are one article's: sorted by key alone, only the rows whose key another row
     # shares are sorted by (band, key, row) to find the buckets, members in row order.
     by_key = np.argsort(key)
@@ -520,13 +535,15 @@ class SparkEngine:
             return np.zeros((0, 2), dtype=np.int64)
         num_perm = self.params.num_perm
         bands, rows = band_params(round(float(self.params.lsh_threshold), 4), int(num_perm))
+        parts = max(int(self.spark.conf.get("spark.sql.shuffle.partitions")),
+                    -(-self._docs * bands // KEYS_PER_TASK))
         keys = (self._shingles.where(F.col("size") > 0).select("row_id", "sig")
-                .mapInArrow(band_key_batches(bands, rows, num_perm), BANDS))
-        # A bucket's rows meet in one partition (hash of the key) and its pairs are made
-        # there with numpy: one shuffle of 20-byte rows, no aggregation buffers. The pairs
-        # come to the driver anyway (the containment stage subtracts them), so they are made
-        # unique there rather than by one more shuffle.
-        buckets = keys.repartition("key")
+                .mapInArrow(band_key_batches(bands, rows, num_perm, parts), BANDS))
+        # A bucket's rows meet in one partition (by a hash of its key) and its pairs are made
+        # there with numpy: one shuffle of a few rows of packed keys, no aggregation. The
+        # pairs come to the driver anyway (the containment stage subtracts them), so they are
+        # made unique there rather than by one more shuffle.
+        buckets = keys.repartition(parts, "part")
         pairs = _sorted_pairs(buckets.mapInArrow(bucket_pair_batches, PAIRS).toArrow())
         return dedupe_pairs(pairs, self._docs) if pairs.size else pairs
 
