@@ -11,14 +11,14 @@ Batches are cut at the same ``BATCH`` boundaries either way, so the result is th
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from .article import Article
 from .engines.local import TokenisePool, map_ordered, resolved
-from .errors import InputError
+from .errors import InputError, RecordError
 from .readers import LineFile, ReadContext, ReadLog, Skipped, line_files, read_corpus
 from .readers.jsonl import read_range
 from .stages.agency import has_agency_marker
@@ -145,77 +145,102 @@ PART_BYTES = 4_000_000
 
 @dataclasses.dataclass
 class _Part:
-    """A part of a file a worker reads: bytes ``start:end``, from line ``first_line``."""
+    """A part of a file a worker reads: bytes ``start:end``, from line ``first_line``; or,
+    with ``error``, where the file stopped being readable (reported in read order)."""
 
     file: LineFile
+    number: int  # the file's place among the files read
     start: int
     end: int
     first_line: int
     ctx: ReadContext  # the read's options, with a log of its own
     lean: bool
     long_chars: int
+    error: OSError | None = None
 
 
 @dataclasses.dataclass
 class _PartRead:
+    file: LineFile
+    number: int
     articles: list[Article]
     features: Features
     agency: list[bool] | None  # lean: each article's agency credit, its text dropped
     log: ReadLog
     error: OSError | None = None  # the file could not be read (named by the caller)
+    failed: RecordError | None = None  # a bad record in fail mode, raised in read order
 
 
 def _read_part(part: _Part) -> _PartRead:
     """Parse, check and tokenise one part (on a worker: reading is Python work per record)."""
     ctx = part.ctx
     ctx.begin_file(part.file.label, part.file.qualifier)
+    empty = Features.concat([])
+    if part.error is not None:
+        return _PartRead(part.file, part.number, [], empty, None, ctx.part_log(), part.error)
     try:
         articles = list(read_range(part.file.path, part.file.label, part.start, part.end,
                                    part.first_line, part.file.encoding, ctx))
     except OSError as error:
-        return _PartRead([], Features.concat([]), None, ctx.part_log(), error)
-    features = Features.concat([]) if not articles else featurize([a.text for a in articles],
-                                                                 part.long_chars)
+        return _PartRead(part.file, part.number, [], empty, None, ctx.part_log(), error)
+    except RecordError as error:  # with what the part logged before it
+        return _PartRead(part.file, part.number, [], empty, None, ctx.part_log(),
+                         failed=error)
+    features = empty if not articles else featurize([a.text for a in articles],
+                                                    part.long_chars)
     agency = None
     if part.lean:
         agency = [has_agency_marker(a.text, a.title) for a in articles]
         articles = [a.without_text() for a in articles]
-    return _PartRead(articles, features, agency, ctx.part_log())
+    return _PartRead(part.file, part.number, articles, features, agency, ctx.part_log())
 
 
-def _parts(file: LineFile, ctx: ReadContext, lean: bool, long_chars: int) -> Iterable[_Part]:
-    """The file cut after a newline about every PART_BYTES, each part's first line counted
-    (one pass over the bytes here, the parsing on the workers)."""
-    with open(file.path, "rb") as handle:
-        handle.seek(file.start)
+def _parts(files: Sequence[LineFile], ctx: ReadContext, lean: bool,
+           long_chars: int) -> Iterator[_Part]:
+    """Every file cut after a newline about every PART_BYTES, each part's first line counted
+    (one pass over the bytes here, the parsing on the workers); a file that cannot be read
+    further gives a part holding the error."""
+    for number, file in enumerate(files):
         start, line = file.start, 1
-        carry = b""
-        while True:
-            block = handle.read(PART_BYTES)
-            data = carry + block
-            cut = data.rfind(b"\n") + 1 if block else len(data)
-            if cut > 0:
-                yield _Part(file, start, start + cut, line, ctx.options(), lean, long_chars)
-                line += data.count(b"\n", 0, cut)
-                start += cut
-            carry = data[cut:]
-            if not block:
-                return
+        try:
+            with open(file.path, "rb") as handle:
+                handle.seek(file.start)
+                carry = b""
+                while True:
+                    block = handle.read(PART_BYTES)
+                    data = carry + block
+                    cut = data.rfind(b"\n") + 1 if block else len(data)
+                    if cut > 0:
+                        yield _Part(file, number, start, start + cut, line, ctx.options(),
+                                    lean, long_chars)
+                        line += data.count(b"\n", 0, cut)
+                        start += cut
+                    carry = data[cut:]
+                    if not block:
+                        break
+        except OSError as error:
+            yield _Part(file, number, start, start, line, ctx.options(), lean, long_chars,
+                        error)
 
 
 def parallel_files(source: Any, ctx: ReadContext, workers: int) -> list[LineFile] | None:
     """The files to read on ``workers`` processes, or None to read in this one: several
-    workers, files (not stdin or records) that can be read in parts, enough bytes."""
+    workers, files (not stdin or records) that can be read in parts, enough bytes. Anything
+    unusual (a path that is not there, an empty folder, a folder whose notes would come out of
+    their place among several paths) is left to the read in this process, which reports it
+    where it comes."""
     paths = reloadable_paths(source)
     if workers <= 1 or paths is None or ctx.only is not None:
         return None
     try:
         found = line_files(paths, ctx)
-    except OSError:
-        return None  # the sequential read names the problem
-    if found is None or sum(f.path.stat().st_size for f in found[0]) < PARALLEL_READ_BYTES:
+    except (OSError, InputError):
+        return None
+    if found is None or sum(f.size for f in found[0]) < PARALLEL_READ_BYTES:
         return None
     files, notes = found
+    if notes and len(paths) > 1:
+        return None  # a folder's note is said when that folder is reached
     for message in notes:
         ctx.note(message)
     return files
@@ -226,32 +251,44 @@ def load_parallel(files: Sequence[LineFile], ctx: ReadContext, workers: int,
                   long_unit_chars: int = LONG_UNIT_CHARS) -> LoadedCorpus:
     """``load`` of JSON Lines files with the reading itself on ``workers`` processes: each
     part's records are parsed, checked and tokenised where they are read, and only the
-    articles (without their text, for a large read) and token arrays come back, in order.
-    The same articles, log and arrays as reading in this process (tested)."""
-    lean = sum(f.path.stat().st_size for f in files) > lean_chars
+    articles (without their text, for a large read) and token arrays come back, in order,
+    from one pool for all the files. The same articles, log and arrays as reading in this
+    process (tested)."""
+    lean = sum(f.size for f in files) > lean_chars
     articles: list[Article] = []
     features: list[Features] = []
     agency: dict[int, bool] = {}
-    for file in files:
-        ctx.begin_file(file.label, file.qualifier)
-        try:
-            for got in map_ordered(_read_part, _parts(file, ctx, lean, long_unit_chars),
-                                   workers):
-                ctx.absorb(got.log)
-                if got.error is not None:
-                    problem = f"cannot read: {got.error}"
-                    if ctx.on_error != "skip":
-                        raise InputError(f"{file.label}: {problem}") from got.error
-                    ctx.skipped.append(Skipped(file.label, problem))
-                    break
-                if got.agency is not None:
-                    agency.update(enumerate(got.agency, start=len(articles)))
-                articles.extend(got.articles)
-                if got.articles:
-                    features.append(got.features)
-                if count is not None:
-                    count(len(articles))
-        finally:
+    current = -1  # the file being taken in
+    given_up = -1  # a file that stopped being readable (skip mode)
+    try:
+        for got in map_ordered(_read_part, _parts(files, ctx, lean, long_unit_chars),
+                               workers):
+            if got.number != current:
+                if current >= 0:
+                    ctx.end_file()
+                current = got.number
+                ctx.begin_file(got.file.label, got.file.qualifier)
+            if got.number == given_up:
+                continue
+            ctx.absorb(got.log)
+            if got.failed is not None:
+                raise got.failed
+            if got.error is not None:
+                problem = f"cannot read: {got.error}"
+                if ctx.on_error != "skip":
+                    raise InputError(f"{got.file.label}: {problem}") from got.error
+                ctx.skipped.append(Skipped(got.file.label, problem))
+                given_up = got.number
+                continue
+            if got.agency is not None:
+                agency.update(enumerate(got.agency, start=len(articles)))
+            articles.extend(got.articles)
+            if got.articles:
+                features.append(got.features)
+            if count is not None:
+                count(len(articles))
+    finally:
+        if current >= 0:
             ctx.end_file()
     ctx.end_read()
     return LoadedCorpus(articles, features, agency, lean)

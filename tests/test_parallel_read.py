@@ -14,7 +14,7 @@ import pytest
 import dupfinder
 import dupfinder.corpus as corpus
 import dupfinder.pipeline as pipeline
-from dupfinder.errors import RecordError
+from dupfinder.errors import InputError, RecordError
 from dupfinder.pipeline import articles_from
 from dupfinder.readers import ReadContext
 from dupfinder.stages.agency import has_agency_marker
@@ -151,3 +151,78 @@ def test_what_cannot_be_read_in_parts_is_read_whole(tmp_path: Path) -> None:
     assert corpus.parallel_files(str(folder), ctx, 1) is None  # one worker
     assert corpus.parallel_files(str(folder), ctx, 2) is None  # too small to be worth it
     assert ctx.warnings == []
+
+
+def test_many_small_files_read_in_parts_as_in_one_process(tmp_path: Path,
+                                                           small_parts: None) -> None:
+    """A scrape as daily files (one pool for all of them, parts of every file in order)."""
+    folder = tmp_path / "days"
+    folder.mkdir()
+    records = sample_records() + pages.live_page()
+    for day in range(30):
+        chunk = records[day % len(records):][:3]
+        (folder / f"2019-05-{day + 1:02d}.jsonl").write_bytes(
+            b"\n".join(_line({**r, "id": f"{r['id']}-{day}", "published": "soon"})
+                       for r in chunk) + b"\n")
+    one, many = ReadContext(), ReadContext()
+    a, b = _sequential(folder, one, 10**12), _parallel(folder, many, 10**12)
+    assert [(x.id, x.source) for x in b.articles] == [(x.id, x.source) for x in a.articles]
+    assert len(a.articles) == 90
+    assert many.warnings == one.warnings and len(one.warnings) == 30  # a date note a file
+
+
+def test_a_failing_part_keeps_what_it_said_before_the_bad_record(tmp_path: Path,
+                                                                 small_parts: None) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"id": "1", "text": "caf\xe9 story here", "published": "someday"}\n'
+                     + b'{"id": "2", "text": "broken\n')
+    one, many = ReadContext(), ReadContext()
+    with pytest.raises(RecordError) as whole:
+        corpus.load(one.complete(articles_from(str(path), one)), True, 4, None, 10**12, 320, 1)
+    files = corpus.parallel_files(str(path), many, 2)
+    assert files is not None
+    with pytest.raises(RecordError) as parts:
+        corpus.load_parallel(files, many, 2, None, 10**12, 320)
+    assert str(parts.value) == str(whole.value)
+    assert many.warnings == one.warnings
+    assert any("undecodable" in w for w in many.warnings)
+
+
+def test_unusual_paths_are_left_to_the_read_in_one_process(tmp_path: Path,
+                                                          small_parts: None) -> None:
+    """Errors and folder notes come where the read in this process says them."""
+    folder = _messy_folder(tmp_path)
+    broken = tmp_path / "b.jsonl"
+    broken.write_text('{"id": "x", "text": \n', encoding="utf-8")
+    notes_only = tmp_path / "g"
+    notes_only.mkdir()
+    (notes_only / "readme.md").write_text("x", encoding="utf-8")
+    ctx = ReadContext()
+    assert corpus.parallel_files([str(broken), str(notes_only)], ctx, 2) is None
+    with pytest.raises(RecordError):  # the broken record first, as read in order
+        dupfinder.scan([str(broken), str(notes_only)], workers=2)
+    assert corpus.parallel_files([str(broken), str(folder)], ctx, 2) is None  # a folder note
+    assert corpus.parallel_files([str(tmp_path / "nowhere.jsonl")], ctx, 2) is None
+    assert ctx.warnings == []
+
+
+def test_a_file_gone_before_it_is_read(tmp_path: Path, small_parts: None) -> None:
+    folder = _messy_folder(tmp_path)
+    for mode in ("fail", "skip"):
+        ctx = ReadContext(on_error=mode)
+        files = corpus.parallel_files(str(folder), ctx, 2)
+        assert files is not None
+        gone = files[0].path
+        saved = gone.read_bytes()
+        gone.unlink()
+        try:
+            if mode == "fail":
+                with pytest.raises(InputError, match="a.jsonl: cannot read"):
+                    corpus.load_parallel(files, ctx, 2, None, 10**12, 320)
+            else:
+                loaded = corpus.load_parallel(files, ctx, 2, None, 10**12, 320)
+                assert [s.source for s in ctx.skipped if "cannot read" in s.reason] == [
+                    str(gone)]
+                assert loaded.articles and all("b.jsonl" in a.source for a in loaded.articles)
+        finally:
+            gone.write_bytes(saved)

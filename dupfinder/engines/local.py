@@ -47,6 +47,9 @@ def warm_up() -> None:
 
     char_tables()
     _numba.kernels()
+    # The compiled tokeniser's code loaded, for texts of each width of code point.
+    featurize(["A warm-up line.", "Two, 2.", "Café au lait.", "“Quoted” — 2.", "Up \U0001F600."],
+              320)
 
 
 class TokenisePool:

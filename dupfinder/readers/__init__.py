@@ -515,6 +515,7 @@ class LineFile:
     qualifier: str
     encoding: str
     start: int
+    size: int  # bytes
 
 
 def line_files(paths: Iterable[str | Path],
@@ -543,12 +544,13 @@ def line_files(paths: Iterable[str | Path],
                 return None
             with open(file, "rb") as handle:
                 head = handle.read(4)
+                size = os.fstat(handle.fileno()).st_size
             encoding, start = encoding_of(head, ctx), 0
             if encoding == "utf-8-sig":
                 encoding, start = "utf-8", len(codecs.BOM_UTF8)
             if not ascii_compatible(encoding):
                 return None
-            out.append(LineFile(file, label, qualifier, encoding, start))
+            out.append(LineFile(file, label, qualifier, encoding, start, size))
     return out, list(quiet.warnings)
 
 

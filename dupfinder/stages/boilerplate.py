@@ -157,7 +157,8 @@ def _recurring(
 ) -> set[int]:
     """Units recurring across unrelated articles (see the module docstring)."""
     docs = line_offsets.size - 1
-    flat_docs = np.repeat(np.arange(docs, dtype=np.int32), np.diff(line_offsets))
+    flat_docs = np.repeat(np.arange(docs, dtype=np.int32 if docs < 2**31 else np.int64),
+                          np.diff(line_offsets))
     # Carriers of each unit in rank order: samples and group representatives fall the same
     # way whatever the input order.
     order = np.lexsort((ranks[flat_docs], line_keys))
@@ -251,7 +252,9 @@ def _recurring(
     heaviest_of = heaviest_of_array.tolist()
     samples = [sampled_carriers(c) for c in heaviest_of]
     # Each article's units, in key order (int32 indices: half the memory of argsort's).
-    by_doc = np.argsort(flat_docs, kind="stable").astype(np.int32)
+    by_doc = np.argsort(flat_docs, kind="stable")
+    if by_doc.size < 2**31:
+        by_doc = by_doc.astype(np.int32)
     doc_starts = np.searchsorted(flat_docs[by_doc], np.arange(docs + 1))
     # Each group's first sampled carrier against each other one.
     counts = np.array([m.size - 1 for m in samples], dtype=np.int64)
