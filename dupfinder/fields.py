@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -145,6 +146,7 @@ def parse_date(value: str, dayfirst: bool = False) -> str:
     return parsed if parsed is not None else value.strip()
 
 
+@lru_cache(maxsize=8192)
 def to_iso_date(value: str, dayfirst: bool = False) -> str | None:
     """The ISO-8601 form of a stated date, or None when it is not one this reads.
 
