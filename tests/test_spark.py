@@ -112,13 +112,17 @@ def test_identical_for_any_partitioning(spark: Any, synthetic_small: list[dict[s
 
 
 @needs_spark
+@pytest.mark.parametrize("joined", [False, True])
 def test_identical_with_two_verification_passes(spark: Any, synthetic_2k: Path,
-                                                monkeypatch: Any) -> None:
+                                                monkeypatch: Any, joined: bool) -> None:
     """Verification first without the tokens, then with them for the pairs it rejected
-    (what the engine does past TWO_PASSES_FROM pairs), gives the one-pass edges."""
+    (what the engine does past TWO_PASSES_FROM pairs), gives the one-pass edges; with the
+    memberships broadcast and packed (below BROADCAST_PAIRS) or joined (above)."""
     from dupfinder.engines import spark as on_spark
 
     monkeypatch.setattr(on_spark, "TWO_PASSES_FROM", 1)
+    if joined:
+        monkeypatch.setattr(on_spark, "BROADCAST_PAIRS", 0)
     _same(str(synthetic_2k), spark, partitions=2)
 
 

@@ -367,8 +367,8 @@ def bucket_pair_batches(batches: Iterator[Any]) -> Iterator[Any]:
                                           pa.array(pairs[lo:lo + step, 1])], names=["a", "b"])
 
 
-# Pair memberships shipped whole to every executor (17 bytes each, two a pair) rather than
-# shuffled against the shingles.
+# Pair memberships broadcast to every executor (17 bytes each, two a pair) rather than joined
+# to the shingles in a shuffle.
 BROADCAST_PAIRS = 4_000_000
 # Pairs a verification task takes at most (its partition holds both sides' arrays of each).
 PAIRS_PER_TASK = 100_000
@@ -410,6 +410,110 @@ def verify_batches(thresholds: Thresholds) -> Callable[[Iterator[Any]], Iterator
         pair = np.concatenate([g[1] for g in got]).astype(np.int64)
         which = np.concatenate([g[2] for g in got])
         del got
+        order = np.lexsort((which, pair))
+        if order.size % 2 or not np.array_equal(pair[order[0::2]], pair[order[1::2]]):
+            raise RuntimeError("spark engine: a pair's two sides did not meet")
+        found = verify(sets, np.stack([order[0::2], order[1::2]], axis=1), thresholds)
+        if found.pairs.size:
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(pair[found.pairs[:, 0]]),
+                 pa.array(found.jaccard.astype(np.float64)),
+                 pa.array(found.containment.astype(np.float64))],
+                names=["pair", "jaccard", "containment"])
+    return run
+
+
+_SIDE_TYPES = {"shingles": np.uint32, "figures": np.uint32, "tokens": np.uint32,
+               "token_figures": np.bool_}
+
+
+def _gather(values: np.ndarray, offsets: np.ndarray, rows: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Rows ``rows`` (repeats allowed) of (values, offsets), concatenated in that order."""
+    starts, lengths = offsets[rows], offsets[rows + 1] - offsets[rows]
+    out_offsets = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=out_offsets[1:])
+    index = np.repeat(starts - out_offsets[:-1], lengths) + np.arange(out_offsets[-1])
+    return values[index], out_offsets
+
+
+def packed_side_batches(members: Any, parts: int, columns: Sequence[str]
+                        ) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """Each cached row's arrays once for every pair side it is (``members``: a broadcast of
+    the memberships sorted by row_id), packed into one row per part of a hash of the pair:
+    the shuffle by part then moves a few fat rows, and brings both sides of a pair to one
+    task. Per array column, the sides' lengths and their values, as binary."""
+    arrays = [c for c in columns if c in _SIDE_TYPES]
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        m_rows, m_pair, m_side = members.value
+        for batch in batches:
+            ids = _numbers(batch.column("row_id")).astype(np.int64)
+            lo = np.searchsorted(m_rows, ids, "left")
+            count = np.searchsorted(m_rows, ids, "right") - lo
+            total = int(count.sum())
+            if total == 0:
+                continue
+            first = np.cumsum(count) - count
+            member = np.repeat(lo - first, count) + np.arange(total)
+            src = np.repeat(np.arange(ids.size), count)
+            pair, side = m_pair[member], m_side[member]
+            part = ((pair.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)
+                    ) % np.uint64(parts)
+            order = np.argsort(part, kind="stable")
+            src, pair, side, part = src[order], pair[order], side[order], part[order]
+            bounds = np.flatnonzero(np.concatenate(([True], part[1:] != part[:-1], [True])))
+            out = [pa.array(part[bounds[:-1]].astype(np.int32)), _blob(pair, bounds),
+                   _blob(side, bounds),
+                   _blob(_numbers(batch.column("words")).astype(np.int32)[src], bounds)]
+            for name in arrays:
+                values, offsets = _gather(*_unblob(batch.column(name), _SIDE_TYPES[name]), src)
+                out += [_blob(np.diff(offsets), bounds), _blob(values, offsets[bounds])]
+            yield pa.RecordBatch.from_arrays(
+                out, names=["part", "pair", "side", "words"]
+                + [f"{n}{suffix}" for n in arrays for suffix in ("_len", "")])
+    return run
+
+
+def packed_schema(columns: Sequence[str]) -> str:
+    arrays = [c for c in columns if c in _SIDE_TYPES]
+    return ", ".join(["part int", "pair binary", "side binary", "words binary"]
+                     + [f"{n}{suffix} binary" for n in arrays for suffix in ("_len", "")])
+
+
+def verify_packed_batches(thresholds: Thresholds, columns: Sequence[str]
+                          ) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """``verify_batches`` over the packed rows of ``packed_side_batches``: the partition's
+    sides unpacked into one ShingleSets, each pair its a side's and b side's positions."""
+    arrays = [c for c in columns if c in _SIDE_TYPES]
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        cols: dict[str, list[np.ndarray]] = {}
+        for b in batches:
+            for name in ["pair", "side", "words"] + [f"{n}{s}" for n in arrays
+                                                     for s in ("_len", "")]:
+                dtype = {"pair": np.int64, "side": np.int8, "words": np.int32}.get(
+                    name, np.int64 if name.endswith("_len") else _SIDE_TYPES.get(name))
+                cols.setdefault(name, []).append(_unblob(b.column(name), dtype)[0])
+        if not cols:
+            return
+        joined = {name: np.concatenate(parts) for name, parts in cols.items()}
+        del cols
+
+        def offsets(name: str) -> np.ndarray:
+            out = np.zeros(joined[name + "_len"].size + 1, dtype=np.int64)
+            np.cumsum(joined[name + "_len"], out=out[1:])
+            return out
+
+        pair, which = joined["pair"], joined["side"]
+        sets = ShingleSets(joined["shingles"], offsets("shingles"), joined["words"],
+                           np.zeros(pair.size, bool), figures=joined["figures"],
+                           figure_offsets=offsets("figures"), tokens=joined.get("tokens"),
+                           token_figures=joined.get("token_figures"))
         order = np.lexsort((which, pair))
         if order.size % 2 or not np.array_equal(pair[order[0::2]], pair[order[1::2]]):
             raise RuntimeError("spark engine: a pair's two sides did not meet")
@@ -584,24 +688,38 @@ class SparkEngine:
         """Positions among ``pairs`` of the copies, their jaccard and containment, reading
         the sides' ``columns``."""
         import pyarrow as pa
-        from pyspark.sql import functions as F
 
-        # Each pair is two memberships (row_id, pair, side): they meet the rows' arrays in one
-        # join (the memberships broadcast below BROADCAST_PAIRS, so that only the rows a pair
-        # touches move), then both sides of a pair meet in one shuffle by pair, where
-        # stages.verify.verify scores a partition's pairs at once.
         count = len(pairs)
-        members = self.spark.createDataFrame(pa.table({
-            "row_id": pa.array(pairs.astype(np.int64).T.ravel()),
-            "pair": pa.array(np.tile(np.arange(count, dtype=np.int64), 2)),
-            "side": pa.array(np.repeat(np.array([0, 1], dtype=np.int8), count))}))
-        if count <= BROADCAST_PAIRS:
-            members = F.broadcast(members)
-        sides = self._shingles.select("row_id", *columns).join(members, on="row_id")
         tasks = max(int(self.spark.conf.get("spark.sql.shuffle.partitions")),
                     -(-count // PAIRS_PER_TASK))
-        found = (sides.repartition(tasks, "pair")
-                 .mapInArrow(verify_batches(thresholds), SCORES).toArrow())
+        rows = pairs.astype(np.int64).T.ravel()
+        pair = np.tile(np.arange(count, dtype=np.int64), 2)
+        side = np.repeat(np.array([0, 1], dtype=np.int8), count)
+        if count <= BROADCAST_PAIRS:
+            # Each pair is two memberships (row_id, pair, side), broadcast: every cached row
+            # emits its arrays once for each side it is, packed by a hash of the pair, and
+            # both sides of a pair meet in one shuffle of a few fat rows, where
+            # stages.verify.verify scores a task's pairs at once.
+            by_row = np.argsort(rows, kind="stable")
+            members = self.spark.sparkContext.broadcast((rows[by_row], pair[by_row],
+                                                         side[by_row]))
+            try:
+                found = (self._shingles.select("row_id", *columns)
+                         .mapInArrow(packed_side_batches(members, tasks, columns),
+                                     packed_schema(columns))
+                         .repartition(tasks, "part")
+                         .mapInArrow(verify_packed_batches(thresholds, columns), SCORES)
+                         .toArrow())
+            finally:
+                members.unpersist()
+        else:
+            # Too many to broadcast: the memberships are joined to the rows' arrays, then
+            # both sides of a pair meet in one shuffle by pair.
+            frame = self.spark.createDataFrame(pa.table({
+                "row_id": pa.array(rows), "pair": pa.array(pair), "side": pa.array(side)}))
+            sides = self._shingles.select("row_id", *columns).join(frame, on="row_id")
+            found = (sides.repartition(tasks, "pair")
+                     .mapInArrow(verify_batches(thresholds), SCORES).toArrow())
         return (_numbers(found.column("pair")).astype(np.int64),
                 _numbers(found.column("jaccard")).astype(np.float64),
                 _numbers(found.column("containment")).astype(np.float64))
