@@ -479,8 +479,9 @@ def _open_index(db: str, opts: dict[str, Any] | None, workers: int | None = 1,
 @click.option("--chunk", type=int, default=1000, show_default=True,
               help="Articles per transaction (a killed add keeps whole chunks only).")
 @click.option("--no-text", "no_text", is_flag=True, default=None,
-              help="For a new index: keep no texts (a smaller file); what needs them (edits, "
-                   "diffs, relearn) reads them again from the added files, which must stay.")
+              help="For a new index: keep no texts (a smaller file); edit summaries come "
+                   "from the stored tokens, and what needs the texts (diffs, relearn) reads "
+                   "them again from the added files, which must stay.")
 @match_options
 @field_options
 @_fail_cleanly
