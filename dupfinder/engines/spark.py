@@ -400,7 +400,6 @@ def verify_batches(thresholds: Thresholds) -> Callable[[Iterator[Any]], Iterator
     pair is the positions of its a side and its b side among them."""
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
 
         got = [(side_sets(b), _numbers(b.column("pair")), _numbers(b.column("side")))
                for b in batches if b.num_rows]
@@ -410,17 +409,26 @@ def verify_batches(thresholds: Thresholds) -> Callable[[Iterator[Any]], Iterator
         pair = np.concatenate([g[1] for g in got]).astype(np.int64)
         which = np.concatenate([g[2] for g in got])
         del got
-        order = np.lexsort((which, pair))
-        if order.size % 2 or not np.array_equal(pair[order[0::2]], pair[order[1::2]]):
-            raise RuntimeError("spark engine: a pair's two sides did not meet")
-        found = verify(sets, np.stack([order[0::2], order[1::2]], axis=1), thresholds)
-        if found.pairs.size:
-            yield pa.RecordBatch.from_arrays(
-                [pa.array(pair[found.pairs[:, 0]]),
-                 pa.array(found.jaccard.astype(np.float64)),
-                 pa.array(found.containment.astype(np.float64))],
-                names=["pair", "jaccard", "containment"])
+        yield from _verified_sides(sets, pair, which, thresholds)
     return run
+
+
+def _verified_sides(sets: ShingleSets, pair: np.ndarray, which: np.ndarray,
+                    thresholds: Thresholds) -> Iterator[Any]:
+    """The copies among pairs whose two sides are rows of ``sets`` (``pair`` their pair
+    number, ``which`` the side), as one Arrow batch of (pair, jaccard, containment)."""
+    import pyarrow as pa
+
+    order = np.lexsort((which, pair))
+    if order.size % 2 or not np.array_equal(pair[order[0::2]], pair[order[1::2]]):
+        raise RuntimeError("spark engine: a pair's two sides did not meet")
+    found = verify(sets, np.stack([order[0::2], order[1::2]], axis=1), thresholds)
+    if found.pairs.size:
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(pair[found.pairs[:, 0]]),
+             pa.array(found.jaccard.astype(np.float64)),
+             pa.array(found.containment.astype(np.float64))],
+            names=["pair", "jaccard", "containment"])
 
 
 _SIDE_TYPES = {"shingles": np.uint32, "figures": np.uint32, "tokens": np.uint32,
@@ -490,7 +498,6 @@ def verify_packed_batches(thresholds: Thresholds, columns: Sequence[str]
     arrays = [c for c in columns if c in _SIDE_TYPES]
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
 
         cols: dict[str, list[np.ndarray]] = {}
         for b in batches:
@@ -514,16 +521,7 @@ def verify_packed_batches(thresholds: Thresholds, columns: Sequence[str]
                            np.zeros(pair.size, bool), figures=joined["figures"],
                            figure_offsets=offsets("figures"), tokens=joined.get("tokens"),
                            token_figures=joined.get("token_figures"))
-        order = np.lexsort((which, pair))
-        if order.size % 2 or not np.array_equal(pair[order[0::2]], pair[order[1::2]]):
-            raise RuntimeError("spark engine: a pair's two sides did not meet")
-        found = verify(sets, np.stack([order[0::2], order[1::2]], axis=1), thresholds)
-        if found.pairs.size:
-            yield pa.RecordBatch.from_arrays(
-                [pa.array(pair[found.pairs[:, 0]]),
-                 pa.array(found.jaccard.astype(np.float64)),
-                 pa.array(found.containment.astype(np.float64))],
-                names=["pair", "jaccard", "containment"])
+        yield from _verified_sides(sets, pair, which, thresholds)
     return run
 
 
