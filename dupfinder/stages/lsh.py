@@ -81,8 +81,16 @@ def candidate_pairs(
     if docs < 2:
         return np.zeros((0, 2), dtype=np.int64)
     bands, rows = band_params(round(float(threshold), 4), int(num_perm))
-    parts = [pairs_from_groups(band_keys(signatures, band, rows), valid) for band in range(bands)]
-    parts = [p for p in parts if p.size]
-    if not parts:
-        return np.zeros((0, 2), dtype=np.int64)
-    return dedupe_pairs(np.concatenate(parts), docs)
+    # Copies share most bands, so each band repeats most pairs: they are made unique a few
+    # bands at a time (at a million articles all bands' pairs at once took 2 GB).
+    found = np.zeros((0, 2), dtype=np.int64)
+    for first in range(0, bands, BANDS_AT_ONCE):
+        parts = [found] + [pairs_from_groups(band_keys(signatures, band, rows), valid)
+                           for band in range(first, min(bands, first + BANDS_AT_ONCE))]
+        found = dedupe_pairs(np.concatenate([p for p in parts if p.size])
+                             if any(p.size for p in parts) else found, docs)
+        del parts
+    return found
+
+
+BANDS_AT_ONCE = 4
