@@ -204,6 +204,7 @@ def containment_pairs(
     # Postings: one per (hash, group), the entries sorted by (hash, group).
     by_hash = np.argsort((h.astype(np.uint64) << np.uint64(32)) | g.astype(np.uint64))
     sh, sg, sd = h[by_hash], g[by_hash], d[by_hash]
+    del g  # at a million articles each per-sample array is hundreds of MB
     new_hash = np.ones(sh.size, dtype=bool)
     new_hash[1:] = sh[1:] != sh[:-1]
     new_posting = new_hash.copy()
@@ -223,13 +224,14 @@ def containment_pairs(
     entry_carriers = np.zeros(h.size, dtype=np.int64)
     entry_carriers[by_hash] = carriers[run]
     prefix = in_prefix(d, entry_carriers, samples, need(samples))[by_hash]
-    del entry_carriers
+    del entry_carriers, by_hash
     probing = np.flatnonzero(prefix & (sizes[sd] >= min_shingles))
     del prefix
     item, at = expand(p_start[run[probing]], carriers[run[probing]])
     dd, gg = sd[probing][item].astype(np.int64), p_group[at].astype(np.int64)
     ok = (gg != group[dd]) & (samples[dd] <= group_size[gg])
     found.append((dd[ok], gg[ok]))
+    del item, at, dd, gg, ok, probing
     # 2. Groups smaller than the article probe with the prefix of their union of samples
     # (distinct hashes: those the group carries alone, and one per posting).
     union = np.zeros(docs, dtype=np.int64)
@@ -244,6 +246,7 @@ def containment_pairs(
     gg, dd = p_group[probing][item].astype(np.int64), sd[at].astype(np.int64)
     ok = (gg != group[dd]) & (samples[dd] > group_size[gg])
     found.append((dd[ok], gg[ok]))
+    del item, at, dd, gg, ok, probing, g_prefix, by_group
 
     dd = np.concatenate([f[0] for f in found])
     gg = np.concatenate([f[1] for f in found])
