@@ -125,3 +125,36 @@ def test_derivation_counts_shared_and_own_shingles_as_set_arithmetic() -> None:
             others = set().union(*(set(sets.of(w).tolist()) for w in group if w != v))
             assert got[v] == (len(mine & others), len(mine - others))
     assert derivation([], facts) == {}
+
+
+def test_a_pair_of_copies_makes_the_group_the_general_path_makes() -> None:
+    """``_split`` answers a two-article component directly; the answer must be the one the
+    general path (hubs, growth, grouping) gives, whatever decides the canonical."""
+    import numpy as np
+
+    from dupfinder.stages.cluster import ClusterRules, Facts, _split
+
+    rng = np.random.default_rng(2)
+    sets = [np.unique(rng.integers(0, 300, int(rng.integers(20, 90))).astype(np.uint32))
+            for _ in range(40)]
+    dates = [None if k % 3 else float(k % 5) for k in range(40)]
+    facts = Facts(ids=[f"a{k:02d}" for k in range(40)], sizes=[s.size for s in sets],
+                  dates=dates, agency=[k % 4 == 0 for k in range(40)],
+                  shingles=sets.__getitem__, agency_outlet=[k % 7 == 0 for k in range(40)])
+    rules = ClusterRules()
+    for _ in range(200):
+        i, j = sorted(rng.choice(40, 2, replace=False).tolist())
+        score = (float(rng.random()), float(rng.random()))
+        adj = {i: {j: score}, j: {i: score}}
+        fast = _split([i, j], adj, facts, lambda a, b, s=score: s, lambda a, b, s=score: s,
+                      rules)
+        assert fast == _general_split([i, j], adj, facts, score, rules)
+
+
+def _general_split(component, adj, facts, score, rules):  # type: ignore[no-untyped-def]
+    """``_split`` with the pair shortcut skipped: the steps it takes for larger components."""
+    from dupfinder.stages.cluster import Group, _group, _grow
+
+    members = _grow(list(component), adj, facts, lambda a, b: score, None, rules)
+    g = _group(members, facts, lambda a, b: score, None, rules, adj, lambda a, b: score)
+    return [Group(g.canonical, g.reason, g.members, ())]

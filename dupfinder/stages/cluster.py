@@ -390,6 +390,12 @@ def edge_components(pairs: np.ndarray) -> list[list[int]]:
 def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
            similarity: Callable[[int, int], tuple[float, float]],
            rules: ClusterRules) -> list[Group]:
+    if len(component) == 2:  # a pair of copies: what the general path below makes of it
+        canonical, reason = choose_canonical(component, facts, None, rules)
+        other = component[1] if canonical == component[0] else component[0]
+        jac, con = adj[canonical][other]
+        return [Group(canonical, reason, (MemberScore(canonical, 1.0, 1.0, 0, 0, "canonical"),
+                                          MemberScore(other, jac, con, 0, 0, "copy")))]
     nodes = set(component)
     hubs = find_hubs(nodes, adj, facts, rules) if len(nodes) >= 3 else set()
     found: list[list[int]] = []
