@@ -521,7 +521,8 @@ def _match(
         return similarity(sets, i, j)
 
     say("clustering")
-    comps = edge_components(matches.edges.pairs)
+    comps = (engine.components(matches.edges.pairs) if engine is not None
+             else edge_components(matches.edges.pairs))
     state = (comps, adjacency(matches.edges), facts, score, similar, params.tuning.cluster)
     groups = map_ranges(_split_range, state, len(comps),
                         workers if len(articles) >= PARALLEL_MIN else 1, chunk=1000)

@@ -200,6 +200,21 @@ def test_components_on_dataframes_as_on_the_driver(spark: Any) -> None:
     assert len(expected) > 5
 
 
+@needs_spark
+def test_a_scan_with_components_on_dataframes_is_the_local_scan(
+        spark: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan's own components past the edge limit (set to 0 here): the same report."""
+    import dupfinder.engines.spark as on_spark
+
+    monkeypatch.setattr(on_spark, "DRIVER_EDGES", 0)
+    spark.conf.set("spark.sql.shuffle.partitions", "2")
+    try:
+        report = _same(str(SAMPLE), spark)
+    finally:
+        spark.conf.set("spark.sql.shuffle.partitions", "4")
+    assert len(report["clusters"]) == 5
+
+
 # ---- inputs and outputs --------------------------------------------------------------------
 
 

@@ -562,6 +562,11 @@ class SparkEngine:
             df.unpersist()
         self._cached.clear()
 
+    def components(self, pairs: np.ndarray) -> list[list[int]]:
+        """Connected components of the verified pairs (``edge_components_of``: on the driver
+        below DRIVER_EDGES, on DataFrames above)."""
+        return edge_components_of(self.spark, pairs)
+
     def _cache(self, df: Any) -> Any:
         from pyspark import StorageLevel
 
