@@ -242,7 +242,7 @@ def test_two_concurrent_adders_do_not_corrupt(tmp_path) -> None:
 def test_token_blocks_round_trip_and_give_back_the_shingles(tmp_path) -> None:
     import numpy as np
 
-    from dupfinder.index.store import decode_ids, encode_ids, pack_tokens, unpack_tokens
+    from dupfinder.index.codec import decode_ids, encode_ids, pack_tokens, unpack_tokens
 
     edges = np.array([0, 1, 127, 128, 16383, 16384, (1 << 21) - 1, 1 << 21, (1 << 28) - 1])
     assert np.array_equal(decode_ids(encode_ids(edges)), edges)
@@ -371,7 +371,7 @@ def test_the_directory_search_of_large_segments_is_searchsorted(monkeypatch) -> 
 def test_postings_round_trip_at_the_edges() -> None:
     import numpy as np
 
-    from dupfinder.index.store import pack_postings, unpack_postings
+    from dupfinder.index.codec import pack_postings, unpack_postings
 
     rng = np.random.default_rng(1)
     for n in (0, 1, 5, 20000):

@@ -57,6 +57,7 @@ from ..stages.lsh import band_keys, band_params
 from ..stages.shingles import ShingleSets, shingle
 from ..stages.tokens import Features, featurize
 from ..stages.verify import Edges, Thresholds, overlap
+from .codec import pack_text_blocks
 from .pool import Pool, Positions
 from .records import AddReport, Match, QueryCluster, QueryResult
 from .settings import (
@@ -67,7 +68,7 @@ from .settings import (
     parse_age,
     parse_date,
 )
-from .store import SCHEMA_VERSION, Rows, SQLiteStore, TokenBatch, pack_text_blocks
+from .store import SCHEMA_VERSION, Rows, SQLiteStore, TokenBatch
 
 __all__ = ["AddReport", "Index", "Match", "QueryCluster", "QueryResult", "parse_age"]
 
