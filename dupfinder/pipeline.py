@@ -13,6 +13,7 @@ import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -323,25 +324,23 @@ def _edit_summaries(state: tuple[ShingleSets, list[tuple[int, int]],
     out: list[dict[str, Any] | None] = []
     if sets.tokens is None:
         return [None] * (hi - lo)
+
+    def tokens(i: int) -> np.ndarray:
+        found = sets.tokens_of(i)
+        assert found is not None  # every article's tokens are kept
+        return found
+
     # A cluster's members come together: its canonical is written in a code once, and all
     # its members' words are put in that code in one lookup.
-    start = lo
-    while start < hi:
-        a = pairs[start][0]
-        end = start
-        while end < hi and pairs[end][0] == a:
-            end += 1
-        a_tokens = sets.tokens_of(a)
-        assert a_tokens is not None
-        members = [sets.tokens_of(b) for _, b in pairs[start:end]]
+    for a, run in groupby(range(lo, hi), key=lambda k: pairs[k][0]):
+        rows = list(run)
+        a_tokens = tokens(a)
+        members = [tokens(pairs[k][1]) for k in rows]
         code = WordCode(a_tokens)
-        coded = code.members([m for m in members if m is not None])
-        for (_, b), b_tokens, b_code, (title_a, title_b) in zip(
-                pairs[start:end], members, coded, titles[start:end]):
-            assert b_tokens is not None
+        for k, b_tokens, b_code in zip(rows, members, code.members(members)):
+            title_a, title_b = titles[k]
             out.append(edit_summary(a_tokens, b_tokens, title_a, title_b,
-                                    bool(sets.stripped[b]), rules, code, b_code))
-        start = end
+                                    bool(sets.stripped[pairs[k][1]]), rules, code, b_code))
     return out
 
 
