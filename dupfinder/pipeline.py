@@ -21,7 +21,7 @@ import numpy as np
 
 from . import corpus
 from .article import Article
-from .engines.local import TokenisePool, map_ranges, map_threads, release_free_memory
+from .engines.local import Spill, TokenisePool, map_ranges, map_threads, release_free_memory
 from .errors import DuplicateIdError, UsageError
 from .fields import FieldMap, check_overrides, option, sort_key_for_date
 from .params import Params, resolve_workers
@@ -42,6 +42,9 @@ from .tuning import EditRules
 BATCH = 2048
 # Below this many articles, worker start-up and shipping texts cost more than they save.
 PARALLEL_MIN = 5000
+# From this many articles the shingled tokens go to a temporary file as they are made (see
+# engines.local.Spill): 0.5 GB at 250k articles, 2.5 GB at a million.
+SPILL_MIN = 250_000
 # Text held before reading turns lean (see corpus.py); a module setting so tests can lower it.
 LEAN_CHARS = corpus.LEAN_CHARS
 
@@ -367,12 +370,14 @@ def prepare(
     texts: Sequence[str], params: Params, workers: int = 1, say: Progress = _quiet,
     done: list[Features] | None = None, known_boilerplate: frozenset[int] = frozenset(),
     outlets: Sequence[str | None] | None = None, ranks: np.ndarray | None = None,
+    spill_min: int | None = None,
 ) -> Prepared:
     """Tokenise, learn boilerplate, shingle and sign every text.
 
     ``done`` holds batches already tokenised while reading, in order, for the first texts;
     only the rest is tokenised here. It is emptied: the batches are freed as they are
-    shingled.
+    shingled. From ``spill_min`` texts (``SPILL_MIN``) the shingled tokens are kept in a
+    temporary file rather than in memory; the result is the same.
     """
     threads = workers if len(texts) >= PARALLEL_MIN else 1
     tuning = params.tuning
@@ -399,6 +404,9 @@ def prepare(
     boiler |= known_boilerplate
     boiler_keys = np.array(sorted(boiler), dtype=np.uint64)
     say("shingling and signing")
+    spilled = len(texts) >= (SPILL_MIN if spill_min is None else spill_min)
+    spills = (Spill(np.uint32), Spill(np.bool_)) if spilled else None
+    unflagged: list[int] = []  # parts without figure flags (then the whole has none)
 
     def shingle_and_sign(index: int) -> tuple[ShingleSets, np.ndarray]:
         features = batches[index]
@@ -410,6 +418,14 @@ def prepare(
             release_free_memory()
         sets = shingle(features, params.shingle, boiler_keys, tuning.boilerplate).with_sample(
             tuning.candidates.sample_rate)
+        if spills is not None:
+            assert sets.tokens is not None
+            if sets.token_figures is None:
+                unflagged.append(index)
+            spills[0].put(index, sets.tokens)
+            spills[1].put(index, sets.token_figures if sets.token_figures is not None
+                          else np.zeros(0, np.bool_))
+            sets.tokens = sets.token_figures = None
         return sets, signatures(sets.hashes, sets.offsets, params.num_perm, params.seed)
 
     parts = map_threads(shingle_and_sign, list(range(len(batches))), threads)
@@ -418,6 +434,10 @@ def prepare(
     shingled = [p[0] for p in parts]
     del parts
     sets = ShingleSets.concat(shingled, consume=True, freed=release_free_memory)
+    if spills is not None:
+        sets.tokens, sets.token_figures = spills[0].array(), spills[1].array()
+        if unflagged:
+            sets.token_figures = None
     return Prepared(sets, sigs, frozenset(boiler), learned)
 
 

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import repeat
 from typing import Any, TypeVar
+
+import numpy as np
 
 from ..stages.tokens import Features, featurize
 
@@ -155,6 +159,48 @@ def map_ranges(fn: Callable[[Any, int, int], list[Any]], state: Any, total: int,
     finally:
         _SHARED = None
     return [row for part in parts for row in part]
+
+
+class Spill:
+    """Arrays written to an unlinked temporary file in part order, mapped back as one.
+
+    At a million articles the shingled word tokens (kept for the second look at near misses
+    and for the edits) are 2 GB of ``int32`` and their figure flags 0.5 GB, of which the
+    edits read only the members'. Written out part by part as they are made, they live in
+    the page cache, which the system may drop, instead of the process's memory; the map
+    brings back only the pages read. Parts may arrive out of order from the threads: each
+    waits, a few at most, until the parts before it are written.
+    """
+
+    def __init__(self, dtype: Any, directory: str | None = None) -> None:
+        self.dtype = np.dtype(dtype)
+        self._file = tempfile.TemporaryFile(prefix="dupfinder-spill-", dir=directory)
+        self._lock = threading.Lock()
+        self._waiting: dict[int, np.ndarray] = {}
+        self._next = 0
+        self.size = 0
+
+    def put(self, index: int, values: np.ndarray) -> None:
+        """Part ``index`` (0, 1, 2, ... each once) of the whole array."""
+        with self._lock:
+            self._waiting[index] = np.ascontiguousarray(values, dtype=self.dtype)
+            while self._next in self._waiting:
+                part = self._waiting.pop(self._next)
+                self._file.write(part.tobytes())
+                self.size += part.size
+                self._next += 1
+
+    def array(self) -> np.ndarray:
+        """All parts put, as one read-only array mapped from the file."""
+        if self._waiting:
+            raise RuntimeError(f"spill part {self._next} was never put")
+        self._file.flush()
+        if self.size == 0:
+            self._file.close()
+            return np.zeros(0, dtype=self.dtype)
+        mapped = np.memmap(self._file, dtype=self.dtype, mode="r", shape=(self.size,))
+        self._file.close()  # the map holds its own handle; the file goes with the map
+        return mapped
 
 
 def release_free_memory() -> None:
