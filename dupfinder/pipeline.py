@@ -325,7 +325,7 @@ def _edit_summaries(state: tuple[ShingleSets, list[tuple[int, int]],
     """Edit summaries of members ``lo:hi`` (canonical, member) from the shingled tokens."""
     sets, pairs, titles, rules = state
     out: list[dict[str, Any] | None] = []
-    if sets.tokens is None:
+    if not sets.has_tokens():
         return [None] * (hi - lo)
 
     def tokens(i: int) -> np.ndarray:
@@ -376,8 +376,8 @@ def prepare(
 
     ``done`` holds batches already tokenised while reading, in order, for the first texts;
     only the rest is tokenised here. It is emptied: the batches are freed as they are
-    shingled. From ``spill_min`` texts (``SPILL_MIN``) the shingled tokens are kept in a
-    temporary file rather than in memory; the result is the same.
+    shingled. From ``spill_min`` texts (the scan passes ``SPILL_MIN``) the shingled tokens
+    are kept in a temporary file rather than in memory; the result is the same.
     """
     threads = workers if len(texts) >= PARALLEL_MIN else 1
     tuning = params.tuning
@@ -404,7 +404,7 @@ def prepare(
     boiler |= known_boilerplate
     boiler_keys = np.array(sorted(boiler), dtype=np.uint64)
     say("shingling and signing")
-    spilled = len(texts) >= (SPILL_MIN if spill_min is None else spill_min)
+    spilled = spill_min is not None and len(texts) >= spill_min
     spills = (Spill(np.uint32), Spill(np.bool_)) if spilled else None
     unflagged: list[int] = []  # parts without figure flags (then the whole has none)
 
@@ -435,9 +435,8 @@ def prepare(
     del parts
     sets = ShingleSets.concat(shingled, consume=True, freed=release_free_memory)
     if spills is not None:
-        sets.tokens, sets.token_figures = spills[0].array(), spills[1].array()
-        if unflagged:
-            sets.token_figures = None
+        sets.spilled_tokens = spills[0].array()
+        sets.spilled_figures = None if unflagged else spills[1].array()
     return Prepared(sets, sigs, frozenset(boiler), learned)
 
 
@@ -513,7 +512,8 @@ def _match(
     else:
         prepared = prepare([a.text for a in articles], params, workers, say,
                            _take_features(loaded),
-                           outlets=[a.outlet for a in articles], ranks=ranks)
+                           outlets=[a.outlet for a in articles], ranks=ranks,
+                           spill_min=SPILL_MIN)
     matches = find_matches(prepared, params, say, ranks, engine)
     sets = prepared.sets
     # What only the candidate stages read goes before clustering and edits allocate theirs

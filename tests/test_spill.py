@@ -4,6 +4,7 @@ order the threads finish in."""
 
 from __future__ import annotations
 
+import pickle
 import random
 
 import numpy as np
@@ -39,12 +40,15 @@ def test_spilled_tokens_are_the_tokens_in_memory() -> None:
     params = dupfinder.Params()
     kept = pipeline.prepare(texts, params).sets
     spilled = pipeline.prepare(texts, params, spill_min=0).sets
-    assert isinstance(spilled.tokens, np.memmap)
+    assert spilled.tokens is None and spilled.spilled_tokens is not None
     assert kept.tokens is not None and kept.token_figures is not None
-    assert np.array_equal(np.asarray(spilled.tokens), kept.tokens)
-    assert np.array_equal(np.asarray(spilled.token_figures), kept.token_figures)
     for i in range(len(texts)):
         assert np.array_equal(spilled.tokens_of(i), kept.tokens_of(i))
+        assert np.array_equal(spilled.token_figures_of(i), kept.token_figures_of(i))
+    # A worker that is not forked gets the spilled arrays by pickle, whole.
+    copied = pickle.loads(pickle.dumps(spilled))
+    last = len(texts) - 1
+    assert np.array_equal(copied.tokens_of(last), kept.tokens_of(last))
 
 
 def test_spill_writes_parts_in_order_whatever_order_they_arrive() -> None:
@@ -56,7 +60,12 @@ def test_spill_writes_parts_in_order_whatever_order_they_arrive() -> None:
     spill = Spill(np.uint32)
     for k in order:
         spill.put(k, parts[k])
-    assert np.array_equal(np.asarray(spill.array()), np.concatenate(parts))
+    whole = np.concatenate(parts)
+    spilled = spill.array()
+    assert np.array_equal(spilled.read(0, whole.size), whole)
+    assert np.array_equal(spilled.read(17, 311), whole[17:311])
+    with pytest.raises(IndexError, match="outside"):
+        spilled.read(0, whole.size + 1)
 
 
 def test_a_spill_missing_a_part_says_which() -> None:
@@ -64,5 +73,5 @@ def test_a_spill_missing_a_part_says_which() -> None:
     spill.put(1, np.ones(3, bool))
     with pytest.raises(RuntimeError, match="part 0"):
         spill.array()
-    empty = Spill(np.uint32)
-    assert empty.array().size == 0
+    empty = Spill(np.uint32).array()
+    assert empty.size == 0 and empty.read(0, 0).size == 0

@@ -10,6 +10,7 @@ worker).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import tempfile
 import threading
@@ -162,14 +163,15 @@ def map_ranges(fn: Callable[[Any, int, int], list[Any]], state: Any, total: int,
 
 
 class Spill:
-    """Arrays written to an unlinked temporary file in part order, mapped back as one.
+    """Arrays written to an unlinked temporary file in part order, read back a range at a
+    time (``Spilled``).
 
     At a million articles the shingled word tokens (kept for the second look at near misses
-    and for the edits) are 2 GB of ``int32`` and their figure flags 0.5 GB, of which the
-    edits read only the members'. Written out part by part as they are made, they live in
-    the page cache, which the system may drop, instead of the process's memory; the map
-    brings back only the pages read. Parts may arrive out of order from the threads: each
-    waits, a few at most, until the parts before it are written.
+    and for the edits) are 2 GB of ``uint32`` and their figure flags 0.5 GB, of which those
+    stages read only some articles'. Written out part by part as they are made, they live in
+    the page cache, which the system may drop, instead of the process's memory. Parts may
+    arrive out of order from the threads: each waits, a few at most, until the parts before
+    it are written.
     """
 
     def __init__(self, dtype: Any, directory: str | None = None) -> None:
@@ -190,17 +192,50 @@ class Spill:
                 self.size += part.size
                 self._next += 1
 
-    def array(self) -> np.ndarray:
-        """All parts put, as one read-only array mapped from the file."""
+    def array(self) -> Spilled:
+        """All parts put, as one array to read ranges of."""
         if self._waiting:
             raise RuntimeError(f"spill part {self._next} was never put")
         self._file.flush()
-        if self.size == 0:
-            self._file.close()
-            return np.zeros(0, dtype=self.dtype)
-        mapped = np.memmap(self._file, dtype=self.dtype, mode="r", shape=(self.size,))
-        self._file.close()  # the map holds its own handle; the file goes with the map
-        return mapped
+        return Spilled(self._file, self.dtype, self.size)
+
+
+class Spilled:
+    """A spilled array, read with ``pread`` a range at a time.
+
+    Not ``np.memmap``: a map brings each read's neighbourhood into the process too (the
+    kernel maps 64 KB around every fault), and at 250k articles 8k near misses put 90% of
+    the file into the scan's resident memory. A read is a syscall and a copy of the range,
+    which the caller frees. Forked workers share the descriptor (``pread`` has no shared
+    offset); pickled, for a worker that is not forked, it travels as the whole array.
+    """
+
+    def __init__(self, file: Any, dtype: np.dtype, size: int) -> None:
+        self._file = file  # kept open (and so on disk, though unlinked) as long as this is
+        self.dtype = dtype
+        self.size = size
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        if not 0 <= start <= stop <= self.size:
+            raise IndexError(f"range {start}:{stop} outside a spilled array of {self.size}")
+        width = self.dtype.itemsize
+        data = os.pread(self._file.fileno(), (stop - start) * width, start * width)
+        return np.frombuffer(bytearray(data), dtype=self.dtype)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_InMemory, (self.read(0, self.size),))
+
+
+class _InMemory:
+    """A spilled array brought into memory (a pickled ``Spilled``)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = values
+        self.size = int(values.size)
+        self.dtype = values.dtype
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        return self.values[start:stop]
 
 
 def release_free_memory() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -17,6 +17,12 @@ from .arrays import mix64, unique
 from .boilerplate import repeated_mask
 from .minhash import fmix32
 from .tokens import _MUL, _STEP, Features
+
+
+class TokenSource(Protocol):
+    """An array kept elsewhere, read a range at a time."""
+
+    def read(self, start: int, stop: int) -> np.ndarray: ...
 
 
 @dataclass
@@ -38,22 +44,39 @@ class ShingleSets:
     # article i owns ``words[i]`` of them. The second look at near misses aligns these.
     tokens: np.ndarray | None = None
     token_figures: np.ndarray | None = None  # bool per token: holds a digit or a number word
+    # Or, for a large scan, both kept outside memory (engines.local.Spill) and read per
+    # article: ``tokens_of`` reads them the same way.
+    spilled_tokens: TokenSource | None = None
+    spilled_figures: TokenSource | None = None
     _token_starts: np.ndarray | None = field(default=None, repr=False)
 
-    def tokens_of(self, i: int) -> np.ndarray | None:
-        if self.tokens is None:
-            return None
+    def has_tokens(self) -> bool:
+        return self.tokens is not None or self.spilled_tokens is not None
+
+    def _token_range(self, i: int) -> tuple[int, int]:
         if self._token_starts is None:
             starts = np.zeros(self.words.size + 1, dtype=np.int64)
             np.cumsum(self.words, out=starts[1:])
             self._token_starts = starts
-        return self.tokens[self._token_starts[i] : self._token_starts[i + 1]]
+        return int(self._token_starts[i]), int(self._token_starts[i + 1])
+
+    def tokens_of(self, i: int) -> np.ndarray | None:
+        if self.tokens is not None:
+            lo, hi = self._token_range(i)
+            return self.tokens[lo:hi]
+        if self.spilled_tokens is not None:
+            return self.spilled_tokens.read(*self._token_range(i))
+        return None
 
     def token_figures_of(self, i: int) -> np.ndarray | None:
-        if self.token_figures is None or self.tokens_of(i) is None:
+        if not self.has_tokens():
             return None
-        assert self._token_starts is not None
-        return self.token_figures[self._token_starts[i] : self._token_starts[i + 1]]
+        if self.token_figures is not None:
+            lo, hi = self._token_range(i)
+            return self.token_figures[lo:hi]
+        if self.spilled_figures is not None:
+            return self.spilled_figures.read(*self._token_range(i))
+        return None
 
     def figures_of(self, i: int) -> np.ndarray:
         if self.figure_offsets is None:
