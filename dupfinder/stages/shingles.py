@@ -61,22 +61,23 @@ class ShingleSets:
         return int(self._token_starts[i]), int(self._token_starts[i + 1])
 
     def tokens_of(self, i: int) -> np.ndarray | None:
-        if self.tokens is not None:
-            lo, hi = self._token_range(i)
-            return self.tokens[lo:hi]
-        if self.spilled_tokens is not None:
-            return self.spilled_tokens.read(*self._token_range(i))
-        return None
+        return self._ranged(self.tokens, self.spilled_tokens, i)
 
     def token_figures_of(self, i: int) -> np.ndarray | None:
         if not self.has_tokens():
             return None
-        if self.token_figures is not None:
-            lo, hi = self._token_range(i)
-            return self.token_figures[lo:hi]
-        if self.spilled_figures is not None:
-            return self.spilled_figures.read(*self._token_range(i))
-        return None
+        return self._ranged(self.token_figures, self.spilled_figures, i)
+
+    def _ranged(self, kept: np.ndarray | None, spilled: TokenSource | None,
+                i: int) -> np.ndarray | None:
+        """Article i's range of a per-token array, held or spilled."""
+        if kept is None and spilled is None:
+            return None
+        lo, hi = self._token_range(i)
+        if kept is not None:
+            return kept[lo:hi]
+        assert spilled is not None
+        return spilled.read(lo, hi)
 
     def figures_of(self, i: int) -> np.ndarray:
         if self.figure_offsets is None:
