@@ -161,16 +161,21 @@ def _recurring(
                           np.diff(line_offsets))
     # Carriers of each unit in rank order: samples and group representatives fall the same
     # way whatever the input order.
-    order = np.lexsort((ranks[flat_docs], line_keys))
+    # (Ranks as int32: at a million articles the sort key per entry is 80 MB, not 160.)
+    small_ranks = ranks.astype(np.int32) if docs < 2**31 else ranks
+    order = np.lexsort((small_ranks[flat_docs], line_keys))
+    del small_ranks
     flat_keys = line_keys[order]
     flat_docs = flat_docs[order]
     # One entry per (line, article): a line repeated inside one article counts once.
     first = np.ones(flat_keys.size, dtype=bool)
     first[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_docs[1:] != flat_docs[:-1])
+    first_at = np.flatnonzero(first)
     # Words of the unit in each carrier, every occurrence counted (a brief printed twice).
-    carried_words = np.bincount(np.cumsum(first) - 1, weights=line_words[order])
-    flat_keys = flat_keys[first]
-    flat_docs = flat_docs[first]
+    carried_words = np.add.reduceat(line_words[order], first_at) if first_at.size else (
+        np.zeros(0, dtype=line_words.dtype))
+    flat_keys = flat_keys[first_at]
+    flat_docs = flat_docs[first_at]
     starts, df = runs(flat_keys)
     uniq = flat_keys[starts]
     # A unit that is the whole or most of the text of the articles carrying it is that text:
@@ -190,10 +195,10 @@ def _recurring(
     mixed_docs ^= mixed_docs >> np.uint64(29)
     carrier_hash = np.add.reduceat(mixed_docs, starts)
     # Word count of each line (the same wherever it appears).
-    weight_of = line_words[order][first][starts]
+    weight_of = line_words[order[first_at[starts]]]
     # Only the per-entry arrays below live on: at a million articles each of these is as big
     # as the corpus's units (tens of millions of entries).
-    del order, first, carried_words, whole, mixed_docs
+    del order, first, first_at, carried_words, whole, mixed_docs
     # An article's size counts all its units; but a unit only one article carries is shared
     # by no two, so relatedness never looks at it, and past this point only units of two or
     # more carriers are kept. In a real scrape most units are such: most entries go here.
@@ -322,12 +327,16 @@ def _recurring(
     def round_weights(boiler: set[int]) -> tuple[np.ndarray, np.ndarray]:
         """Each entry's weight with the units in ``boiler`` at zero, and each article's size."""
         weight = entry_weight.copy()
+        size = size_all.copy()
         if boiler:
-            weight[boiler_entries(boiler)] = 0
+            # The known boilerplate's words, out of each size (summed over its entries only:
+            # a difference of all entries' weights was the stage's peak at a million articles).
+            hit = boiler_entries(boiler)
+            weight[hit] = 0
+            size -= np.bincount(flat_docs[hit], weights=entry_weight[hit], minlength=docs)
         weights_by_doc.clear()
         group_shared.clear()
-        dropped = entry_weight - weight  # the known boilerplate's words, out of each size
-        return weight, size_all - np.bincount(flat_docs, weights=dropped, minlength=docs)
+        return weight, size
 
     def all_related_to_first(boiler: set[int], weight: np.ndarray,
                              size: np.ndarray) -> np.ndarray:
