@@ -395,23 +395,17 @@ def prepare(
     # A large scan's read tokens wait in a file while boilerplate is learned from the lines
     # (at a million articles 2.5 GB, beside learning's own 2 GB); each batch reads its own
     # back when it is shingled.
-    read_spills = (Spill(np.uint32), Spill(np.bool_)) if spilled else None
-    read_at: list[tuple[int, int, int, int]] = []  # per batch: tokens lo:hi, flags lo:hi
-    if read_spills is not None:
-        at = [0, 0]
+    read_back = None
+    if spilled:
+        read_spills = (Spill(np.uint32), Spill(np.bool_))
         for index, batch in enumerate(batches):
             assert batch is not None
             read_spills[0].put(index, batch.tokens)
             read_spills[1].put(index, batch.has_digit)
-            read_at.append((at[0], at[0] + batch.tokens.size,
-                            at[1], at[1] + batch.has_digit.size))
-            at[0] += batch.tokens.size
-            at[1] += batch.has_digit.size
             batch.tokens = np.zeros(0, np.uint32)
             batch.has_digit = np.zeros(0, np.bool_)
         release_free_memory()
-    read_back = ((read_spills[0].array(), read_spills[1].array())
-                 if read_spills is not None else None)
+        read_back = (read_spills[0].array(), read_spills[1].array())
     boiler: set[int] = set()
     learned: list[bp.LearnedLine] = []
     if params.boilerplate and batches:
@@ -433,9 +427,8 @@ def prepare(
         batches[index] = None  # freed as soon as it is shingled
         assert features is not None
         if read_back is not None:
-            t_lo, t_hi, f_lo, f_hi = read_at[index]
-            features.tokens = read_back[0].read(t_lo, t_hi)
-            features.has_digit = read_back[1].read(f_lo, f_hi)
+            features.tokens = read_back[0].part(index)
+            features.has_digit = read_back[1].part(index)
         if index % 8 == 7:
             # The read's token arrays, freed batch by batch, back to the system: the
             # allocator would keep them while the threads allocate the shingles elsewhere.

@@ -49,6 +49,7 @@ def test_spilled_tokens_are_the_tokens_in_memory() -> None:
     copied = pickle.loads(pickle.dumps(spilled))
     last = len(texts) - 1
     assert np.array_equal(copied.tokens_of(last), kept.tokens_of(last))
+    assert np.array_equal(copied.token_figures_of(last), kept.token_figures_of(last))
 
 
 def test_spill_writes_parts_in_order_whatever_order_they_arrive() -> None:
@@ -64,6 +65,8 @@ def test_spill_writes_parts_in_order_whatever_order_they_arrive() -> None:
     spilled = spill.array()
     assert np.array_equal(spilled.read(0, whole.size), whole)
     assert np.array_equal(spilled.read(17, 311), whole[17:311])
+    for k, part in enumerate(parts):
+        assert np.array_equal(spilled.part(k), part)
     with pytest.raises(IndexError, match="outside"):
         spilled.read(0, whole.size + 1)
 

@@ -181,6 +181,7 @@ class Spill:
         self._waiting: dict[int, np.ndarray] = {}
         self._next = 0
         self.size = 0
+        self._bounds = [0]  # where each part starts, and the end
 
     def put(self, index: int, values: np.ndarray) -> None:
         """Part ``index`` (0, 1, 2, ... each once) of the whole array."""
@@ -190,6 +191,7 @@ class Spill:
                 part = self._waiting.pop(self._next)
                 self._file.write(part.tobytes())
                 self.size += part.size
+                self._bounds.append(self.size)
                 self._next += 1
 
     def array(self) -> Spilled:
@@ -197,7 +199,7 @@ class Spill:
         if self._waiting:
             raise RuntimeError(f"spill part {self._next} was never put")
         self._file.flush()
-        return Spilled(self._file, self.dtype, self.size)
+        return Spilled(self._file, self.dtype, self._bounds)
 
 
 class Spilled:
@@ -210,29 +212,36 @@ class Spilled:
     offset); pickled, for a worker that is not forked, it travels as the whole array.
     """
 
-    def __init__(self, file: Any, dtype: np.dtype, size: int) -> None:
+    def __init__(self, file: Any, dtype: np.dtype, bounds: list[int]) -> None:
         self._file = file  # kept open (and so on disk, though unlinked) as long as this is
         self.dtype = dtype
-        self.size = size
+        self.bounds = bounds
+        self.size = bounds[-1]
 
     def read(self, start: int, stop: int) -> np.ndarray:
         if not 0 <= start <= stop <= self.size:
             raise IndexError(f"range {start}:{stop} outside a spilled array of {self.size}")
-        width = self.dtype.itemsize
-        data = os.pread(self._file.fileno(), (stop - start) * width, start * width)
-        return np.frombuffer(bytearray(data), dtype=self.dtype)
+        out = np.empty(stop - start, dtype=self.dtype)
+        if out.nbytes:  # read straight into the array: no bytes object to copy from
+            got = os.preadv(self._file.fileno(), [out.data], start * self.dtype.itemsize)
+            if got != out.nbytes:
+                raise OSError(f"spill file cut short: {got} of {out.nbytes} bytes read")
+        return out
+
+    def part(self, index: int) -> np.ndarray:
+        """Part ``index`` as it was put."""
+        return self.read(self.bounds[index], self.bounds[index + 1])
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_InMemory, (self.read(0, self.size),))
+        return (_InMemory, (self.read(0, self.size), self.bounds))
 
 
-class _InMemory:
+class _InMemory(Spilled):
     """A spilled array brought into memory (a pickled ``Spilled``)."""
 
-    def __init__(self, values: np.ndarray) -> None:
+    def __init__(self, values: np.ndarray, bounds: list[int]) -> None:
+        super().__init__(None, values.dtype, bounds)
         self.values = values
-        self.size = int(values.size)
-        self.dtype = values.dtype
 
     def read(self, start: int, stop: int) -> np.ndarray:
         return self.values[start:stop]
