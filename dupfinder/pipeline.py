@@ -32,6 +32,7 @@ from .stages.agency import has_agency_marker, is_agency_outlet
 from .stages.cluster import Facts, adjacency, edge_components, split_components
 from .stages.containment import containment_pairs
 from .stages.edits import WordCode, edit_summary
+from .stages.edits import warm_up as warm_edits
 from .stages.lsh import candidate_pairs
 from .stages.minhash import signatures
 from .stages.shingles import ShingleSets, shingle
@@ -278,6 +279,8 @@ def scan(
     sizes = sets.sizes()
     pairs = [(g.canonical, m.index) for g in groups for m in g.members]
     titles = [(articles[a].title, articles[b].title) for a, b in pairs]
+    if edits and len(pairs) >= PARALLEL_MIN:
+        warm_edits()
     summaries = iter(map_ranges(_edit_summaries, (sets, pairs, titles, params.tuning.edits),
                                 len(pairs), n_workers if len(pairs) >= PARALLEL_MIN else 1)
                      if edits else [None] * len(pairs))

@@ -82,3 +82,26 @@ def test_a_clusters_members_coded_together_as_one_by_one() -> None:
     empty = WordCode(np.zeros(0, np.uint32))
     assert align(empty.canonical, empty.members([np.arange(3, dtype=np.uint32)])[0]) == align(
         [], [0, 1, 2])
+
+
+def test_compiled_word_codes_equal_numpys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hash-table codes of the ``fast`` extra are numpy's ranks, word for word."""
+    from dupfinder.stages import _numba
+
+    if _numba.kernels() is None:
+        pytest.skip("numba is not installed (pip install 'dupfinder[fast]')")
+    rng = np.random.default_rng(3)
+    cases = [(np.zeros(0, np.uint32), rng.integers(0, 9, 20).astype(np.uint32))]
+    for alphabet in (1, 7, 300, 2**32 - 1):
+        for size in (1, 50, 3000):
+            a = rng.integers(0, alphabet, size, dtype=np.uint64).astype(np.uint32)
+            b = np.concatenate([a[::3], rng.integers(0, alphabet, size, dtype=np.uint64)
+                                .astype(np.uint32), np.zeros(0, np.uint32)])
+            cases.append((a, b))
+    compiled = [(WordCode(a), b) for a, b in cases]
+    monkeypatch.setenv("DUPFINDER_NUMPY", "1")
+    for (code, b), (a, _) in zip(compiled, cases):
+        plain = WordCode(a)
+        assert code.table is not None and plain.table is None
+        assert code.canonical == plain.canonical
+        assert code.members([b, b[:0], a]) == plain.members([b, b[:0], a])

@@ -149,9 +149,10 @@ def _compile(numba: Any) -> dict[str, Any]:
             out_offsets[r + 1] = w
         return out[:w].copy(), out_offsets
 
-    from . import _numba_text
+    from . import _numba_codes, _numba_text
 
     return {"minhash": minhash, "cut_units": _numba_text.cut_units,
             "tokenise": _numba_text.tokenise, "merge_counts": merge_counts,
             "merge_weights": merge_weights,
-            "merge_weights_serial": merge_weights_serial, "sort_rows": sort_rows}
+            "merge_weights_serial": merge_weights_serial, "sort_rows": sort_rows,
+            "code_table": _numba_codes.code_table, "code_lookup": _numba_codes.code_lookup}

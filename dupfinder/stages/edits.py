@@ -10,7 +10,7 @@ made on demand by ``dupfinder.diff``; both use the same alignment and the same n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -101,8 +101,16 @@ class WordCode:
     LIMIT = 0x110000 - 0x800
 
     def __init__(self, a_tokens: np.ndarray) -> None:
-        self.vocab, inverse = np.unique(a_tokens, return_inverse=True)
-        self.fits = self.vocab.size + 1 < self.LIMIT
+        kernels = _kernels()
+        self.table: tuple[Any, np.ndarray, np.ndarray] | None = None
+        if kernels is not None:  # the same codes, by a hash table (the ``fast`` extra)
+            inverse, keys, slots = kernels["code_table"](a_tokens.astype(np.uint32, copy=False))
+            self.table = (kernels["code_lookup"], keys, slots)
+            self.size = int((slots >= 0).sum())
+        else:
+            self.vocab, inverse = np.unique(a_tokens, return_inverse=True)
+            self.size = int(self.vocab.size)
+        self.fits = self.size + 1 < self.LIMIT
         self.canonical: str | list[int] = (_as_text(inverse) if self.fits
                                            else a_tokens.tolist())
 
@@ -115,18 +123,37 @@ class WordCode:
         if not self.fits:
             return [b.tolist() for b in tokens]
         values = np.concatenate(tokens) if tokens else np.zeros(0, np.uint32)
-        if self.vocab.size == 0:
-            codes = np.zeros(values.size, dtype=np.int64)
-        else:
-            pos = np.minimum(np.searchsorted(self.vocab, values), self.vocab.size - 1)
-            codes = np.where(self.vocab[pos] == values, pos, self.vocab.size)
-        text = _as_text(codes)
+        text = _as_text(self.codes(values))
         out: list[str | list[int]] = []
         at = 0
         for b in tokens:
             out.append(text[at : at + b.size])
             at += b.size
         return out
+
+    def codes(self, values: np.ndarray) -> np.ndarray:
+        """Each word's rank among the canonical's distinct words, or their count for a word
+        the canonical lacks."""
+        if self.table is not None:
+            lookup, keys, slots = self.table
+            return cast(np.ndarray, lookup(keys, slots, values.astype(np.uint32, copy=False),
+                                           self.size))
+        if self.vocab.size == 0:
+            return np.zeros(values.size, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.vocab, values), self.vocab.size - 1)
+        return np.where(self.vocab[pos] == values, pos, self.vocab.size)
+
+
+def warm_up() -> None:
+    """Load the code's compiled kernels in this process, so that forked workers inherit them
+    rather than each loading them again (a second apiece)."""
+    WordCode(np.zeros(1, np.uint32)).member(np.zeros(1, np.uint32))
+
+
+def _kernels() -> dict[str, Any] | None:
+    from . import _numba
+
+    return _numba.kernels()
 
 
 def _as_text(codes: np.ndarray) -> str:
