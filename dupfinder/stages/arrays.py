@@ -38,6 +38,58 @@ def unique_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return s[starts], counts
 
 
+_LOW = np.uint64(0xFFFFFFFF)
+
+
+def stable_argsort(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")``, the same permutation, several times faster.
+
+    numpy's stable sort of integers is a timsort of indices (80 ms a million); its SIMD sort
+    of plain values is a tenth of that. So a key of 32 bits or less is sorted as one 64-bit
+    value with the index below it (the ties fall in index order by construction); a wider
+    key by the SIMD argsort, then its runs of ties put in index order by a second plain sort.
+    """
+    n = values.size
+    if n < 2:
+        return np.arange(n, dtype=np.int64)
+    if n >= 2**32 or values.dtype.kind not in "iub":
+        return np.argsort(values, kind="stable")
+    if values.dtype.kind == "u" and values.dtype.itemsize <= 4:
+        return _sorted_with_index(values.astype(np.uint64))
+    low, high = int(values.min()), int(values.max())
+    if high - low < 2**32:
+        # Shifted to start at 0 (wrapping arithmetic: the true difference fits).
+        shifted = values.astype(np.int64 if values.dtype.kind != "u" else np.uint64)
+        shifted -= shifted.dtype.type(low)
+        return _sorted_with_index(shifted.view(np.uint64))
+    order = np.argsort(values)
+    ordered = values[order]
+    tie = ordered[1:] == ordered[:-1]
+    if not tie.any():
+        return order.astype(np.int64)
+    run = np.zeros(n, dtype=np.uint64)
+    np.cumsum(~tie, out=run[1:])
+    return (np.sort((run << np.uint64(32)) | order.astype(np.uint64)) & _LOW).astype(np.int64)
+
+
+def _sorted_with_index(key: np.ndarray) -> np.ndarray:
+    """The stable order of 32-bit ``key`` values (a uint64 array it takes over)."""
+    key <<= np.uint64(32)
+    key |= np.arange(key.size, dtype=np.uint64)
+    key.sort()
+    key &= _LOW
+    return key.view(np.int64)
+
+
+def lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """``np.lexsort(keys)`` (the last key primary), the same permutation: one stable sort a
+    key, from the last-but-one to the first, each by ``stable_argsort``."""
+    order = stable_argsort(keys[0])
+    for key in keys[1:]:
+        order = order[stable_argsort(key[order])]
+    return order
+
+
 def runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start index and length of each run of equal values in a sorted array."""
     if sorted_keys.size == 0:

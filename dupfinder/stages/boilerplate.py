@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..tuning import BoilerplateRules
-from .arrays import mix64, runs
+from .arrays import lexsort, mix64, runs, stable_argsort
 
 __all__ = ["BoilerplateRules", "Learned", "LearnedLine", "learn", "repeated_mask"]
 
@@ -113,7 +113,7 @@ def repeated_mask(line_keys: np.ndarray, line_words: np.ndarray, entry_doc: np.n
     out = np.zeros(n, dtype=bool)
     if n < 2:
         return out
-    order = np.lexsort((entry_doc, line_keys))
+    order = lexsort((entry_doc, line_keys))
     k, d = line_keys[order], entry_doc[order]
     new = np.ones(n, dtype=bool)
     new[1:] = (k[1:] != k[:-1]) | (d[1:] != d[:-1])
@@ -127,7 +127,7 @@ def repeated_mask(line_keys: np.ndarray, line_words: np.ndarray, entry_doc: np.n
     brk = np.ones(n, dtype=bool)
     brk[1:] = (repeated[1:] != repeated[:-1]) | (entry_doc[1:] != entry_doc[:-1])
     seg = np.cumsum(brk) - 1
-    by_seg = np.lexsort((line_keys, seg))
+    by_seg = lexsort((line_keys, seg))
     sk, ss = line_keys[by_seg], seg[by_seg]
     distinct = np.ones(n, dtype=bool)
     distinct[1:] = (sk[1:] != sk[:-1]) | (ss[1:] != ss[:-1])
@@ -163,7 +163,7 @@ def _recurring(
     # way whatever the input order.
     # (Ranks as int32: at a million articles the sort key per entry is 80 MB, not 160.)
     small_ranks = ranks.astype(np.int32) if docs < 2**31 else ranks
-    order = np.lexsort((small_ranks[flat_docs], line_keys))
+    order = lexsort((small_ranks[flat_docs], line_keys))
     del small_ranks
     flat_keys = line_keys[order]
     flat_docs = flat_docs[order]
@@ -217,18 +217,18 @@ def _recurring(
     # One sort: candidates by (carrier set, count, index); each run is a group, its members in
     # index order, the groups in the order of their first member; the heaviest of a group is
     # its largest (words, key).
-    by_set = np.lexsort((candidates, df[candidates], carrier_hash[candidates]))
+    by_set = lexsort((candidates, df[candidates], carrier_hash[candidates]))
     grouped = candidates[by_set]
     new_group = np.ones(grouped.size, dtype=bool)
     new_group[1:] = ((carrier_hash[grouped][1:] != carrier_hash[grouped][:-1])
                      | (df[grouped][1:] != df[grouped][:-1]))
     group_id = np.cumsum(new_group) - 1
     group_starts = np.flatnonzero(new_group)
-    by_first = np.argsort(grouped[group_starts], kind="stable")
+    by_first = stable_argsort(grouped[group_starts])
     bounds = np.append(group_starts, grouped.size)
     members = grouped.tolist()
     carrier_groups = [members[bounds[k]:bounds[k + 1]] for k in by_first.tolist()]
-    heavy = np.lexsort((uniq[grouped], weight_of[grouped], group_id))
+    heavy = lexsort((uniq[grouped], weight_of[grouped], group_id))
     last = np.append(group_starts[1:], grouped.size) - 1
     heaviest_by_group = grouped[heavy][last]
     heaviest_of_array = heaviest_by_group[by_first]
@@ -257,7 +257,7 @@ def _recurring(
     heaviest_of = heaviest_of_array.tolist()
     samples = [sampled_carriers(c) for c in heaviest_of]
     # Each article's units, in key order (int32 indices: half the memory of argsort's).
-    by_doc = np.argsort(flat_docs, kind="stable")
+    by_doc = stable_argsort(flat_docs)
     if by_doc.size < 2**31:
         by_doc = by_doc.astype(np.int32)
     doc_starts = np.searchsorted(flat_docs[by_doc], np.arange(docs + 1))

@@ -28,7 +28,7 @@ from typing import Protocol
 import numpy as np
 
 from ..tuning import ClusterRules
-from .arrays import components
+from .arrays import components, lexsort, stable_argsort
 from .verify import Edges, intersection_size
 
 # The rules' numbers are tuning.ClusterRules: hub_checks (only the fullest articles of a
@@ -135,7 +135,7 @@ def derivation(candidates: Sequence[int], facts: Facts) -> dict[int, tuple[int, 
     values = np.concatenate(sets)
     # Each set is unique, so a value seen twice in the whole is carried by two candidates:
     # one sort of everything, no lookup per candidate.
-    order = np.argsort(values, kind="stable")
+    order = stable_argsort(values)
     ordered = values[order]
     new = np.ones(ordered.size, dtype=bool)
     new[1:] = ordered[1:] != ordered[:-1]
@@ -380,7 +380,7 @@ def edge_components(pairs: np.ndarray) -> list[list[int]]:
         return []
     nodes, compact = np.unique(pairs, return_inverse=True)
     labels = components(nodes.size, compact.reshape(-1, 2).astype(np.int64))
-    order = np.lexsort((nodes, labels))
+    order = lexsort((nodes, labels))
     starts = np.flatnonzero(np.concatenate(([True], labels[order][1:] != labels[order][:-1])))
     ends = np.append(starts[1:], order.size)
     found = [nodes[order[a:b]].tolist() for a, b in zip(starts.tolist(), ends.tolist())]

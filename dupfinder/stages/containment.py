@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import components, dedupe_pairs, runs
+from .arrays import components, dedupe_pairs, lexsort, runs, stable_argsort
 from .shingles import ShingleSets
 
 SAMPLE_SHARE = 0.5  # the default of tuning.CandidateRules.sample_share
@@ -63,8 +63,8 @@ def in_prefix(owner: np.ndarray, carriers: np.ndarray, size: np.ndarray,
     mask = np.zeros(owner.size, dtype=bool)
     if owner.size == 0:
         return mask
-    o = np.argsort((owner.astype(np.uint64) << np.uint64(32))
-                   | np.minimum(carriers, 0xFFFFFFFF).astype(np.uint64), kind="stable")
+    o = stable_argsort((owner.astype(np.uint64) << np.uint64(32))
+                       | np.minimum(carriers, 0xFFFFFFFF).astype(np.uint64))
     sorted_owner = owner[o]
     starts, counts = runs(sorted_owner)
     many = np.zeros(size.size, dtype=np.int64)
@@ -121,7 +121,7 @@ def _across_part(hashes: np.ndarray, groups: np.ndarray, width: int
     mask = np.zeros(hashes.size, dtype=bool)
     if hashes.size == 0:
         return mask, np.zeros(width, dtype=np.int64)
-    order = np.argsort(hashes, kind="stable")
+    order = stable_argsort(hashes)
     ordered = hashes[order]
     grp = groups[order]
     starts, counts = runs(ordered)
@@ -174,7 +174,7 @@ def containment_pairs(
     group = components(docs, linked if linked is not None else none).astype(np.int32)
     # The fullest article of each group stands for it (ties: the first by ``ranks``, else by
     # index).
-    order = np.lexsort((np.arange(docs) if ranks is None else ranks, -sizes, group))
+    order = lexsort((np.arange(docs) if ranks is None else ranks, -sizes, group))
     starts, _ = runs(group[order])
     fullest = np.zeros(docs, dtype=np.int64)
     fullest[group[order][starts]] = order[starts]
@@ -237,7 +237,7 @@ def containment_pairs(
     union = np.zeros(docs, dtype=np.int64)
     union[: alone.size] += alone
     union += np.bincount(p_group, minlength=docs)
-    by_group = np.argsort(p_group, kind="stable")  # hashes stay ascending within a group
+    by_group = stable_argsort(p_group)  # hashes stay ascending within a group
     g_prefix = np.zeros(p_group.size, dtype=bool)
     g_prefix[by_group] = in_prefix(p_group[by_group], carriers[p_run[by_group]], union,
                                    need(group_size))

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arrays import dedupe_pairs, pairs_within_runs, runs
+from .arrays import dedupe_pairs, pairs_within_runs, runs, stable_argsort
 
 # Buckets larger than this are linked as a chain of neighbours instead of all pairs: a bucket of
 # thousands of identical pages would otherwise yield millions of pairs. Clustering verifies every
@@ -68,7 +68,7 @@ def pairs_from_groups(keys: np.ndarray, valid: np.ndarray | None = None) -> np.n
         keys = keys[valid]
     if keys.size < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    order = np.argsort(keys, kind="stable")
+    order = stable_argsort(keys)
     starts, sizes = runs(keys[order])
     return pairs_within_runs(idx[order], starts, sizes, MAX_BUCKET_PAIRS)
 
