@@ -21,7 +21,7 @@ import numpy as np
 
 from . import corpus
 from .article import Article
-from .engines.local import Spill, TokenisePool, map_ranges, map_threads, release_free_memory
+from .engines.local import Spill, TokenisePool, imap_threads, map_ranges, release_free_memory
 from .errors import DuplicateIdError, UsageError
 from .fields import FieldMap, check_overrides, option, sort_key_for_date
 from .params import Params, resolve_workers
@@ -35,7 +35,7 @@ from .stages.edits import WordCode, edit_summary
 from .stages.edits import warm_up as warm_edits
 from .stages.lsh import candidate_pairs
 from .stages.minhash import signatures
-from .stages.shingles import ShingleSets, shingle
+from .stages.shingles import ShingleJoin, ShingleSets, shingle
 from .stages.tokens import Features, unit_of
 from .stages.verify import Edges, Thresholds, copy_score, similarity, verify
 from .tuning import EditRules
@@ -395,6 +395,8 @@ def prepare(
     done.clear()  # handed over: each batch is freed as soon as it is shingled
     del fresh
     spilled = spill_min is not None and len(texts) >= spill_min
+    # No article keeps more tokens or shingles than it read: the bound the join allocates.
+    capacity = sum(b.tokens.size for b in batches if b is not None)
     # A large scan's read tokens wait in a file while boilerplate is learned from the lines
     # (at a million articles 2.5 GB, beside learning's own 2 GB); each batch reads its own
     # back when it is shingled.
@@ -448,12 +450,22 @@ def prepare(
             sets.tokens = sets.token_figures = None
         return sets, signatures(sets.hashes, sets.offsets, params.num_perm, params.seed)
 
-    parts = map_threads(shingle_and_sign, list(range(len(batches))), threads)
-    sigs = (np.concatenate([p[1] for p in parts]) if parts
-            else np.zeros((0, params.num_perm), dtype=np.uint32))
-    shingled = [p[0] for p in parts]
-    del parts
-    sets = ShingleSets.concat(shingled, consume=True, freed=release_free_memory)
+    # Each part is joined as it comes, while the threads shingle the next ones.
+    join = ShingleJoin(capacity)
+    sigs = np.empty((len(texts), params.num_perm), dtype=np.uint32)
+    at = 0
+    for k, (part, part_sigs) in enumerate(imap_threads(shingle_and_sign,
+                                                       list(range(len(batches))), threads)):
+        join.add(part)
+        sigs[at : at + len(part_sigs)] = part_sigs
+        at += len(part_sigs)
+        del part, part_sigs
+        if k % 16 == 15:
+            release_free_memory()
+    assert at == len(texts)
+    sets = join.result()
+    del join
+    release_free_memory()
     if spills is not None:
         sets.spilled_tokens = spills[0].array()
         sets.spilled_figures = None if unflagged else spills[1].array()

@@ -44,6 +44,17 @@ def map_threads(fn: Callable[[Any], Any], items: Sequence[Any], workers: int) ->
         return list(pool.map(fn, items))
 
 
+def imap_threads(fn: Callable[[Any], Any], items: Sequence[Any],
+                 workers: int) -> Iterator[Any]:
+    """``map_threads`` yielding each result as soon as it and those before it are done, so
+    the caller can take in part k while the threads make the next ones."""
+    if workers <= 1 or len(items) <= 1:
+        yield from map(fn, items)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(fn, items)
+
+
 def warm_up() -> None:
     """Build the tokeniser's character tables and load the compiled kernels in this process:
     a forked worker inherits them instead of spending a second on them itself."""

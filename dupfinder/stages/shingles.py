@@ -160,6 +160,80 @@ class ShingleSets:
         )
 
 
+class ShingleJoin:
+    """``ShingleSets.concat`` a part at a time, as the parts are made (in order).
+
+    Each per-shingle and per-token array is written into one array allocated up front at a
+    bound (``capacity``: the tokens read, which no article's shingles or kept tokens exceed;
+    an array that would pass it grows), so the join overlaps the shingling of later parts and
+    each part is let go once copied; the pages past the end are never touched, so they cost
+    no memory. The same arrays as ``concat`` (tested).
+    """
+
+    _PER_VALUE = ("hashes", "sample_hashes", "figures", "tokens", "token_figures")
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(int(capacity), 1)
+        self.buffers: dict[str, np.ndarray | None] = {}
+        self.filled: dict[str, int] = {}
+        self.small: list[tuple[np.ndarray, ...]] = []  # per-article arrays, joined at the end
+        self.sample_docs: list[np.ndarray] = []
+        self.docs = 0
+
+    def add(self, part: ShingleSets) -> None:
+        for name in self._PER_VALUE:
+            self._append(name, getattr(part, name))
+            setattr(part, name, None if name in ("tokens", "token_figures")
+                    else np.zeros(0, np.uint32))
+        fig_sizes = (np.diff(part.figure_offsets) if part.figure_offsets is not None
+                     else np.zeros(len(part), np.int64))
+        self.small.append((part.sizes(), part.words, part.stripped, fig_sizes))
+        self.sample_docs.append(part.sample_docs + np.int32(self.docs))
+        part.sample_docs = np.zeros(0, np.int32)
+        self.docs += len(part)
+
+    def _append(self, name: str, values: np.ndarray | None) -> None:
+        if name in self.buffers and self.buffers[name] is None:
+            return  # an earlier part had none: neither has the whole
+        if values is None:
+            self.buffers[name] = None
+            return
+        out = self.buffers.get(name)
+        at = self.filled.get(name, 0)
+        if out is None:
+            out = np.empty(max(self.capacity, values.size), dtype=values.dtype)
+        elif at + values.size > out.size:
+            grown = np.empty(max(2 * out.size, at + values.size), dtype=out.dtype)
+            grown[:at] = out[:at]
+            out = grown
+        out[at : at + values.size] = values
+        self.buffers[name] = out
+        self.filled[name] = at + values.size
+
+    def _joined(self, name: str, dtype: type) -> np.ndarray | None:
+        if name not in self.buffers:
+            return np.zeros(0, dtype)
+        out = self.buffers.pop(name)
+        return None if out is None else out[: self.filled[name]]
+
+    def result(self) -> ShingleSets:
+        if not self.small:
+            return ShingleSets.empty()
+        sizes, words, stripped, fig_sizes = (np.concatenate(c) for c in zip(*self.small))
+        offsets = np.zeros(sizes.size + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        fig_offsets = np.zeros(fig_sizes.size + 1, dtype=np.int64)
+        np.cumsum(fig_sizes, out=fig_offsets[1:])
+        hashes = self._joined("hashes", np.uint32)
+        samples = self._joined("sample_hashes", np.uint32)
+        figures = self._joined("figures", np.uint32)
+        assert hashes is not None and samples is not None and figures is not None
+        return ShingleSets(hashes, offsets, words, stripped, samples,
+                           np.concatenate(self.sample_docs), figures, fig_offsets,
+                           self._joined("tokens", np.uint32),
+                           self._joined("token_figures", np.bool_))
+
+
 def sample_mask(hashes: np.ndarray, rate: int = 4) -> np.ndarray:
     """Content-defined sample: about one shingle in ``rate``, the same in every article."""
     return (fmix32(hashes ^ np.uint32(0x5BD1E995)) % np.uint32(rate)) == 0
