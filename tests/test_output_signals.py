@@ -139,3 +139,27 @@ def test_head_one_in_a_shell_pipeline(long_pair) -> None:
                               shell=True, capture_output=True, text=True, timeout=60)
         assert proc.stdout.count("\n") == 1, command
         assert proc.stderr == "", (command, proc.stderr)
+
+
+def test_a_real_process_ends_with_every_byte_written_and_its_exit_code(tmp_path) -> None:
+    # The CLI ends with os._exit (no interpreter teardown): stdout, stderr and the report
+    # files must still be whole, and the exit codes those of the contract.
+    report = tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, "-m", "dupfinder", "scan", str(SAMPLE), "--json",
+                           "-", "--csv", str(tmp_path / "r.csv"), "--html",
+                           str(tmp_path / "r.html")], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    clusters = json.loads(proc.stdout)["clusters"]
+    assert clusters and (tmp_path / "r.html").read_text().rstrip().endswith("</html>")
+    rows = (tmp_path / "r.csv").read_text().splitlines()
+    assert len(rows) == 1 + sum(len(c["members"]) for c in clusters)
+    proc = subprocess.run([sys.executable, "-m", "dupfinder", "scan", str(SAMPLE), "-q",
+                           "--json", str(report)], capture_output=True, timeout=120)
+    assert proc.returncode == 0 and json.loads(report.read_text())["clusters"] == clusters
+    check = subprocess.run([sys.executable, "-m", "dupfinder", "check", str(SAMPLE)],
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 1 and check.stdout.strip()
+    missing = subprocess.run([sys.executable, "-m", "dupfinder", "scan",
+                              str(tmp_path / "none.jsonl")], capture_output=True, text=True,
+                             timeout=120)
+    assert missing.returncode == 2 and "none.jsonl" in missing.stderr
