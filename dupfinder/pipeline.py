@@ -490,10 +490,17 @@ def id_ranks(ids: Sequence[str]) -> np.ndarray:
 
 
 def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
-                 ranks: np.ndarray | None = None, engine: Any = None) -> Matches:
+                 ranks: np.ndarray | None = None, engine: Any = None,
+                 workers: int = 1) -> Matches:
     """Candidates from LSH (Jaccard) and sampled shingles (containment), verified exactly
-    (LSH and verification on ``engine``, the Spark engine, when given)."""
+    (LSH and verification on ``engine``, the Spark engine, when given); their independent
+    pieces (bands, parts of the hash space) on ``workers`` threads."""
     sets, n = prepared.sets, len(prepared.sets)
+    threads = workers if n >= PARALLEL_MIN else 1
+
+    def on_threads(fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        return imap_threads(fn, list(items), threads)
+
     valid = sets.sizes() > 0
     say("finding candidates (LSH) and verifying them")
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,
@@ -502,13 +509,13 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
         lsh = engine.lsh_pairs()
         edges = engine.verify(lsh, thresholds)
     else:
-        lsh = candidate_pairs(prepared.signatures, params.lsh_threshold, valid)
+        lsh = candidate_pairs(prepared.signatures, params.lsh_threshold, valid, on_threads)
         edges = verify(sets, lsh, thresholds)
     say(f"verified {len(lsh):,} LSH pairs; finding containment candidates")
     # Unique (i < j) rows, sorted.
     extra = containment_pairs(
         sets, params.containment, params.min_shingles, valid, linked=edges.pairs, ranks=ranks,
-        sample_share=params.tuning.candidates.sample_share,
+        sample_share=params.tuning.candidates.sample_share, map=on_threads,
     )
     if extra.size and lsh.size:
         # Only pairs LSH did not already propose.
@@ -546,7 +553,7 @@ def _match(
                            _take_features(loaded),
                            outlets=[a.outlet for a in articles], ranks=ranks,
                            spill_min=SPILL_MIN)
-    matches = find_matches(prepared, params, say, ranks, engine)
+    matches = find_matches(prepared, params, say, ranks, engine, workers)
     sets = prepared.sets
     # What only the candidate stages read goes before clustering and edits allocate theirs
     # (at a million articles: 512 MB of signatures, 600 MB of sampled shingles).

@@ -8,6 +8,8 @@ copies, articles just above and below the threshold.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -120,4 +122,7 @@ def test_the_hash_space_in_parts_gives_the_same_pairs(monkeypatch: pytest.Monkey
     whole = containment_pairs(sets, 0.7, 20, linked=linked)
     monkeypatch.setattr(containment, "PART_SAMPLES", 40)  # hundreds of samples: many parts
     assert np.array_equal(containment_pairs(sets, 0.7, 20, linked=linked), whole)
+    with ThreadPoolExecutor(3) as pool:  # the parts on threads, as the engine runs them
+        assert np.array_equal(containment_pairs(sets, 0.7, 20, linked=linked, map=pool.map),
+                              whole)
     assert {tuple(p) for p in whole.tolist()} == _reference(sets, 0.7, 20, linked)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -25,4 +27,6 @@ def test_candidates_do_not_depend_on_bands_at_once(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(lsh, "BANDS_AT_ONCE", at_once)
     got = lsh.candidate_pairs(sigs, 0.5, valid)
     assert np.array_equal(got, whole) and got.dtype == np.int64
+    with ThreadPoolExecutor(3) as pool:  # the bands on threads, as the engine runs them
+        assert np.array_equal(lsh.candidate_pairs(sigs, 0.5, valid, pool.map), whole)
     assert len(whole) > 20 and not np.isin(3, whole)

@@ -6,9 +6,15 @@ keys used here, so dedupe and counting go through ``np.sort``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
+
+# How a stage runs its independent pieces (``map``, or an engine's map on threads): a stage
+# only says what is independent, the engine how it runs.
+Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
 
 
 def mix64(h: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import components, dedupe_pairs, lexsort, runs, stable_argsort
+from .arrays import Mapper, components, dedupe_pairs, lexsort, runs, stable_argsort
 from .shingles import ShingleSets
 
 SAMPLE_SHARE = 0.5  # the default of tuning.CandidateRules.sample_share
@@ -90,13 +90,14 @@ def expand(starts: np.ndarray, widths: np.ndarray) -> tuple[np.ndarray, np.ndarr
 PART_SAMPLES = 1 << 20
 
 
-def across_groups(hashes: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def across_groups(hashes: np.ndarray, groups: np.ndarray,
+                  map: Mapper = map) -> tuple[np.ndarray, np.ndarray]:
     """Which entries carry a hash that more than one group carries (the only samples that
     can pair an article with another group; in a corpus most are carried by one story's
     copies only), and for each group, how many distinct hashes it carries alone.
 
     One sort by hash; a run's groups differ when its smallest and largest differ. A hash
-    lives in one part of the hash space, so the parts are independent.
+    lives in one part of the hash space, so the parts are independent (``map`` runs them).
     """
     width = int(groups.max()) + 1 if groups.size else 0
     parts = 1
@@ -108,9 +109,16 @@ def across_groups(hashes: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, n
     alone = np.zeros(width, dtype=np.int64)
     shift = np.uint32(32 - parts.bit_length() + 1)
     part_of = (hashes >> shift).astype(np.uint8)
-    for part in range(parts):
-        at = np.flatnonzero(part_of == part)
-        found, only = _across_part(hashes[at], groups[at], width)
+    # Each part's entries in index order, as contiguous runs of one order.
+    by_part = np.argsort(part_of, kind="stable")  # a radix sort: eight-bit keys
+    bounds = np.searchsorted(part_of[by_part], np.arange(parts + 1)).tolist()
+    del part_of
+
+    def one(part: int) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        at = by_part[bounds[part] : bounds[part + 1]]
+        return at, _across_part(hashes[at], groups[at], width)
+
+    for at, (found, only) in map(one, range(parts)):
         mask[at] = found
         alone += only
     return mask, alone
@@ -161,10 +169,12 @@ def containment_pairs(
     linked: np.ndarray | None = None,
     ranks: np.ndarray | None = None,
     sample_share: float = SAMPLE_SHARE,
+    map: Mapper = map,
 ) -> np.ndarray:
     """Pairs (article, fullest article of another group) sharing enough sampled shingles.
 
-    ``linked`` are pairs already known to be copies; they define the groups.
+    ``linked`` are pairs already known to be copies; they define the groups. ``map`` runs
+    the independent parts of the hash space (the engine passes one on threads).
     """
     sizes = sets.sizes()
     docs = sizes.size
@@ -198,7 +208,7 @@ def containment_pairs(
     # Only samples carried by more than one group can pair an article with another group;
     # the others count only towards sizes (of the article, and of its group's union).
     sample_group = group[sample_doc]
-    common, alone = across_groups(sample_hash, sample_group)
+    common, alone = across_groups(sample_hash, sample_group, map)
     h, d, g = sample_hash[common], sample_doc[common].astype(np.int32), sample_group[common]
     del common, sample_group
     # Postings: one per (hash, group), the entries sorted by (hash, group).

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arrays import dedupe_pairs, pairs_within_runs, runs, stable_argsort
+from .arrays import Mapper, dedupe_pairs, pairs_within_runs, runs, stable_argsort
 
 # Buckets larger than this are linked as a chain of neighbours instead of all pairs: a bucket of
 # thousands of identical pages would otherwise yield millions of pairs. Clustering verifies every
@@ -74,19 +74,25 @@ def pairs_from_groups(keys: np.ndarray, valid: np.ndarray | None = None) -> np.n
 
 
 def candidate_pairs(
-    signatures: np.ndarray, threshold: float, valid: np.ndarray | None = None
+    signatures: np.ndarray, threshold: float, valid: np.ndarray | None = None,
+    map: Mapper = map,
 ) -> np.ndarray:
-    """Pairs of articles that share at least one band: likely Jaccard >= threshold."""
+    """Pairs of articles that share at least one band: likely Jaccard >= threshold.
+
+    ``map`` runs the bands (independent: a sort each); the engine passes one on threads."""
     docs, num_perm = signatures.shape
     if docs < 2:
         return np.zeros((0, 2), dtype=np.int64)
     bands, rows = band_params(round(float(threshold), 4), int(num_perm))
+
+    def band_pairs(band: int) -> np.ndarray:
+        return pairs_from_groups(band_keys(signatures, band, rows), valid)
+
     # Copies share most bands, so each band repeats most pairs: they are made unique a few
     # bands at a time (at a million articles all bands' pairs at once took 2 GB).
     found = np.zeros((0, 2), dtype=np.int64)
     for first in range(0, bands, BANDS_AT_ONCE):
-        parts = [found] + [pairs_from_groups(band_keys(signatures, band, rows), valid)
-                           for band in range(first, min(bands, first + BANDS_AT_ONCE))]
+        parts = [found, *map(band_pairs, range(first, min(bands, first + BANDS_AT_ONCE)))]
         found = dedupe_pairs(np.concatenate([p for p in parts if p.size])
                              if any(p.size for p in parts) else found, docs)
         del parts
