@@ -107,13 +107,19 @@ def test_json_lines_read_the_same_with_and_without_orjson(tmp_path, monkeypatch)
     # NaN, an integer past 64 bits and a lone surrogate: orjson refuses them, json reads them.
     from dupfinder.readers import jsonl
 
+    # orjson parses UTF-8 lines as bytes: a bad byte, a line of non-ASCII blanks and CRLF
+    # endings must read as the text path reads them.
     lines = ['{"id": "a", "text": "Plain text here.", "score": 1}',
              '{"id": "b", "text": "Not a number.", "score": NaN}',
              '{"id": "c", "text": "Huge.", "n": 123456789012345678901234567890}',
-             '{"id": "d", "text": "Lone \\ud800 surrogate."}']
+             '{"id": "d", "text": "Lone \\ud800 surrogate."}',
+             '\u00a0\u2003 ',
+             '{"id": "e", "text": "Caf\u00e9 cr\u00e8me \u201cquoted\u201d."}\r']
     path = tmp_path / "mixed.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    data += b'{"id": "f", "text": "A bad byte \xff here."}\n'
+    path.write_bytes(data)
     fast = [(a.id, a.text) for a in dupfinder.scan(str(path)).articles]
     monkeypatch.setattr(jsonl, "_fast_loads", None)
     plain = [(a.id, a.text) for a in dupfinder.scan(str(path)).articles]
-    assert fast == plain and [i for i, _ in fast] == ["a", "b", "c", "d"]
+    assert fast == plain and [i for i, _ in fast] == ["a", "b", "c", "d", "e", "f"]
