@@ -1,8 +1,8 @@
 """The edit stage's word code (``edits.WordCode``) by a hash table, the ``fast`` extra: imported
 only when numba is there (``_numba.kernels``); module-level functions, so numba caches them.
 
-numpy finds a member's word among the canonical's sorted distinct words by binary search, a
-mispredicted branch a step; a hash probe a word is a fifth of that. The codes are the same.
+numpy numbers the canonical's words by a sort and finds a member's word among them by binary
+search, a mispredicted branch a step; one hash probe a word is a fraction of either.
 """
 
 from __future__ import annotations
@@ -22,31 +22,37 @@ def _slot(value: Any, bits: int) -> int:
 
 
 @numba.njit(cache=True, nogil=True)
-def code_table(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A canonical's words as their ranks among its distinct words (``np.unique``'s inverse),
-    and an open-addressing table of those words (keys, and each slot's rank or -1) for the
-    members' lookups."""
-    vocab = np.unique(tokens)
+def code_table(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """A canonical's words numbered in order of first appearance, and the open-addressing
+    table of those words (keys, and each slot's number or -1) for the members' lookups, and
+    how many distinct words there are. Not numpy's numbering (ranks in sorted order) but the
+    same equalities, which is all an alignment sees (tested)."""
     bits = 4
-    while (1 << bits) < 4 * vocab.size:
+    while (1 << bits) < 4 * tokens.size:
         bits += 1
     size = 1 << bits
     keys = np.zeros(size, dtype=np.uint32)
     codes = np.full(size, -1, dtype=np.int64)
+    out = np.empty(tokens.size, dtype=np.int64)
     mask = size - 1
-    for r in range(vocab.size):
-        s = _slot(vocab[r], bits)
-        while codes[s] >= 0:
+    distinct = 0
+    for k in range(tokens.size):
+        v = tokens[k]
+        s = _slot(v, bits)
+        while codes[s] >= 0 and keys[s] != v:
             s = (s + 1) & mask
-        keys[s] = vocab[r]
-        codes[s] = r
-    return code_lookup(keys, codes, tokens, vocab.size), keys, codes
+        if codes[s] < 0:
+            keys[s] = v
+            codes[s] = distinct
+            distinct += 1
+        out[k] = codes[s]
+    return out, keys, codes, distinct
 
 
 @numba.njit(cache=True, nogil=True)
 def code_lookup(keys: np.ndarray, codes: np.ndarray, values: np.ndarray,
                 absent: int) -> np.ndarray:
-    """Each value's rank in the table (``code_table``), or ``absent`` for a word it lacks."""
+    """Each value's number in the table (``code_table``), or ``absent`` for a word it lacks."""
     size = keys.size
     bits = 0
     while (1 << bits) < size:

@@ -16,6 +16,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from ..tuning import EditRules
+from . import _numba
 from .normalise import normalise
 
 MAX_REPLACE_WORDS = 6  # the default of tuning.EditRules.max_replace_words
@@ -103,10 +104,10 @@ class WordCode:
     def __init__(self, a_tokens: np.ndarray) -> None:
         kernels = _kernels()
         self.table: tuple[Any, np.ndarray, np.ndarray] | None = None
-        if kernels is not None:  # the same codes, by a hash table (the ``fast`` extra)
-            inverse, keys, slots = kernels["code_table"](a_tokens.astype(np.uint32, copy=False))
+        if kernels is not None:  # a hash table (the ``fast`` extra): the same equalities
+            inverse, keys, slots, self.size = kernels["code_table"](
+                a_tokens.astype(np.uint32, copy=False))
             self.table = (kernels["code_lookup"], keys, slots)
-            self.size = int((slots >= 0).sum())
         else:
             self.vocab, inverse = np.unique(a_tokens, return_inverse=True)
             self.size = int(self.vocab.size)
@@ -132,7 +133,8 @@ class WordCode:
         return out
 
     def codes(self, values: np.ndarray) -> np.ndarray:
-        """Each word's rank among the canonical's distinct words, or their count for a word
+        """Each word's number among the canonical's distinct words (numpy: its rank in sorted
+        order; the compiled table: its order of first appearance), or their count for a word
         the canonical lacks."""
         if self.table is not None:
             lookup, keys, slots = self.table
@@ -151,8 +153,6 @@ def warm_up() -> None:
 
 
 def _kernels() -> dict[str, Any] | None:
-    from . import _numba
-
     return _numba.kernels()
 
 
