@@ -29,6 +29,7 @@ from .readers import ReadContext, file_of, read_corpus
 from .result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
 from .stages import boilerplate as bp
 from .stages.agency import has_agency_marker, is_agency_outlet
+from .stages.arrays import isin
 from .stages.cluster import Facts, adjacency, edge_components, split_components
 from .stages.containment import containment_pairs
 from .stages.edits import WordCode, edit_summary
@@ -519,7 +520,7 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
     )
     if extra.size and lsh.size:
         # Only pairs LSH did not already propose.
-        extra = extra[~np.isin(extra[:, 0] * n + extra[:, 1], lsh[:, 0] * n + lsh[:, 1])]
+        extra = extra[~isin(extra[:, 0] * n + extra[:, 1], lsh[:, 0] * n + lsh[:, 1])]
     say(f"verifying {len(extra):,} containment pairs")
     late = engine.verify(extra, thresholds) if engine is not None else verify(sets, extra,
                                                                                thresholds)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dupfinder.stages.arrays import lexsort, stable_argsort
+from dupfinder.stages.arrays import isin, lexsort, stable_argsort
 
 DTYPES = [np.bool_, np.uint8, np.int16, np.int32, np.uint32, np.int64, np.uint64]
 
@@ -46,3 +46,17 @@ def test_lexsort_is_numpys() -> None:
         c = -rng.integers(0, 50, n)
         for keys in [(a,), (a, b), (b, a), (c, a, b), (a, c, a)]:
             assert np.array_equal(lexsort(keys), np.lexsort(keys)), (n, len(keys))
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64, np.uint32])
+def test_isin_is_numpys(dtype: type) -> None:
+    rng = np.random.default_rng(11)
+    top = np.iinfo(dtype).max
+    for n, m in [(0, 5), (5, 0), (1000, 3), (50, 2000), (3000, 3000)]:
+        values = rng.integers(0, 40, n).astype(dtype)
+        values[::7] = top
+        test = np.concatenate([rng.integers(0, 40, m).astype(dtype), np.array([top], dtype)
+                               if m else np.zeros(0, dtype)])
+        assert np.array_equal(isin(values, test), np.isin(values, test))
+    mixed = np.array([1, 2, 3], np.int64)
+    assert isin(mixed, np.array([2], np.uint64)).tolist() == [False, True, False]

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..tuning import BoilerplateRules
-from .arrays import lexsort, mix64, runs, stable_argsort
+from .arrays import isin, lexsort, mix64, runs, stable_argsort
 
 __all__ = ["BoilerplateRules", "Learned", "LearnedLine", "learn", "repeated_mask"]
 
@@ -87,7 +87,7 @@ def learn(
     # Evidence for the report: carriers and outlets of each learned unit (for a repeated unit,
     # the articles it is dropped from).
     wanted = np.fromiter(recurring, dtype=np.uint64, count=len(recurring))
-    hit = np.isin(line_keys, wanted) | repeats
+    hit = isin(line_keys, wanted) | repeats
     pairs = np.unique(np.stack([line_keys[hit], entry_doc[hit].astype(np.uint64)], axis=1), axis=0)
     lines: list[LearnedLine] = []
     starts, counts = runs(pairs[:, 0])
@@ -322,7 +322,7 @@ def _recurring(
     def boiler_entries(boiler: set[int]) -> np.ndarray:
         """Which entries hold a unit in ``boiler`` (looked up per unit: entries run by unit)."""
         wanted = np.fromiter(boiler, dtype=np.uint64, count=len(boiler))
-        return np.repeat(np.isin(uniq, wanted), df)
+        return np.repeat(isin(uniq, wanted), df)
 
     def round_weights(boiler: set[int]) -> tuple[np.ndarray, np.ndarray]:
         """Each entry's weight with the units in ``boiler`` at zero, and each article's size."""

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..tuning import BoilerplateRules
-from .arrays import mix64, unique
+from .arrays import isin, mix64, unique
 from .boilerplate import repeated_mask
 from .minhash import fmix32
 from .tokens import _MUL, _STEP, Features
@@ -276,7 +276,7 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None,
         # from every article carrying it.
         drop_line = repeated_mask(features.line_keys, features.line_sizes, line_doc, rules)
         if boilerplate is not None and boilerplate.size:
-            drop_line |= np.isin(features.line_keys, boilerplate)
+            drop_line |= isin(features.line_keys, boilerplate)
         if drop_line.any():
             stripped[line_doc[drop_line]] = True
             keep = ~np.repeat(drop_line, features.line_sizes)
