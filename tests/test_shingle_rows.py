@@ -53,10 +53,33 @@ def test_shingled_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = ([r["text"] for r in sample_records() + pages.live_page()]
              + ["", "one", "two words", "a b c d", "x " * 50, "Short. Shorter."])
     features = featurize(texts)
-    fast, slow = _both(monkeypatch, lambda: shingle(features, 5))
-    assert np.array_equal(fast.hashes, slow.hashes)
-    assert np.array_equal(fast.offsets, slow.offsets)
-    assert fast.sizes()[texts.index("")] == 0 and fast.sizes()[texts.index("one")] == 1
+    for n in (1, 3, 5, 9):  # the compiled windows and sample, and numpy's
+        fast, slow = _both(monkeypatch, lambda: shingle(features, n).with_sample(4))
+        monkeypatch.delenv("DUPFINDER_NUMPY")
+        for name in ("hashes", "offsets", "sample_hashes", "sample_docs"):
+            a, b = getattr(fast, name), getattr(slow, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), (n, name)
+        assert fast.sizes()[texts.index("")] == 0 and fast.sizes()[texts.index("one")] == 1
+
+
+def test_windows_over_random_tokens_of_every_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Articles of 0 to 40 tokens over the whole 32-bit range, sample rates 1 to 7: the
+    compiled window hashes and sample equal numpy's."""
+    from dupfinder.stages.tokens import Features
+
+    rng = np.random.default_rng(8)
+    lengths = rng.integers(0, 40, 300)
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    tokens = rng.integers(0, 2**32, int(offsets[-1]), dtype=np.uint64).astype(np.uint32)
+    tokens[::13] = np.uint32(0xFFFFFFFF)
+    empty_lines = np.zeros(0, np.uint64)
+    features = Features(tokens, offsets, empty_lines, np.zeros(0, np.int64),
+                        np.zeros(lengths.size + 1, np.int64), np.zeros(0, bool))
+    for rate in (1, 2, 4, 7):
+        fast, slow = _both(monkeypatch, lambda: shingle(features, 5).with_sample(rate))
+        monkeypatch.delenv("DUPFINDER_NUMPY")
+        for name in ("hashes", "offsets", "sample_hashes", "sample_docs"):
+            assert np.array_equal(getattr(fast, name), getattr(slow, name)), (rate, name)
 
 
 def test_joining_consumed_parts_releases_their_arrays() -> None:

@@ -149,10 +149,11 @@ def _compile(numba: Any) -> dict[str, Any]:
             out_offsets[r + 1] = w
         return out[:w].copy(), out_offsets
 
-    from . import _numba_codes, _numba_text
+    from . import _numba_codes, _numba_shingles, _numba_text
 
     return {"minhash": minhash, "cut_units": _numba_text.cut_units,
             "tokenise": _numba_text.tokenise, "merge_counts": merge_counts,
             "merge_weights": merge_weights,
             "merge_weights_serial": merge_weights_serial, "sort_rows": sort_rows,
+            "windows": _numba_shingles.windows, "sample": _numba_shingles.sample,
             "code_table": _numba_codes.code_table, "code_lookup": _numba_codes.code_lookup}

@@ -100,6 +100,11 @@ class ShingleSets:
 
     def with_sample(self, rate: int = 4) -> ShingleSets:
         """Attach the sampled shingles (computed per batch, where it is cheap)."""
+        kernels = _kernels() if self.hashes.size >= COMPILED_MIN_VALUES else None
+        if kernels is not None:
+            self.sample_hashes, self.sample_docs = kernels["sample"](
+                self.hashes.astype(np.uint32, copy=False), self.offsets, rate)
+            return self
         keep = sample_mask(self.hashes, rate)
         doc_of = np.repeat(np.arange(len(self), dtype=np.int32), self.sizes())
         self.sample_hashes = self.hashes[keep]
@@ -287,6 +292,26 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None,
     lengths = np.bincount(tok_doc, minlength=docs).astype(np.int64)
     starts = np.zeros(docs + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
+    kernels = _kernels() if tokens.size >= COMPILED_MIN_VALUES else None
+    if kernels is not None:  # the windows and their per-article sort, compiled
+        values, by_doc = kernels["windows"](tokens.astype(np.uint32, copy=False), starts, n)
+        hashes, offsets = kernels["sort_rows"](values, by_doc)
+        del values, by_doc
+    else:
+        hashes, offsets = _windows_numpy(tokens, tok_doc, starts, lengths, n)
+    sets = ShingleSets(hashes, offsets, lengths.astype(np.int32), stripped, tokens=tokens,
+                       token_figures=has_digit)
+    if has_digit is not None:
+        sets.figures = (fig_keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        sets.figure_offsets = np.searchsorted(
+            (fig_keys >> np.uint64(32)).astype(np.int64), np.arange(docs + 1)).astype(np.int64)
+    return sets
+
+
+def _windows_numpy(tokens: np.ndarray, tok_doc: np.ndarray, starts: np.ndarray,
+                   lengths: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each article's sorted unique window hashes, by numpy over the whole batch."""
+    docs = lengths.size
     if tokens.size >= n:
         grams = _combine(tokens, n)
         window_doc = tok_doc[: grams.size]
@@ -302,14 +327,7 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None,
                           for i in short], dtype=np.uint32)
         at = np.searchsorted(value_doc, short)
         values, value_doc = np.insert(values, at, extra), np.insert(value_doc, at, short)
-    hashes, offsets = sorted_unique_rows(values, value_doc, docs)
-    sets = ShingleSets(hashes, offsets, lengths.astype(np.int32), stripped, tokens=tokens,
-                       token_figures=has_digit)
-    if has_digit is not None:
-        sets.figures = (fig_keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        sets.figure_offsets = np.searchsorted(
-            (fig_keys >> np.uint64(32)).astype(np.int64), np.arange(docs + 1)).astype(np.int64)
-    return sets
+    return sorted_unique_rows(values, value_doc, docs)
 
 
 def sorted_unique_rows(values: np.ndarray, row: np.ndarray, rows: int
@@ -334,6 +352,13 @@ def sorted_unique_rows(values: np.ndarray, row: np.ndarray, rows: int
 
 # Below this many values one numpy sort is quick, and a first run would spend seconds compiling.
 COMPILED_MIN_VALUES = 200_000
+
+
+def _kernels() -> dict[str, Any] | None:
+    """The compiled kernels (numba), or None without it or with ``DUPFINDER_NUMPY=1``."""
+    from . import _numba
+
+    return _numba.kernels()
 
 
 def _row_sort_kernel() -> Any:

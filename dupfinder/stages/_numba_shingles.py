@@ -1,0 +1,90 @@
+"""The shingler's window hashes and content-defined sample in one pass each (``shingles``), the
+``fast`` extra: imported only when numba is there (``_numba.kernels``); module-level, so numba
+caches them.
+
+numpy computes a window's hash over the whole batch in a dozen passes of 64-bit arrays (mix,
+then n multiply-adds, then the fold), and the sample in five more; a compiled loop keeps an
+article's tokens in cache and writes each value once. The same arithmetic, so the same values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numba
+import numpy as np
+
+u64 = np.uint64
+MUL = u64(0x9E3779B97F4A7C15)  # tokens._MUL
+STEP = u64(0xC2B2AE3D27D4EB4F)  # tokens._STEP
+LOW32 = u64(0xFFFFFFFF)
+
+
+@numba.njit(cache=True, inline="always")
+def _mix64(h: Any) -> Any:
+    """``arrays.mix64``: the MurmurHash3 64-bit finaliser."""
+    h ^= h >> u64(33)
+    h *= u64(0xFF51AFD7ED558CCD)
+    h ^= h >> u64(33)
+    h *= u64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> u64(33))
+
+
+@numba.njit(cache=True, nogil=True)
+def windows(tokens: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each article's window hashes (``shingles._combine`` over its n-token windows; an article
+    shorter than n words: one hash of all its words), grouped by article, with offsets."""
+    docs = starts.size - 1
+    total = 0
+    for d in range(docs):
+        length = starts[d + 1] - starts[d]
+        if length > 0:
+            total += length - min(n, length) + 1
+    out = np.empty(total, dtype=np.uint32)
+    offsets = np.zeros(docs + 1, dtype=np.int64)
+    mixed = np.empty(tokens.size, dtype=np.uint64)
+    for k in range(tokens.size):
+        mixed[k] = _mix64(u64(tokens[k]))
+    w = 0
+    for d in range(docs):
+        lo, hi = starts[d], starts[d + 1]
+        length = hi - lo
+        if length > 0:
+            m = min(n, length)
+            for s in range(lo, hi - m + 1):
+                h = mixed[s]
+                for k in range(1, m):
+                    h = h * STEP + mixed[s + k]
+                h ^= h >> u64(31)
+                h *= MUL
+                out[w] = np.uint32(h >> u64(32))
+                w += 1
+        offsets[d + 1] = w
+    return out, offsets
+
+
+@numba.njit(cache=True, nogil=True)
+def sample(hashes: np.ndarray, offsets: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """``shingles.sample_mask``'s shingles (fmix32 of the hash, salted, divisible by ``rate``)
+    and their articles."""
+    keep = np.empty(hashes.size, dtype=np.bool_)
+    kept = 0
+    for k in range(hashes.size):
+        h = u64(hashes[k]) ^ u64(0x5BD1E995)
+        h ^= h >> u64(16)
+        h = (h * u64(0x85EBCA6B)) & LOW32
+        h ^= h >> u64(13)
+        h = (h * u64(0xC2B2AE35)) & LOW32
+        h ^= h >> u64(16)
+        keep[k] = h % u64(rate) == 0
+        kept += keep[k]
+    values = np.empty(kept, dtype=np.uint32)
+    docs = np.empty(kept, dtype=np.int32)
+    w = 0
+    for d in range(offsets.size - 1):
+        for k in range(offsets[d], offsets[d + 1]):
+            if keep[k]:
+                values[w] = hashes[k]
+                docs[w] = d
+                w += 1
+    return values, docs
