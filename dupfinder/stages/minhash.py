@@ -54,11 +54,12 @@ def signatures(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int
     out = np.full((docs, num_perm), EMPTY, dtype=np.uint32)
     if docs == 0 or hashes.size == 0:
         return out
-    mixed = fmix32(hashes.astype(np.uint32, copy=False))
     compiled = _compiled() if hashes.size >= COMPILED_FROM else None
     if compiled is not None:
-        compiled["minhash"](mixed, offsets.astype(np.int64, copy=False), a, b, out)
+        compiled["minhash"](hashes.astype(np.uint32, copy=False),
+                            offsets.astype(np.int64, copy=False), a, b, out, True)
         return out
+    mixed = fmix32(hashes.astype(np.uint32, copy=False))
     sizes = np.diff(offsets)
     work = np.empty(min(int(hashes.size), _CHUNK_ROWS) + 1, dtype=np.uint32)
     start_doc = 0
