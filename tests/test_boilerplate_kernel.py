@@ -43,6 +43,7 @@ def test_compiled_merge_learns_what_numpy_learns(monkeypatch: pytest.MonkeyPatch
     records = CORPORA[corpus]()
     monkeypatch.setattr(bp, "COMPILED_MIN_PAIRS", 0)  # the kernels, however few pairs
     monkeypatch.setattr(bp, "COMPILED_PARALLEL_PAIRS", 200)  # both of them
+    monkeypatch.setattr(bp, "COMPILED_MIN_UNITS", 0)
     compiled = _learn(records)
     monkeypatch.setenv("DUPFINDER_NUMPY", "1")
     reference = _learn(records)
@@ -69,3 +70,27 @@ def test_weighted_merge_equals_intersection() -> None:
         expected.append(float(weights[lo + at].sum()))
     for name in ("merge_weights", "merge_weights_serial"):
         assert kernels[name](keys, weights, offsets, pairs).tolist() == expected
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_compiled_repeats_equal_numpys(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """``repeated_mask`` article by article, compiled, on articles of few distinct units (long
+    runs of repeats, past the short-run sort), heavy and light units, pages that are mostly
+    one repeated caption, and articles without units between others."""
+    rng = np.random.default_rng(seed)
+    docs = 150
+    lengths = rng.integers(0, 90, docs)
+    lengths[::10] = 0
+    entry_doc = np.repeat(np.arange(docs), lengths)
+    alphabet = rng.integers(2, 60, docs)[entry_doc]  # per article: how few units it reuses
+    keys = (rng.integers(0, 2**62, entry_doc.size) % alphabet).astype(np.uint64) * np.uint64(
+        0x9E3779B97F4A7C15) + entry_doc.astype(np.uint64) % np.uint64(7)
+    words = rng.integers(1, 40, entry_doc.size)
+    words[rng.random(entry_doc.size) < 0.05] = 300  # a unit too heavy to be a caption
+    rules = bp.BoilerplateRules()
+    monkeypatch.setattr(bp, "COMPILED_MIN_UNITS", 0)
+    compiled = bp.repeated_mask(keys, words, entry_doc, rules)
+    monkeypatch.setenv("DUPFINDER_NUMPY", "1")
+    reference = bp.repeated_mask(keys, words, entry_doc, rules)
+    assert np.array_equal(compiled, reference)
+    assert reference.any() and not reference.all()

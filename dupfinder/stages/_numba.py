@@ -165,4 +165,5 @@ def _compile(numba: Any) -> dict[str, Any]:
             "merge_weights": merge_weights,
             "merge_weights_serial": merge_weights_serial, "sort_rows": sort_rows,
             "windows": _numba_shingles.windows, "sample": _numba_shingles.sample,
+            "repeated_units": _numba_shingles.repeated_units,
             "code_table": _numba_codes.code_table, "code_lookup": _numba_codes.code_lookup}

@@ -88,3 +88,78 @@ def sample(hashes: np.ndarray, offsets: np.ndarray, rate: int) -> tuple[np.ndarr
                 docs[w] = d
                 w += 1
     return values, docs
+
+
+@numba.njit(cache=True, nogil=True)
+def _first_in_run(keys: np.ndarray, lo: int, hi: int, first: np.ndarray) -> None:
+    """first[p] for p in lo:hi: is keys[p] the first of its value in that range (by index)?"""
+    if hi - lo <= 32:
+        for p in range(lo, hi):
+            first[p] = True
+            for q in range(lo, p):
+                if keys[q] == keys[p]:
+                    first[p] = False
+                    break
+        return
+    order = np.argsort(keys[lo:hi], kind="mergesort")  # stable: the first index leads
+    for r in range(order.size):
+        p = lo + order[r]
+        first[p] = r == 0 or keys[lo + order[r - 1]] != keys[p]
+
+
+@numba.njit(cache=True, nogil=True)
+def repeated_units(keys: np.ndarray, words: np.ndarray, offsets: np.ndarray, max_units: int,
+                   max_words: float, most_of_text: float) -> np.ndarray:
+    """``boilerplate.repeated_mask`` article by article (``offsets``: each article's units):
+    units printed twice in their article, in short runs of few words, never most of it."""
+    n = keys.size
+    out = np.zeros(n, dtype=np.bool_)
+    first = np.zeros(n, dtype=np.bool_)
+    repeated = np.zeros(n, dtype=np.bool_)
+    for d in range(offsets.size - 1):
+        lo, hi = offsets[d], offsets[d + 1]
+        if hi - lo < 2:
+            continue
+        # A unit is repeated when it is not alone in its article: count each key's copies.
+        any_repeat = False
+        order = np.argsort(keys[lo:hi], kind="mergesort")
+        r = 0
+        while r < order.size:
+            s = r
+            while r + 1 < order.size and keys[lo + order[r + 1]] == keys[lo + order[s]]:
+                r += 1
+            if r > s:
+                any_repeat = True
+                for t in range(s, r + 1):
+                    repeated[lo + order[t]] = True
+            r += 1
+        if not any_repeat:
+            continue
+        total = 0
+        for p in range(lo, hi):
+            total += words[p]
+        dropped = 0
+        p = lo
+        while p < hi:  # runs of consecutive repeated units
+            if not repeated[p]:
+                p += 1
+                continue
+            q = p
+            while q < hi and repeated[q]:
+                q += 1
+            _first_in_run(keys, p, q, first)
+            units = 0
+            unit_words = 0
+            for t in range(p, q):
+                if first[t]:
+                    units += 1
+                    unit_words += words[t]
+            if units <= max_units and unit_words <= max_words:
+                for t in range(p, q):
+                    out[t] = True
+                    dropped += words[t]
+            p = q
+        if dropped > 0 and not dropped < most_of_text * max(total, 1):
+            for t in range(lo, hi):
+                out[t] = False
+    return out

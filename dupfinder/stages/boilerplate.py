@@ -113,6 +113,13 @@ def repeated_mask(line_keys: np.ndarray, line_words: np.ndarray, entry_doc: np.n
     out = np.zeros(n, dtype=bool)
     if n < 2:
         return out
+    kernel = _repeat_kernel() if n >= COMPILED_MIN_UNITS else None
+    if kernel is not None and bool(np.all(entry_doc[1:] >= entry_doc[:-1])):
+        # Article by article, compiled (the same answer: tested).
+        offsets = np.searchsorted(entry_doc, np.arange(int(entry_doc[-1]) + 2)).astype(np.int64)
+        return kernel(line_keys.astype(np.uint64, copy=False),
+                      line_words.astype(np.int64, copy=False), offsets, rules.repeat_max_units,
+                      float(rules.repeat_max_words), float(rules.most_of_text))
     order = lexsort((entry_doc, line_keys))
     k, d = line_keys[order], entry_doc[order]
     new = np.ones(n, dtype=bool)
@@ -520,6 +527,19 @@ def _recurring(
 COMPILED_MIN_PAIRS = 5000
 # Below this many, one thread merges them (waking the others costs more).
 COMPILED_PARALLEL_PAIRS = 50_000
+
+
+# Below this many units numpy is quick, and a first run would spend seconds compiling.
+COMPILED_MIN_UNITS = 20_000
+
+
+def _repeat_kernel() -> Any:
+    """The compiled ``repeated_mask`` (numba), or None without it or with
+    ``DUPFINDER_NUMPY=1``."""
+    from . import _numba
+
+    found = _numba.kernels()
+    return found["repeated_units"] if found else None
 
 
 def _merge_kernels() -> tuple[Any, Any]:
