@@ -16,6 +16,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .article import Article
 from .engines.local import TokenisePool, map_ordered, resolved
 from .errors import InputError, RecordError
@@ -202,6 +204,11 @@ def _parts(files: Sequence[LineFile], ctx: ReadContext, lean: bool,
     further gives a part holding the error."""
     for number, file in enumerate(files):
         start, line = file.start, 1
+        mapped = _mapped_cuts(file)
+        if mapped is not None:
+            for start, end, line in mapped:
+                yield _Part(file, number, start, end, line, ctx.options(), lean, long_chars)
+            continue
         try:
             with open(file.path, "rb") as handle:
                 handle.seek(file.start)
@@ -221,6 +228,35 @@ def _parts(files: Sequence[LineFile], ctx: ReadContext, lean: bool,
         except OSError as error:
             yield _Part(file, number, start, start, line, ctx.options(), lean, long_chars,
                         error)
+
+
+def _mapped_cuts(file: LineFile) -> list[tuple[int, int, int]] | None:
+    """The parts ``_parts`` cuts (after the last newline before each PART_BYTES boundary),
+    found in the file mapped into memory: no copy of the file into this process, and its
+    lines counted by numpy, where reading it took a fifth of a core's time beside the
+    workers. None when the file cannot be mapped (empty, not a regular file): then it is
+    read."""
+    import mmap
+
+    try:
+        with open(file.path, "rb") as handle, mmap.mmap(handle.fileno(), 0,
+                                                        access=mmap.ACCESS_READ) as view:
+            size = len(view)
+            cuts: list[tuple[int, int, int]] = []
+            start, line, boundary = file.start, 1, file.start
+            while boundary < size:
+                boundary = min(boundary + PART_BYTES, size)
+                last = view.rfind(b"\n", start, boundary)
+                end = size if boundary == size else last + 1
+                if end <= start:
+                    continue  # one line longer than a part: it runs on into the next
+                cuts.append((start, end, line))
+                line += int(np.count_nonzero(
+                    np.frombuffer(view, np.uint8, end - start, start) == 10))
+                start = end
+            return cuts
+    except (OSError, ValueError):
+        return None
 
 
 def parallel_files(source: Any, ctx: ReadContext, workers: int) -> list[LineFile] | None:
