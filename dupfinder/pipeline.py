@@ -571,6 +571,7 @@ def _match(
         agency=_AgencyMarks(articles, loaded.agency if loaded else None),
         shingles=sets.of,
         agency_outlet=[is_agency_outlet(a.outlet) for a in articles],
+        rows=(sets.hashes, sets.offsets),
     )
 
     def score(i: int, j: int) -> tuple[float, float] | None:

@@ -94,3 +94,4 @@ def test_compiled_repeats_equal_numpys(monkeypatch: pytest.MonkeyPatch, seed: in
     reference = bp.repeated_mask(keys, words, entry_doc, rules)
     assert np.array_equal(compiled, reference)
     assert reference.any() and not reference.all()
+

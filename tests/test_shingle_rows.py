@@ -54,7 +54,7 @@ def test_shingled_batches(monkeypatch: pytest.MonkeyPatch) -> None:
              + ["", "one", "two words", "a b c d", "x " * 50, "Short. Shorter."])
     features = featurize(texts)
     for n in (1, 3, 5, 9):  # the compiled windows and sample, and numpy's
-        fast, slow = _both(monkeypatch, lambda: shingle(features, n).with_sample(4))
+        fast, slow = _both(monkeypatch, lambda n=n: shingle(features, n).with_sample(4))
         monkeypatch.delenv("DUPFINDER_NUMPY")
         for name in ("hashes", "offsets", "sample_hashes", "sample_docs"):
             a, b = getattr(fast, name), getattr(slow, name)
@@ -76,7 +76,7 @@ def test_windows_over_random_tokens_of_every_length(monkeypatch: pytest.MonkeyPa
     features = Features(tokens, offsets, empty_lines, np.zeros(0, np.int64),
                         np.zeros(lengths.size + 1, np.int64), np.zeros(0, bool))
     for rate in (1, 2, 4, 7):
-        fast, slow = _both(monkeypatch, lambda: shingle(features, 5).with_sample(rate))
+        fast, slow = _both(monkeypatch, lambda rate=rate: shingle(features, 5).with_sample(rate))
         monkeypatch.delenv("DUPFINDER_NUMPY")
         for name in ("hashes", "offsets", "sample_hashes", "sample_docs"):
             assert np.array_equal(getattr(fast, name), getattr(slow, name)), (rate, name)

@@ -163,3 +163,45 @@ def repeated_units(keys: np.ndarray, words: np.ndarray, offsets: np.ndarray, max
             for t in range(lo, hi):
                 out[t] = False
     return out
+
+
+@numba.njit(cache=True, inline="always")
+def _slot(value: Any, bits: int) -> int:
+    """Multiplicative hashing: the top ``bits`` (at most 32) of a 32-bit product."""
+    h = (u64(value) * u64(0x9E3779B1)) & LOW32
+    return np.int64(h >> u64(32 - bits))
+
+
+@numba.njit(cache=True, nogil=True)
+def shared_counts(hashes: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """For each of ``rows`` (sorted unique hash rows): how many of its hashes another of the
+    rows carries too (``cluster.derivation``), by a hash table counting each value's rows."""
+    total = 0
+    for r in rows:
+        total += offsets[r + 1] - offsets[r]
+    bits = 4
+    while (1 << bits) < 2 * total and bits < 32:
+        bits += 1
+    mask = (1 << bits) - 1
+    keys = np.zeros(1 << bits, dtype=np.uint32)
+    counts = np.zeros(1 << bits, dtype=np.int32)
+    for r in rows:
+        for k in range(offsets[r], offsets[r + 1]):
+            v = hashes[k]
+            s = _slot(v, bits)
+            while counts[s] > 0 and keys[s] != v:
+                s = (s + 1) & mask
+            keys[s] = v
+            counts[s] += 1
+    out = np.zeros(rows.size, dtype=np.int64)
+    for i in range(rows.size):
+        r = rows[i]
+        n = 0
+        for k in range(offsets[r], offsets[r + 1]):
+            v = hashes[k]
+            s = _slot(v, bits)
+            while keys[s] != v or counts[s] == 0:
+                s = (s + 1) & mask
+            n += counts[s] >= 2
+        out[i] = n
+    return out

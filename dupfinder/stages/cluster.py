@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -79,6 +79,9 @@ class Facts:
     agency: Flags  # an agency credit in byline or text (looked up lazily)
     shingles: Callable[[int], np.ndarray]  # sorted unique shingle hashes of an article
     agency_outlet: Sequence[bool] = ()  # published by an agency's own site
+    # The shingle rows behind ``shingles`` (hashes, offsets), when they are in memory: the
+    # compiled derivation reads them directly.
+    rows: tuple[np.ndarray, np.ndarray] | None = None
 
 
 Adjacency = dict[int, dict[int, tuple[float, float]]]
@@ -128,9 +131,17 @@ def derivation(candidates: Sequence[int], facts: Facts) -> dict[int, tuple[int, 
     ``shared``: shingles another candidate also carries (the text the copies have in common);
     ``own``: shingles no other candidate has (a local paragraph, chrome, an ad script).
     """
-    sets = [facts.shingles(v) for v in candidates]
-    if not sets:
+    if not candidates:
         return {}
+    if facts.rows is not None:
+        kernel = _shared_kernel()
+        if kernel is not None:  # compiled: one hash table of the candidates' shingles
+            hashes, offsets = facts.rows
+            rows = np.array(candidates, dtype=np.int64)
+            shared = kernel(hashes, offsets, rows).tolist()
+            sizes_of = (offsets[rows + 1] - offsets[rows]).tolist()
+            return {v: (s, size - s) for v, s, size in zip(candidates, shared, sizes_of)}
+    sets = [facts.shingles(v) for v in candidates]
     sizes = np.array([s.size for s in sets], dtype=np.int64)
     values = np.concatenate(sets)
     # Each set is unique, so a value seen twice in the whole is carried by two candidates:
@@ -145,6 +156,15 @@ def derivation(candidates: Sequence[int], facts: Facts) -> dict[int, tuple[int, 
     shared_of = np.bincount(owner[order], weights=carried, minlength=sizes.size)
     return {v: (int(shared), int(size) - int(shared))
             for v, shared, size in zip(candidates, shared_of.tolist(), sizes.tolist())}
+
+
+def _shared_kernel() -> Any:
+    """The compiled shared-shingle count (numba), or None without it or with
+    ``DUPFINDER_NUMPY=1``."""
+    from . import _numba
+
+    found = _numba.kernels()
+    return found["shared_counts"] if found else None
 
 
 def choose_canonical(candidates: Sequence[int], facts: Facts,
