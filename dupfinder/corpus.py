@@ -38,13 +38,16 @@ class LoadedCorpus:
     agency: dict[int, bool]  # agency markers of articles whose text was dropped
     lean: bool  # some texts were dropped and must be reloaded
     _sources_unique: bool | None = dataclasses.field(default=None, repr=False)
+    # Where each article's record is (the files read in parts, and per article: file, start
+    # and end byte, line number): a second read then parses those lines alone.
+    lines: tuple[list[LineFile], np.ndarray] | None = None
 
     def reload(self, indices: Iterable[int], paths: Sequence[str | Path], ctx: ReadContext) -> None:
         """Put the text back into the articles at ``indices`` with a second read."""
         wanted = sorted(i for i in set(indices) if not self.articles[i].text)
         if not wanted:
             return
-        if self._reload_by_source(wanted, paths, ctx):
+        if self._reload_by_line(wanted, ctx) or self._reload_by_source(wanted, paths, ctx):
             return
         quiet = ctx.options()  # the same options (ids, encodings), a log of its own
         targets = iter(wanted)
@@ -58,6 +61,32 @@ class LoadedCorpus:
             target = next(targets, -1)
             if target < 0:
                 return
+
+    def _reload_by_line(self, wanted: list[int], ctx: ReadContext) -> bool:
+        """The second read by where each record is: its line alone, read and parsed. False
+        when the first read did not note where (the caller reads by source)."""
+        if self.lines is None:
+            return False
+        files, where = self.lines
+        for index in wanted:
+            number, start, end, line = where[index].tolist()
+            file = files[number]
+            quiet = ctx.options()  # the same options (ids, encodings), a log of its own
+            quiet.begin_file(file.label, file.qualifier)
+            expected = self.articles[index]
+            try:
+                got = list(read_range(file.path, file.label, start, end, line, file.encoding,
+                                      quiet))
+            except (OSError, RecordError) as error:
+                raise InputError(f"{expected.source}: the input changed while it was being "
+                                 f"scanned ({error}); scan it again") from error
+            if len(got) != 1 or got[0].source != expected.source:
+                raise InputError(f"{expected.source}: the input changed while it was being "
+                                 "scanned (the record is gone); scan it again")
+            if got[0].id != expected.id:
+                raise _changed(got[0], expected)
+            self.articles[index] = got[0]
+        return True
 
     def _reload_by_source(self, wanted: list[int], paths: Sequence[str | Path],
                           ctx: ReadContext) -> bool:
@@ -170,6 +199,7 @@ class _PartRead:
     agency: list[bool] | None  # lean: each article's agency credit, its text dropped
     log: ReadLog
     error: OSError | None = None  # the file could not be read (named by the caller)
+    spans: np.ndarray | None = None  # lean: each article's line (start, end, number)
     failed: RecordError | None = None  # a bad record in fail mode, raised in read order
 
 
@@ -180,9 +210,10 @@ def _read_part(part: _Part) -> _PartRead:
     empty = Features.concat([])
     if part.error is not None:
         return _PartRead(part.file, part.number, [], empty, None, ctx.part_log(), part.error)
+    spans: list[tuple[int, int, int]] | None = [] if part.lean else None
     try:
         articles = list(read_range(part.file.path, part.file.label, part.start, part.end,
-                                   part.first_line, part.file.encoding, ctx))
+                                   part.first_line, part.file.encoding, ctx, spans))
     except OSError as error:
         return _PartRead(part.file, part.number, [], empty, None, ctx.part_log(), error)
     except RecordError as error:  # with what the part logged before it
@@ -194,7 +225,8 @@ def _read_part(part: _Part) -> _PartRead:
     if part.lean:
         agency = [has_agency_marker(a.text, a.title) for a in articles]
         articles = [a.without_text() for a in articles]
-    return _PartRead(part.file, part.number, articles, features, agency, ctx.part_log())
+    return _PartRead(part.file, part.number, articles, features, agency, ctx.part_log(),
+                     spans=np.array(spans, dtype=np.int64).reshape(-1, 3) if spans else None)
 
 
 def _parts(files: Sequence[LineFile], ctx: ReadContext, lean: bool,
@@ -294,6 +326,8 @@ def load_parallel(files: Sequence[LineFile], ctx: ReadContext, workers: int,
     articles: list[Article] = []
     features: list[Features] = []
     agency: dict[int, bool] = {}
+    spans: list[np.ndarray] = []  # lean: each article's file and line, to read it again
+    spans_whole = lean
     current = -1  # the file being taken in
     given_up = -1  # a file that stopped being readable (skip mode)
     try:
@@ -318,6 +352,13 @@ def load_parallel(files: Sequence[LineFile], ctx: ReadContext, workers: int,
                 continue
             if got.agency is not None:
                 agency.update(enumerate(got.agency, start=len(articles)))
+            if got.spans is not None and len(got.spans) == len(got.articles):
+                where = np.empty((len(got.articles), 4), dtype=np.int64)
+                where[:, 0] = got.number
+                where[:, 1:] = got.spans
+                spans.append(where)
+            elif got.articles:
+                spans_whole = False
             articles.extend(got.articles)
             if got.articles:
                 features.append(got.features)
@@ -327,7 +368,10 @@ def load_parallel(files: Sequence[LineFile], ctx: ReadContext, workers: int,
         if current >= 0:
             ctx.end_file()
     ctx.end_read()
-    return LoadedCorpus(articles, features, agency, lean)
+    loaded = LoadedCorpus(articles, features, agency, lean)
+    if spans_whole and spans:
+        loaded.lines = (list(files), np.concatenate(spans))
+    return loaded
 
 
 def reloadable_paths(source: Any) -> list[str | Path] | None:

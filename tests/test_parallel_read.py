@@ -115,6 +115,43 @@ def test_lean_parts_drop_texts_and_keep_agency_credits(tmp_path: Path,
     assert any(lean.agency.values())
 
 
+@pytest.mark.parametrize("id_from", ["id", "file+id"])
+def test_lean_parts_read_each_text_again_from_its_own_line(tmp_path: Path, small_parts: None,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           id_from: str) -> None:
+    folder = _messy_folder(tmp_path)
+    full = _sequential(folder, ReadContext(on_error="skip", id_from=id_from), 10**12)
+    ctx = ReadContext(on_error="skip", id_from=id_from)
+    lean = _parallel(folder, ctx, 0)
+    assert lean.lines is not None
+
+    def whole_read(*args: Any) -> bool:
+        raise AssertionError("read everything again")
+
+    monkeypatch.setattr(corpus.LoadedCorpus, "_reload_by_source", whole_read)
+    wanted = list(range(0, len(lean.articles), 3))
+    lean.reload(wanted, [folder], ctx)
+    assert [lean.articles[i] for i in wanted] == [full.articles[i] for i in wanted]
+    assert all(not a.text for k, a in enumerate(lean.articles) if k % 3)
+
+
+def test_a_record_changed_before_it_is_read_again_is_named(tmp_path: Path,
+                                                           small_parts: None) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in sample_records()))
+    ctx = ReadContext()
+    lean = corpus.load_parallel(corpus.parallel_files(str(path), ctx, 2), ctx, 2, None, 0, 320)
+    path.write_text("".join(json.dumps({**r, "id": f"new-{r['id']}"}) + "\n"
+                            for r in sample_records()))
+    with pytest.raises(InputError) as changed:
+        lean.reload([3], [path], ctx)
+    assert "a.jsonl:4" in str(changed.value) and "changed" in str(changed.value)
+    path.write_text("")
+    with pytest.raises(InputError) as gone:
+        lean.reload([5], [path], ctx)
+    assert "a.jsonl:6" in str(gone.value) and "scan it again" in str(gone.value)
+
+
 def test_a_broken_record_fails_as_it_does_in_one_process(tmp_path: Path,
                                                          small_parts: None) -> None:
     folder = _messy_folder(tmp_path)

@@ -44,14 +44,31 @@ def read_stream(handle: IO[bytes], label: str, ctx: ReadContext) -> Iterator[Art
 
 
 def read_range(path: Path, label: str, start: int, end: int, first_line: int,
-               encoding: str, ctx: ReadContext) -> Iterator[Article]:
+               encoding: str, ctx: ReadContext,
+               spans: list[tuple[int, int, int]] | None = None) -> Iterator[Article]:
     """The records of bytes ``start:end`` of a file in an ASCII-compatible ``encoding``, a
     run of whole lines whose first is line ``first_line``: what a reading worker parses,
-    named as the whole file's read names them."""
+    named as the whole file's read names them. With ``spans``, each record's line (its
+    bytes ``start, end`` and its number) is appended to it as the record is given, so that
+    the record can be read again alone: ``read_range`` over that span."""
     with open(path, "rb") as handle:
         handle.seek(start)
         data = handle.read(end - start)
-    yield from _records(_lines(io.BytesIO(data), encoding), label, ctx, first_line)
+    if spans is None:
+        yield from _records(_lines(io.BytesIO(data), encoding), label, ctx, first_line)
+        return
+    line_at = [start, start, first_line - 1]  # the line being parsed: start, end, number
+
+    def lines() -> Iterator[str]:
+        for raw in io.BytesIO(data):  # ASCII-compatible: split on b"\n", then decode
+            line_at[0] = line_at[1]
+            line_at[1] += len(raw)
+            line_at[2] += 1
+            yield raw.decode(encoding, errors=DECODE_ERRORS)
+
+    for article in _records(lines(), label, ctx, first_line):
+        spans.append((line_at[0], line_at[1], line_at[2]))
+        yield article
 
 
 def _records(lines: Iterator[str], label: str, ctx: ReadContext,
