@@ -109,19 +109,34 @@ def across_groups(hashes: np.ndarray, groups: np.ndarray,
     alone = np.zeros(width, dtype=np.int64)
     shift = np.uint32(32 - parts.bit_length() + 1)
     part_of = (hashes >> shift).astype(np.uint8)
-    # Each part's entries in index order, as contiguous runs of one order.
-    by_part = np.argsort(part_of, kind="stable")  # a radix sort: eight-bit keys
-    bounds = np.searchsorted(part_of[by_part], np.arange(parts + 1)).tolist()
-    del part_of
+    chunk_of = part_of // np.uint8(PARTS_AT_ONCE)
+    # The parts a few at a time (``PARTS_AT_ONCE``): their entries found in one pass and put
+    # in part order by one radix sort (eight-bit keys), never an index of every sample.
+    for first in range(0, parts, PARTS_AT_ONCE):
+        last = min(parts, first + PARTS_AT_ONCE)
+        if parts <= PARTS_AT_ONCE:  # all of them: no selection to make
+            by_part = np.argsort(part_of, kind="stable")
+        else:
+            chosen = np.flatnonzero(chunk_of == first // PARTS_AT_ONCE)
+            by_part = chosen[np.argsort(part_of[chosen], kind="stable")]
+            del chosen
+        bounds = np.searchsorted(part_of[by_part], np.arange(first, last + 1)).tolist()
 
-    def one(part: int) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-        at = by_part[bounds[part] : bounds[part + 1]]
-        return at, _across_part(hashes[at], groups[at], width)
+        def one(k: int, by_part: np.ndarray = by_part, bounds: list[int] = bounds
+                ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+            at = by_part[bounds[k] : bounds[k + 1]]
+            return at, _across_part(hashes[at], groups[at], width)
 
-    for at, (found, only) in map(one, range(parts)):
-        mask[at] = found
-        alone += only
+        for at, (found, only) in map(one, range(last - first)):
+            mask[at] = found
+            alone += only
+        del by_part
+    del part_of, chunk_of
     return mask, alone
+
+
+# How many parts of the hash space ``across_groups`` takes out together.
+PARTS_AT_ONCE = 16
 
 
 def _across_part(hashes: np.ndarray, groups: np.ndarray, width: int
