@@ -286,18 +286,19 @@ def scan(
                                 len(pairs), n_workers if len(pairs) >= PARALLEL_MIN else 1)
                      if edits else [None] * len(pairs))
     clusters: list[Cluster] = []
+    # Python lists: an element of a numpy array costs a scalar object per look.
+    size_of, stripped_of, words_of = sizes.tolist(), sets.stripped.tolist(), sets.words.tolist()
     for g in groups:
         members = []
         for m in g.members:
-            stripped = bool(sets.stripped[m.index])
             summary = next(summaries)
             joined = m.joined
             if joined == "copy" and not thresholds.is_copy(
-                    m.jaccard, m.containment,
-                    int(min(sizes[g.canonical], sizes[m.index]))):
+                    m.jaccard, m.containment, min(size_of[g.canonical], size_of[m.index])):
                 joined = "aligned"
-            members.append(Member(articles[m.index], m.jaccard, m.containment, stripped,
-                                  int(sets.words[m.index]), m.shared, m.own, summary, joined))
+            members.append(Member(articles[m.index], m.jaccard, m.containment,
+                                  stripped_of[m.index], words_of[m.index], m.shared, m.own,
+                                  summary, joined))
         embedded = [Embedded(articles[e.index].id, articles[e.index].outlet, e.containment)
                     for e in g.embedded]
         clusters.append(Cluster("", articles[g.canonical], g.reason, members, boiler,
