@@ -14,20 +14,12 @@ from typing import Any
 import numba
 import numpy as np
 
+from ._numba_text import mix
+
 u64 = np.uint64
 MUL = u64(0x9E3779B97F4A7C15)  # tokens._MUL
 STEP = u64(0xC2B2AE3D27D4EB4F)  # tokens._STEP
 LOW32 = u64(0xFFFFFFFF)
-
-
-@numba.njit(cache=True, inline="always")
-def _mix64(h: Any) -> Any:
-    """``arrays.mix64``: the MurmurHash3 64-bit finaliser."""
-    h ^= h >> u64(33)
-    h *= u64(0xFF51AFD7ED558CCD)
-    h ^= h >> u64(33)
-    h *= u64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> u64(33))
 
 
 @numba.njit(cache=True, nogil=True)
@@ -44,7 +36,7 @@ def windows(tokens: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray,
     offsets = np.zeros(docs + 1, dtype=np.int64)
     mixed = np.empty(tokens.size, dtype=np.uint64)
     for k in range(tokens.size):
-        mixed[k] = _mix64(u64(tokens[k]))
+        mixed[k] = mix(u64(tokens[k]))  # arrays.mix64
     w = 0
     for d in range(docs):
         lo, hi = starts[d], starts[d + 1]
