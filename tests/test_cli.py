@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import click
+import pytest
 
 from dupfinder import __version__
 from dupfinder.cli import cli
@@ -49,3 +54,13 @@ def test_diff_needs_exactly_one_target() -> None:
     assert out.exit_code == 2 and "exactly one of --cluster" in out.stderr
     out = run("diff", str(SAMPLE), "--cluster", "c99")
     assert out.exit_code == 2 and "no cluster 'c99'" in out.stderr
+
+
+@pytest.mark.parametrize("env, advised", [({}, False), ({"NUMPY_MADVISE_HUGEPAGE": "1"}, True)])
+def test_the_command_line_stops_huge_page_advice_unless_the_user_chose(env, advised) -> None:
+    code = ("import numpy as np, dupfinder.cli as c; c._plain_pages(); "
+            "print(np._core.multiarray._get_madvise_hugepage())")
+    environment = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**environment, **env}, timeout=60)
+    assert out.stdout.strip() == str(advised), out.stderr
