@@ -234,7 +234,16 @@ def _recurring(
     by_first = stable_argsort(grouped[group_starts])
     bounds = np.append(group_starts, grouped.size)
     members = grouped.tolist()
-    carrier_groups = [members[bounds[k]:bounds[k + 1]] for k in by_first.tolist()]
+    first_bounds = bounds[by_first].tolist()
+    last_bounds = bounds[by_first + 1].tolist()
+
+    def carrier_group(k: int) -> list[int]:
+        """The units of group k (groups in the order of their first unit)."""
+        return members[first_bounds[k] : last_bounds[k]]
+
+    # Each candidate unit's group (as ``carrier_group`` numbers them); -1 for other units.
+    group_of_unit = np.full(uniq.size, -1, dtype=np.int64)
+    group_of_unit[grouped] = np.argsort(by_first)[group_id]
     heavy = lexsort((uniq[grouped], weight_of[grouped], group_id))
     last = np.append(group_starts[1:], grouped.size) - 1
     heaviest_by_group = grouped[heavy][last]
@@ -262,18 +271,30 @@ def _recurring(
         return members
 
     heaviest_of = heaviest_of_array.tolist()
-    samples = [sampled_carriers(c) for c in heaviest_of]
+    groups = len(heaviest_of)
     # Each article's units, in key order (int32 indices: half the memory of argsort's).
     by_doc = stable_argsort(flat_docs)
     if by_doc.size < 2**31:
         by_doc = by_doc.astype(np.int32)
     doc_starts = np.searchsorted(flat_docs[by_doc], np.arange(docs + 1))
-    # Each group's first sampled carrier against each other one.
-    counts = np.array([m.size - 1 for m in samples], dtype=np.int64)
-    rep = np.repeat(np.array([m[0] for m in samples], dtype=np.int64), counts)
-    other = (np.concatenate([m[1:] for m in samples]) if samples
-             else np.zeros(0, dtype=np.int64))
-    group_of_pair = np.repeat(np.arange(len(samples)), counts)
+    # Each group's first sampled carrier against each other one (``sampled_carriers`` of
+    # every group's heaviest unit at once: its first carrier, then the rest of the sample).
+    carried = df[heaviest_of_array].astype(np.int64)
+    picked = np.minimum(carried, rules.sample)
+    counts = picked - 1
+    group_of_pair = np.repeat(np.arange(groups), counts)
+    step = np.zeros(groups, dtype=np.float64)
+    wide = carried > rules.sample
+    # np.linspace(0, n - 1, sample) as it computes it: k * step, the last exactly n - 1.
+    step[wide] = (carried[wide] - 1) / (rules.sample - 1)
+    k = np.arange(group_of_pair.size) - np.repeat(np.cumsum(counts) - counts, counts) + 1
+    offset = np.where(wide[group_of_pair],
+                      (k * step[group_of_pair]).astype(np.int64), k)
+    ends = wide[group_of_pair] & (k == rules.sample - 1)
+    offset[ends] = carried[group_of_pair][ends] - 1
+    first_at = starts[heaviest_of_array].astype(np.int64)
+    rep = flat_docs[first_at][group_of_pair].astype(np.int64)
+    other = flat_docs[first_at[group_of_pair] + offset].astype(np.int64)
     kernel, serial_kernel = (_merge_kernels() if rep.size >= COMPILED_MIN_PAIRS
                              else (None, None))
     lookup: list[tuple[np.ndarray, ...]] = []
@@ -353,13 +374,16 @@ def _recurring(
         below gives the same answer for it, at Python speed.
         """
         if rep.size == 0:
-            return np.ones(len(samples), dtype=bool)
+            return np.ones(groups, dtype=bool)
         shared = shared_weight(weight)
-        key_w = np.array([0 if int(uniq[c]) in boiler else int(weight_of[c]) for c in heaviest_of],
-                         dtype=np.float64)[group_of_pair]
+        key_w = weight_of[heaviest_of_array].astype(np.float64)
+        if boiler:
+            key_w[isin(uniq[heaviest_of_array],
+                       np.fromiter(boiler, dtype=np.uint64, count=len(boiler)))] = 0
+        key_w = key_w[group_of_pair]
         smaller = np.minimum(size[rep], size[other]) - key_w
         ok = (smaller > 0) & ((shared - key_w) >= rules.related * smaller)
-        bad = np.bincount(group_of_pair[~ok], minlength=len(samples))
+        bad = np.bincount(group_of_pair[~ok], minlength=groups)
         return bad == 0
 
     triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -370,7 +394,6 @@ def _recurring(
             found = triangles[m] = np.tril_indices(m, -1)
         return found
 
-    group_of_unit = {c: k for k, g in enumerate(carrier_groups) for c in g}
     group_shared: dict[int, np.ndarray] = {}  # the round's shared weights of a group's pairs
 
     def relation_matrices(units: list[int], boiler: set[int], weight: np.ndarray,
@@ -380,11 +403,11 @@ def _recurring(
         carrier group have the same carriers: their pairs are merged once a round."""
         if kernel is None or not units:
             return {}
-        fresh = sorted({group_of_unit[c] for c in units} - set(group_shared))
+        fresh = sorted({int(group_of_unit[c]) for c in units} - set(group_shared))
         if fresh:
             firsts, seconds, sizes = [], [], []
             for k in fresh:
-                members = sampled_carriers(carrier_groups[k][0])
+                members = sampled_carriers(carrier_group(k)[0])
                 p, q = lower_triangle(members.size)
                 firsts.append(members[p])
                 seconds.append(members[q])
@@ -405,7 +428,7 @@ def _recurring(
             p, q = lower_triangle(m)
             i, j = members[p], members[q]
             key_w = 0.0 if int(uniq[c]) in boiler else float(weight_of[c])
-            shared = group_shared[group_of_unit[c]] - key_w
+            shared = group_shared[int(group_of_unit[c])] - key_w
             smaller = np.minimum(size[i], size[j]) - key_w
             # As ``related`` decides: a division, so a ratio on the bound falls the same way.
             ratio = np.divide(shared, smaller, out=np.zeros_like(shared), where=smaller > 0)
@@ -487,9 +510,8 @@ def _recurring(
         weight, size = round_weights(boiler)
         settled = all_related_to_first(boiler, weight, size)
         judged: list[int] = []  # the groups whose heaviest unit is judged below
-        for index, group in enumerate(carrier_groups):
-            if settled[index]:
-                continue
+        for index in np.flatnonzero(~settled).tolist():
+            group = carrier_group(index)
             if touched is not None and previous is not None:
                 first_c = group[0]
                 carriers = flat_docs[int(starts[first_c]) : int(starts[first_c] + df[first_c])]
@@ -499,7 +521,7 @@ def _recurring(
             judged.append(index)
         matrices = relation_matrices([heaviest_of[k] for k in judged], boiler, weight, size)
         for index in judged:
-            group = carrier_groups[index]
+            group = carrier_group(index)
             heaviest = heaviest_of[index]
             if not is_boiler(heaviest, int(uniq[heaviest])):
                 continue
