@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -28,8 +28,11 @@ _SURFACE_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word of an article as printed. A named tuple, not a dataclass: a diff makes one a
+    word, and a frozen dataclass costs three times as much to make (a 600-word article's
+    tokens took 0.84 ms, half of it in ``Token.__init__``)."""
+
     text: str  # surface form as in the article
     key: str  # normalised form that is compared
     start: int  # character offsets in the article text
@@ -80,7 +83,8 @@ def _tokenize_cached(text: str, drop_lines: frozenset[int]) -> tuple[list[Token]
             continue
         for m in _SURFACE_WORD.finditer(line):
             word = m.group(0)
-            out.append(Token(word, _normal_word(word), offset + m.start(), offset + m.end()))
+            start, end = m.span()
+            out.append(Token(word, _normal_word(word), offset + start, offset + end))
     return out, bool(drop.any())
 
 
