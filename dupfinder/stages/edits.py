@@ -148,7 +148,7 @@ class WordCode:
 
 def warm_up() -> None:
     """Load the code's compiled kernels in this process, so that forked workers inherit them
-    rather than each loading them again (a second apiece)."""
+    rather than each loading them again (a quarter of a second apiece)."""
     WordCode(np.zeros(1, np.uint32)).member(np.zeros(1, np.uint32))
 
 

@@ -170,12 +170,16 @@ class ShingleJoin:
 
     Each per-shingle and per-token array is written into one array allocated up front at a
     bound (``capacity``: the tokens read, which no article's shingles or kept tokens exceed;
-    an array that would pass it grows), so the join overlaps the shingling of later parts and
+    the sample and the figures at a share of it; an array that would pass its start grows), so the join overlaps the shingling of later parts and
     each part is let go once copied; the pages past the end are never touched, so they cost
     no memory. The same arrays as ``concat`` (tested).
     """
 
     _PER_VALUE = ("hashes", "sample_hashes", "figures", "tokens", "token_figures")
+    # Share of the bound each array starts at: the sample is about a quarter of the shingles
+    # and figures fewer still, so their arrays start smaller (and grow if they must), which
+    # keeps the memory asked for, touched or not, near what is used.
+    _START = {"sample_hashes": 2, "figures": 8}
 
     def __init__(self, capacity: int) -> None:
         self.capacity = max(int(capacity), 1)
@@ -206,7 +210,8 @@ class ShingleJoin:
         out = self.buffers.get(name)
         at = self.filled.get(name, 0)
         if out is None:
-            out = np.empty(max(self.capacity, values.size), dtype=values.dtype)
+            start = self.capacity // self._START.get(name, 1)
+            out = np.empty(max(start, values.size, 1), dtype=values.dtype)
         elif at + values.size > out.size:
             grown = np.empty(max(2 * out.size, at + values.size), dtype=out.dtype)
             grown[:at] = out[:at]
