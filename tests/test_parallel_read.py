@@ -73,14 +73,14 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(corpus, "PART_BYTES", 700)  # a few records a part, cut anywhere
 
 
-@pytest.mark.parametrize("mapped", [True, False])
+@pytest.mark.parametrize("quick", [True, False])
 @pytest.mark.parametrize("id_from", ["id", "file+id"])
 def test_parts_read_as_the_whole_file_reads(tmp_path: Path, small_parts: None,
-                                            id_from: str, mapped: bool,
+                                            id_from: str, quick: bool,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    # Parts cut in the mapped file, or (a file that cannot be mapped) in the file read.
-    if not mapped:
-        monkeypatch.setattr(corpus, "_mapped_cuts", lambda file: None)
+    # Parts cut by the quick pass over the file, or by the reading loop.
+    if not quick:
+        monkeypatch.setattr(corpus, "_quick_cuts", lambda file: None)
     folder = _messy_folder(tmp_path)
     one, many = ReadContext(on_error="skip", id_from=id_from), ReadContext(on_error="skip",
                                                                           id_from=id_from)
@@ -248,7 +248,7 @@ def test_unusual_paths_are_left_to_the_read_in_one_process(tmp_path: Path,
     assert ctx.warnings == []
 
 
-def test_mapped_cuts_are_the_read_cuts_ends(tmp_path: Path, small_parts: None) -> None:
+def test_quick_cuts_are_the_read_cuts_ends(tmp_path: Path, small_parts: None) -> None:
     """Both ways cut after a newline, count the lines before each part alike, and cover the
     file (a line longer than a part, a last line without its newline)."""
     path = tmp_path / "lines.jsonl"
@@ -257,15 +257,22 @@ def test_mapped_cuts_are_the_read_cuts_ends(tmp_path: Path, small_parts: None) -
     ctx = ReadContext()
     files = corpus.parallel_files(str(path), ctx, 2)
     assert files is not None
-    cuts = corpus._mapped_cuts(files[0])
+    cuts = corpus._quick_cuts(files[0])
     assert cuts is not None and len(cuts) > 5
     assert cuts[0][0] == 0 and cuts[-1][1] == path.stat().st_size
     data = path.read_bytes()
     for (start, end, line), following in zip(cuts, cuts[1:] + [None]):
         assert data.count(b"\n", 0, start) + 1 == line
         assert following is None or (following[0] == end and data[end - 1 : end] == b"\n")
+    original = corpus._quick_cuts
+    corpus._quick_cuts = lambda file: None  # type: ignore[assignment]
+    try:
+        read = [(p.start, p.end, p.first_line) for p in corpus._parts(files, ctx, False, 320)]
+    finally:
+        corpus._quick_cuts = original
+    assert read == cuts
 
-def test_mapped_cuts_are_those_of_the_read(tmp_path: Path, small_parts: None,
+def test_quick_cuts_are_those_of_the_read(tmp_path: Path, small_parts: None,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "lines.jsonl"
     path.write_text("".join(f'{{"id": "r{k}", "text": "{"word " * (k * 37 % 400)}"}}\n'
@@ -273,10 +280,10 @@ def test_mapped_cuts_are_those_of_the_read(tmp_path: Path, small_parts: None,
     ctx = ReadContext()
     files = corpus.parallel_files(str(path), ctx, 2)
     assert files is not None
-    mapped = [(p.start, p.end, p.first_line) for p in corpus._parts(files, ctx, False, 320)]
-    monkeypatch.setattr(corpus, "_mapped_cuts", lambda file: None)
+    quick = [(p.start, p.end, p.first_line) for p in corpus._parts(files, ctx, False, 320)]
+    monkeypatch.setattr(corpus, "_quick_cuts", lambda file: None)
     read = [(p.start, p.end, p.first_line) for p in corpus._parts(files, ctx, False, 320)]
-    assert mapped == read and len(read) > 5
+    assert quick == read and len(read) > 5
 
 
 def test_a_file_gone_before_it_is_read(tmp_path: Path, small_parts: None) -> None:

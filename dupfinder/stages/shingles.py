@@ -170,9 +170,10 @@ class ShingleJoin:
 
     Each per-shingle and per-token array is written into one array allocated up front at a
     bound (``capacity``: the tokens read, which no article's shingles or kept tokens exceed;
-    the sample and the figures at a share of it; an array that would pass its start grows), so the join overlaps the shingling of later parts and
-    each part is let go once copied; the pages past the end are never touched, so they cost
-    no memory. The same arrays as ``concat`` (tested).
+    the sample and the figures at a share of it; an array that would pass its start grows),
+    so the join overlaps the shingling of later parts and each part is let go once copied;
+    the pages past the end are never touched, so they cost no memory. The same arrays as
+    ``concat`` (tested).
     """
 
     _PER_VALUE = ("hashes", "sample_hashes", "figures", "tokens", "token_figures")
