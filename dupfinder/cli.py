@@ -17,7 +17,7 @@ import click
 
 from ._version import __version__
 from .errors import DupfinderError
-from .params import Params
+from .params import Params, resolve_workers
 from .readers import FORMATS
 
 
@@ -346,7 +346,8 @@ def scan(paths: tuple[str, ...], json_out: str | None, html_out: str | None,
     if html_out:
         from .report_html import write_report
 
-        write_report(result, html_out, progress=_writing(opts, "HTML report", html_out))
+        write_report(result, html_out, progress=_writing(opts, "HTML report", html_out),
+                     workers=resolve_workers(opts.get("workers")))
     # Human-readable views go to stdout, or to stderr when stdout carries a report.
     if show_table or not (json_out or csv_out or html_out or boilerplate_report or parquet_out):
         click.echo(result.table(), nl=False, err=to_stdout)
@@ -585,7 +586,8 @@ def index_clusters(db: str, json_out: str | None, html_out: str | None, since: s
     if html_out:
         from .report_html import write_report
 
-        write_report(result, html_out, progress=_writing(opts, "HTML report", html_out))
+        write_report(result, html_out, progress=_writing(opts, "HTML report", html_out),
+                     workers=resolve_workers(opts.get("workers")))
     if show_table or not (json_out or html_out):
         click.echo(result.table(), nl=False, err="-" in (json_out, html_out))
 

@@ -98,3 +98,18 @@ def test_a_large_report_details_the_largest_clusters_and_points_to_the_json(tmp_
     # Without limits every cluster is shown, the same page as to_html() builds in memory.
     write_report(result, out)
     assert out.read_text(encoding="utf-8") == result.to_html()
+
+
+def test_a_report_whose_diffs_are_made_on_workers_is_the_same_page(tmp_path,
+                                                                   monkeypatch) -> None:
+    import dupfinder.report_html as report_html
+    from benchmarks.synthetic import generate
+
+    result = dupfinder.scan(list(generate(1500, seed=5)))
+    assert len(result.clusters) > 3 * 4
+    monkeypatch.setattr(report_html, "DIFF_CHUNK", 4)  # several chunks, on two workers
+    one, two = tmp_path / "one.html", tmp_path / "two.html"
+    report_html.write_report(result, one, workers=1)
+    report_html.write_report(result, two, workers=2)
+    assert one.read_bytes() == two.read_bytes()
+    assert one.read_text().count('class="member"') > 20
