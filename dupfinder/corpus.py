@@ -231,65 +231,39 @@ def _read_part(part: _Part) -> _PartRead:
 
 def _parts(files: Sequence[LineFile], ctx: ReadContext, lean: bool,
            long_chars: int) -> Iterator[_Part]:
-    """Every file cut after a newline about every PART_BYTES, each part's first line counted
-    (one pass over the bytes here, the parsing on the workers); a file that cannot be read
-    further gives a part holding the error."""
+    """Every file cut after the last newline before each PART_BYTES boundary (and after its
+    last newline), each part's first line counted, each part given as soon as it is found;
+    a file that cannot be read further gives a part holding the error.
+
+    One pass over the bytes here (the parsing is on the workers), read into one buffer over
+    and over: reading new bytes objects, each joined to the last one's tail, took a fifth of
+    a core's time beside the workers, most of it in fresh memory. A part's first line is one
+    past the newlines of the blocks before it, as the last newline of a block ends its part.
+    """
     for number, file in enumerate(files):
         start, line = file.start, 1
-        quick = _quick_cuts(file)
-        if quick is not None:
-            for start, end, line in quick:
-                yield _Part(file, number, start, end, line, ctx.options(), lean, long_chars)
-            continue
         try:
             with open(file.path, "rb") as handle:
                 handle.seek(file.start)
-                carry = b""
+                buffer = bytearray(PART_BYTES)
+                at, lines_before = file.start, 0
                 while True:
-                    block = handle.read(PART_BYTES)
-                    data = carry + block
-                    cut = data.rfind(b"\n") + 1 if block else len(data)
-                    if cut > 0:
-                        yield _Part(file, number, start, start + cut, line, ctx.options(),
-                                    lean, long_chars)
-                        line += data.count(b"\n", 0, cut)
-                        start += cut
-                    carry = data[cut:]
-                    if not block:
+                    got = handle.readinto(buffer)
+                    if not got:
                         break
+                    last = buffer.rfind(b"\n", 0, got)
+                    lines_before += buffer.count(b"\n", 0, got)
+                    if last >= 0:
+                        yield _Part(file, number, start, at + last + 1, line, ctx.options(),
+                                    lean, long_chars)
+                        start, line = at + last + 1, lines_before + 1
+                    at += got
+                if start < at:
+                    yield _Part(file, number, start, at, line, ctx.options(), lean,
+                                long_chars)
         except OSError as error:
             yield _Part(file, number, start, start, line, ctx.options(), lean, long_chars,
                         error)
-
-
-def _quick_cuts(file: LineFile) -> list[tuple[int, int, int]] | None:
-    """The parts ``_parts`` cuts (after the last newline before each PART_BYTES boundary, and
-    what follows the last newline), found by reading the file into one buffer over and over:
-    reading it as new bytes objects, each joined to the last one's tail, took a fifth of a
-    core's time beside the workers, most of it in fresh memory. A part's first line is one
-    past the newlines of the blocks before it. None when the file cannot be read: then the
-    reading loop says where it stopped."""
-    cuts: list[tuple[int, int, int]] = []
-    try:
-        with open(file.path, "rb") as handle:
-            handle.seek(file.start)
-            buffer = bytearray(PART_BYTES)
-            start, line, at, lines_before = file.start, 1, file.start, 0
-            while True:
-                got = handle.readinto(buffer)
-                if not got:
-                    break
-                last = buffer.rfind(b"\n", 0, got)
-                lines_before += buffer.count(b"\n", 0, got)
-                if last >= 0:
-                    cuts.append((start, at + last + 1, line))
-                    start, line = at + last + 1, lines_before + 1
-                at += got
-            if start < at:
-                cuts.append((start, at, line))
-    except OSError:
-        return None
-    return cuts
 
 
 def parallel_files(source: Any, ctx: ReadContext, workers: int) -> list[LineFile] | None:

@@ -73,14 +73,9 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(corpus, "PART_BYTES", 700)  # a few records a part, cut anywhere
 
 
-@pytest.mark.parametrize("quick", [True, False])
 @pytest.mark.parametrize("id_from", ["id", "file+id"])
 def test_parts_read_as_the_whole_file_reads(tmp_path: Path, small_parts: None,
-                                            id_from: str, quick: bool,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    # Parts cut by the quick pass over the file, or by the reading loop.
-    if not quick:
-        monkeypatch.setattr(corpus, "_quick_cuts", lambda file: None)
+                                            id_from: str) -> None:
     folder = _messy_folder(tmp_path)
     one, many = ReadContext(on_error="skip", id_from=id_from), ReadContext(on_error="skip",
                                                                           id_from=id_from)
@@ -248,42 +243,25 @@ def test_unusual_paths_are_left_to_the_read_in_one_process(tmp_path: Path,
     assert ctx.warnings == []
 
 
-def test_quick_cuts_are_the_read_cuts_ends(tmp_path: Path, small_parts: None) -> None:
-    """Both ways cut after a newline, count the lines before each part alike, and cover the
-    file (a line longer than a part, a last line without its newline)."""
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_parts_cut_after_newlines_and_count_lines(tmp_path: Path, small_parts: None,
+                                                  ending: str) -> None:
+    """Parts follow each other, each but the last ends at a newline, its first line is one
+    past the newlines before it, and together they cover the file: lines longer than a part
+    (they run on into the next block) and a last line without its newline included."""
     path = tmp_path / "lines.jsonl"
     lines = [f'{{"id": "r{k}", "text": "{"word " * (k * 37 % 400)}"}}' for k in range(60)]
-    path.write_text("\n".join(lines))  # no newline at the end
+    path.write_text("\n".join(lines) + ending)
     ctx = ReadContext()
     files = corpus.parallel_files(str(path), ctx, 2)
     assert files is not None
-    cuts = corpus._quick_cuts(files[0])
-    assert cuts is not None and len(cuts) > 5
-    assert cuts[0][0] == 0 and cuts[-1][1] == path.stat().st_size
+    cuts = [(p.start, p.end, p.first_line) for p in corpus._parts(files, ctx, False, 320)]
+    assert len(cuts) > 5 and cuts[0][0] == 0 and cuts[-1][1] == path.stat().st_size
     data = path.read_bytes()
+    assert any(end - start > corpus.PART_BYTES for start, end, _ in cuts)  # a long line
     for (start, end, line), following in zip(cuts, cuts[1:] + [None]):
         assert data.count(b"\n", 0, start) + 1 == line
         assert following is None or (following[0] == end and data[end - 1 : end] == b"\n")
-    original = corpus._quick_cuts
-    corpus._quick_cuts = lambda file: None  # type: ignore[assignment]
-    try:
-        read = [(p.start, p.end, p.first_line) for p in corpus._parts(files, ctx, False, 320)]
-    finally:
-        corpus._quick_cuts = original
-    assert read == cuts
-
-def test_quick_cuts_are_those_of_the_read(tmp_path: Path, small_parts: None,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "lines.jsonl"
-    path.write_text("".join(f'{{"id": "r{k}", "text": "{"word " * (k * 37 % 400)}"}}\n'
-                            for k in range(60)))
-    ctx = ReadContext()
-    files = corpus.parallel_files(str(path), ctx, 2)
-    assert files is not None
-    quick = [(p.start, p.end, p.first_line) for p in corpus._parts(files, ctx, False, 320)]
-    monkeypatch.setattr(corpus, "_quick_cuts", lambda file: None)
-    read = [(p.start, p.end, p.first_line) for p in corpus._parts(files, ctx, False, 320)]
-    assert quick == read and len(read) > 5
 
 
 def test_a_file_gone_before_it_is_read(tmp_path: Path, small_parts: None) -> None:
