@@ -89,7 +89,7 @@ def _sorted_with_index(key: np.ndarray) -> np.ndarray:
 
 def lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
     """``np.lexsort(keys)`` (the last key primary), the same permutation: one stable sort a
-    key, from the last-but-one to the first, each by ``stable_argsort``."""
+    key, from the first (the least significant) to the last, each by ``stable_argsort``."""
     order = stable_argsort(keys[0])
     for key in keys[1:]:
         order = order[stable_argsort(key[order])]
