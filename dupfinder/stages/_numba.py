@@ -20,6 +20,13 @@ def available() -> bool:
     return kernels() is not None
 
 
+def kernel(name: str) -> Any:
+    """One compiled kernel by name, or None when numba is missing or disabled: what a stage
+    asks for before its numpy path."""
+    found = kernels()
+    return found[name] if found else None
+
+
 def kernels() -> dict[str, Any] | None:
     """The compiled kernels, or None when numba is missing or disabled."""
     global _KERNELS

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..tuning import BoilerplateRules
+from . import _numba
 from .arrays import isin, lexsort, mix64, runs, stable_argsort
 
 __all__ = ["BoilerplateRules", "Learned", "LearnedLine", "learn", "repeated_mask"]
@@ -113,7 +114,7 @@ def repeated_mask(line_keys: np.ndarray, line_words: np.ndarray, entry_doc: np.n
     out = np.zeros(n, dtype=bool)
     if n < 2:
         return out
-    kernel = _repeat_kernel() if n >= COMPILED_MIN_UNITS else None
+    kernel = _numba.kernel("repeated_units") if n >= COMPILED_MIN_UNITS else None
     if kernel is not None and bool(np.all(entry_doc[1:] >= entry_doc[:-1])):
         # Article by article, compiled (the same answer: tested).
         offsets = np.searchsorted(entry_doc, np.arange(int(entry_doc[-1]) + 2)).astype(np.int64)
@@ -555,19 +556,7 @@ COMPILED_PARALLEL_PAIRS = 50_000
 COMPILED_MIN_UNITS = 20_000
 
 
-def _repeat_kernel() -> Any:
-    """The compiled ``repeated_mask`` (numba), or None without it or with
-    ``DUPFINDER_NUMPY=1``."""
-    from . import _numba
-
-    found = _numba.kernels()
-    return found["repeated_units"] if found else None
-
-
 def _merge_kernels() -> tuple[Any, Any]:
     """The compiled weighted merges (numba; on threads, and on one), or None without it or
     with ``DUPFINDER_NUMPY=1``."""
-    from . import _numba
-
-    found = _numba.kernels()
-    return (found["merge_weights"], found["merge_weights_serial"]) if found else (None, None)
+    return _numba.kernel("merge_weights"), _numba.kernel("merge_weights_serial")

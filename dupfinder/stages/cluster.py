@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
 from ..tuning import ClusterRules
+from . import _numba
 from .arrays import components, lexsort, stable_argsort
 from .verify import Edges, intersection_size
 
@@ -134,7 +135,7 @@ def derivation(candidates: Sequence[int], facts: Facts) -> dict[int, tuple[int, 
     if not candidates:
         return {}
     if facts.rows is not None:
-        kernel = _shared_kernel()
+        kernel = _numba.kernel("shared_counts")
         if kernel is not None:  # compiled: one hash table of the candidates' shingles
             hashes, offsets = facts.rows
             rows = np.array(candidates, dtype=np.int64)
@@ -156,15 +157,6 @@ def derivation(candidates: Sequence[int], facts: Facts) -> dict[int, tuple[int, 
     shared_of = np.bincount(owner[order], weights=carried, minlength=sizes.size)
     return {v: (int(shared), int(size) - int(shared))
             for v, shared, size in zip(candidates, shared_of.tolist(), sizes.tolist())}
-
-
-def _shared_kernel() -> Any:
-    """The compiled shared-shingle count (numba), or None without it or with
-    ``DUPFINDER_NUMPY=1``."""
-    from . import _numba
-
-    found = _numba.kernels()
-    return found["shared_counts"] if found else None
 
 
 def choose_canonical(candidates: Sequence[int], facts: Facts,

@@ -102,12 +102,11 @@ class WordCode:
     LIMIT = 0x110000 - 0x800
 
     def __init__(self, a_tokens: np.ndarray) -> None:
-        kernels = _kernels()
+        table = _numba.kernel("code_table")
         self.table: tuple[Any, np.ndarray, np.ndarray] | None = None
-        if kernels is not None:  # a hash table (the ``fast`` extra): the same equalities
-            inverse, keys, slots, self.size = kernels["code_table"](
-                a_tokens.astype(np.uint32, copy=False))
-            self.table = (kernels["code_lookup"], keys, slots)
+        if table is not None:  # a hash table (the ``fast`` extra): the same equalities
+            inverse, keys, slots, self.size = table(a_tokens.astype(np.uint32, copy=False))
+            self.table = (_numba.kernel("code_lookup"), keys, slots)
         else:
             self.vocab, inverse = np.unique(a_tokens, return_inverse=True)
             self.size = int(self.vocab.size)
@@ -150,10 +149,6 @@ def warm_up() -> None:
     """Load the code's compiled kernels in this process, so that forked workers inherit them
     rather than each loading them again (a quarter of a second apiece)."""
     WordCode(np.zeros(1, np.uint32)).member(np.zeros(1, np.uint32))
-
-
-def _kernels() -> dict[str, Any] | None:
-    return _numba.kernels()
 
 
 def _as_text(codes: np.ndarray) -> str:

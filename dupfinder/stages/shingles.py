@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
 from ..tuning import BoilerplateRules
+from . import _numba
 from .arrays import isin, mix64, unique
 from .boilerplate import repeated_mask
 from .minhash import fmix32
@@ -100,9 +101,9 @@ class ShingleSets:
 
     def with_sample(self, rate: int = 4) -> ShingleSets:
         """Attach the sampled shingles (computed per batch, where it is cheap)."""
-        kernels = _kernels() if self.hashes.size >= COMPILED_MIN_VALUES else None
-        if kernels is not None:
-            self.sample_hashes, self.sample_docs = kernels["sample"](
+        kernel = _numba.kernel("sample") if self.hashes.size >= COMPILED_MIN_VALUES else None
+        if kernel is not None:
+            self.sample_hashes, self.sample_docs = kernel(
                 self.hashes.astype(np.uint32, copy=False), self.offsets, rate)
             return self
         keep = sample_mask(self.hashes, rate)
@@ -298,10 +299,10 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None,
     lengths = np.bincount(tok_doc, minlength=docs).astype(np.int64)
     starts = np.zeros(docs + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
-    kernels = _kernels() if tokens.size >= COMPILED_MIN_VALUES else None
-    if kernels is not None:  # the windows and their per-article sort, compiled
-        values, by_doc = kernels["windows"](tokens.astype(np.uint32, copy=False), starts, n)
-        hashes, offsets = kernels["sort_rows"](values, by_doc)
+    windows = _numba.kernel("windows") if tokens.size >= COMPILED_MIN_VALUES else None
+    if windows is not None:  # the windows and their per-article sort, compiled
+        values, by_doc = windows(tokens.astype(np.uint32, copy=False), starts, n)
+        hashes, offsets = _numba.kernel("sort_rows")(values, by_doc)
         del values, by_doc
     else:
         hashes, offsets = _windows_numpy(tokens, tok_doc, starts, lengths, n)
@@ -345,7 +346,7 @@ def sorted_unique_rows(values: np.ndarray, row: np.ndarray, rows: int
     numpy sort of (row, value) keys. The same arrays either way (tested).
     """
     offsets_in = np.searchsorted(row, np.arange(rows + 1, dtype=np.int64)).astype(np.int64)
-    kernel = _row_sort_kernel() if values.size >= COMPILED_MIN_VALUES else None
+    kernel = _numba.kernel("sort_rows") if values.size >= COMPILED_MIN_VALUES else None
     if kernel is not None:
         out, offsets = kernel(values.astype(np.uint32), offsets_in)
         return out, offsets
@@ -360,16 +361,3 @@ def sorted_unique_rows(values: np.ndarray, row: np.ndarray, rows: int
 COMPILED_MIN_VALUES = 200_000
 
 
-def _kernels() -> dict[str, Any] | None:
-    """The compiled kernels (numba), or None without it or with ``DUPFINDER_NUMPY=1``."""
-    from . import _numba
-
-    return _numba.kernels()
-
-
-def _row_sort_kernel() -> Any:
-    """The compiled per-row sort (numba), or None without it or with ``DUPFINDER_NUMPY=1``."""
-    from . import _numba
-
-    found = _numba.kernels()
-    return found["sort_rows"] if found else None

@@ -251,8 +251,7 @@ def _merge_kernel() -> Any:
     """The compiled merge (numba), or None without it or with ``DUPFINDER_NUMPY=1``."""
     from . import _numba
 
-    found = _numba.kernels()
-    return found["merge_counts"] if found else None
+    return _numba.kernel("merge_counts")
 
 
 def verify(sets: ShingleSets, pairs: np.ndarray, thresholds: Thresholds) -> Edges:
