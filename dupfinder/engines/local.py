@@ -38,10 +38,7 @@ def map_threads(fn: Callable[[Any], Any], items: Sequence[Any], workers: int) ->
     """``fn`` over ``items`` on ``workers`` threads, results in order: for the stages that are
     numpy or compiled work releasing the GIL (shingling, signing), which threads overlap
     without forking or pickling."""
-    if workers <= 1 or len(items) <= 1:
-        return [fn(item) for item in items]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, items))
+    return list(imap_threads(fn, items, workers))
 
 
 def imap_threads(fn: Callable[[Any], Any], items: Sequence[Any],

@@ -44,9 +44,10 @@ def kernels() -> dict[str, Any] | None:
 
 def _compile(numba: Any) -> dict[str, Any]:
     @numba.njit(parallel=True, cache=True, nogil=True)
-    def minhash(mixed: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray,
-                out: np.ndarray, raw: bool = False) -> None:
-        """Each article's signature (``raw``: of the hashes before ``fmix32``, mixed here)."""
+    def minhash(hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray,
+                out: np.ndarray) -> None:
+        """Each article's signature, each shingle hash mixed (``minhash.fmix32``) as it is
+        read rather than in a pass of its own over the batch."""
         docs = offsets.size - 1
         num_perm = a.size
         mask32 = np.uint64(0xFFFFFFFF)
@@ -60,15 +61,13 @@ def _compile(numba: Any) -> dict[str, Any]:
             # short vector loop the compiler turns into SIMD.
             row = np.full(num_perm, np.uint32(0xFFFFFFFF), dtype=np.uint32)
             for s in range(lo, hi):
-                h = np.uint32(mixed[s])
-                if raw:  # minhash.fmix32 here, not in a pass of its own over the batch
-                    x = np.uint64(h)
-                    x ^= x >> np.uint64(16)
-                    x = (x * np.uint64(0x85EBCA6B)) & mask32
-                    x ^= x >> np.uint64(13)
-                    x = (x * np.uint64(0xC2B2AE35)) & mask32
-                    x ^= x >> np.uint64(16)
-                    h = np.uint32(x)
+                x = np.uint64(hashes[s])
+                x ^= x >> np.uint64(16)
+                x = (x * np.uint64(0x85EBCA6B)) & mask32
+                x ^= x >> np.uint64(13)
+                x = (x * np.uint64(0xC2B2AE35)) & mask32
+                x ^= x >> np.uint64(16)
+                h = np.uint32(x)
                 for k in range(num_perm):
                     v = np.uint32((a32[k] * h + b32[k]) & mask32)
                     if v < row[k]:

@@ -57,7 +57,7 @@ def signatures(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int
     compiled = _compiled() if hashes.size >= COMPILED_FROM else None
     if compiled is not None:
         compiled["minhash"](hashes.astype(np.uint32, copy=False),
-                            offsets.astype(np.int64, copy=False), a, b, out, True)
+                            offsets.astype(np.int64, copy=False), a, b, out)
         return out
     mixed = fmix32(hashes.astype(np.uint32, copy=False))
     sizes = np.diff(offsets)
