@@ -88,6 +88,8 @@ def expand(starts: np.ndarray, widths: np.ndarray) -> tuple[np.ndarray, np.ndarr
 # Above this many samples, ``across_groups`` works through the hash space in parts, so that its
 # sort (an index array of eight bytes a sample) never spans the whole corpus at once.
 PART_SAMPLES = 1 << 20
+# How many parts of the hash space ``across_groups`` takes out together.
+PARTS_AT_ONCE = 16
 
 
 def across_groups(hashes: np.ndarray, groups: np.ndarray,
@@ -109,12 +111,12 @@ def across_groups(hashes: np.ndarray, groups: np.ndarray,
     alone = np.zeros(width, dtype=np.int64)
     shift = np.uint32(32 - parts.bit_length() + 1)
     part_of = (hashes >> shift).astype(np.uint8)
-    chunk_of = part_of // np.uint8(PARTS_AT_ONCE)
     # The parts a few at a time (``PARTS_AT_ONCE``): their entries found in one pass and put
     # in part order by one radix sort (eight-bit keys), never an index of every sample.
+    chunk_of = part_of // np.uint8(PARTS_AT_ONCE) if parts > PARTS_AT_ONCE else None
     for first in range(0, parts, PARTS_AT_ONCE):
         last = min(parts, first + PARTS_AT_ONCE)
-        if parts <= PARTS_AT_ONCE:  # all of them: no selection to make
+        if chunk_of is None:  # all the parts at once: no selection to make
             by_part = np.argsort(part_of, kind="stable")
         else:
             chosen = np.flatnonzero(chunk_of == first // PARTS_AT_ONCE)
@@ -133,10 +135,6 @@ def across_groups(hashes: np.ndarray, groups: np.ndarray,
         del by_part
     del part_of, chunk_of
     return mask, alone
-
-
-# How many parts of the hash space ``across_groups`` takes out together.
-PARTS_AT_ONCE = 16
 
 
 def _across_part(hashes: np.ndarray, groups: np.ndarray, width: int
