@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -54,20 +54,19 @@ def read_range(path: Path, label: str, start: int, end: int, first_line: int,
     with open(path, "rb") as handle:
         handle.seek(start)
         data = handle.read(end - start)
-    if spans is None:
-        yield from _records(_lines(io.BytesIO(data), encoding), label, ctx, first_line)
-        return
     line_at = [start, start, first_line - 1]  # the line being parsed: start, end, number
 
-    def lines() -> Iterator[str]:
-        for raw in io.BytesIO(data):  # ASCII-compatible: split on b"\n", then decode
+    def counted(raw_lines: Iterator[bytes]) -> Iterator[bytes]:
+        for raw in raw_lines:
             line_at[0] = line_at[1]
             line_at[1] += len(raw)
             line_at[2] += 1
-            yield raw.decode(encoding, errors=DECODE_ERRORS)
+            yield raw
 
-    for article in _records(lines(), label, ctx, first_line):
-        spans.append((line_at[0], line_at[1], line_at[2]))
+    for article in _records(_lines(io.BytesIO(data), encoding, counted), label, ctx,
+                            first_line):
+        if spans is not None:
+            spans.append((line_at[0], line_at[1], line_at[2]))
         yield article
 
 
@@ -109,11 +108,14 @@ def _loads(line: str) -> object:
     return json.loads(line)
 
 
-def _lines(handle: IO[bytes], encoding: str) -> Iterator[str]:
+def _lines(handle: IO[bytes], encoding: str,
+           raw: Callable[[Iterator[bytes]], Iterator[bytes]] = iter) -> Iterator[str]:
+    """Each line as text; for an ASCII-compatible encoding the raw lines pass through ``raw``
+    on their way (``read_range`` notes where each is)."""
     if ascii_compatible(encoding):
         # Split on b"\n" first, then decode: a bad byte is blamed on its own line.
-        for raw in handle:
-            yield raw.decode(encoding, errors=DECODE_ERRORS)
+        for line in raw(iter(handle)):
+            yield line.decode(encoding, errors=DECODE_ERRORS)
     else:
         yield from io.TextIOWrapper(handle, encoding=encoding, errors=DECODE_ERRORS,
                                     newline="\n")
