@@ -14,9 +14,9 @@ import numpy as np
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _slot(value: Any, bits: int) -> int:
-    """Multiplicative hashing: the top ``bits`` of the value's 32-bit product with a large odd
-    number."""
+def slot(value: Any, bits: int) -> int:
+    """Multiplicative hashing: the top ``bits`` (at most 32) of the value's 32-bit product
+    with a large odd number (the slot of a value in a table of ``2 ** bits``)."""
     h = (np.uint64(value) * np.uint64(0x9E3779B1)) & np.uint64(0xFFFFFFFF)
     return np.int64(h >> np.uint64(32 - bits))
 
@@ -38,7 +38,7 @@ def code_table(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     distinct = 0
     for k in range(tokens.size):
         v = tokens[k]
-        s = _slot(v, bits)
+        s = slot(v, bits)
         while codes[s] >= 0 and keys[s] != v:
             s = (s + 1) & mask
         if codes[s] < 0:
@@ -61,7 +61,7 @@ def code_lookup(keys: np.ndarray, codes: np.ndarray, values: np.ndarray,
     out = np.empty(values.size, dtype=np.int64)
     for k in range(values.size):
         v = values[k]
-        s = _slot(v, bits)
+        s = slot(v, bits)
         found = absent
         while codes[s] >= 0:
             if keys[s] == v:

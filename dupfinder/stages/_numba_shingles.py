@@ -9,11 +9,10 @@ article's tokens in cache and writes each value once. The same arithmetic, so th
 
 from __future__ import annotations
 
-from typing import Any
-
 import numba
 import numpy as np
 
+from ._numba_codes import slot
 from ._numba_text import mix
 
 u64 = np.uint64
@@ -157,13 +156,6 @@ def repeated_units(keys: np.ndarray, words: np.ndarray, offsets: np.ndarray, max
     return out
 
 
-@numba.njit(cache=True, inline="always")
-def _slot(value: Any, bits: int) -> int:
-    """Multiplicative hashing: the top ``bits`` (at most 32) of a 32-bit product."""
-    h = (u64(value) * u64(0x9E3779B1)) & LOW32
-    return np.int64(h >> u64(32 - bits))
-
-
 @numba.njit(cache=True, nogil=True)
 def shared_counts(hashes: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """For each of ``rows`` (sorted unique hash rows): how many of its hashes another of the
@@ -180,7 +172,7 @@ def shared_counts(hashes: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> 
     for r in rows:
         for k in range(offsets[r], offsets[r + 1]):
             v = hashes[k]
-            s = _slot(v, bits)
+            s = slot(v, bits)
             while counts[s] > 0 and keys[s] != v:
                 s = (s + 1) & mask
             keys[s] = v
@@ -191,7 +183,7 @@ def shared_counts(hashes: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> 
         n = 0
         for k in range(offsets[r], offsets[r + 1]):
             v = hashes[k]
-            s = _slot(v, bits)
+            s = slot(v, bits)
             while keys[s] != v or counts[s] == 0:
                 s = (s + 1) & mask
             n += counts[s] >= 2
