@@ -110,15 +110,37 @@ def _spread(cluster: Cluster) -> str:
     return f"{hours:.0f} h" if hours < 72 else f"{hours / 24:.0f} days"
 
 
-def _cluster_view(cluster: Cluster) -> dict[str, Any]:
-    members = []
+def _cluster_view(cluster: Cluster,
+                  shown: list[tuple[Any, ...]] | None = None) -> dict[str, Any]:
+    """What the templates show of a cluster; ``shown``: its members' diffs as ``_shown``
+    gives them, when they were made elsewhere (on a worker)."""
+    shown = _shown(cluster) if shown is None else shown  # (texts read back first, if lean)
+    others = [m for m in cluster.members if m.id != cluster.canonical.id]
+    members = [{"member": m, "diff": _Shown(cluster.canonical, m.article, changed),
+                "pieces": member_pieces, "counts": counts, "kinds": kinds}
+               for m, (member_pieces, counts, kinds, changed) in zip(others, shown)]
+    return {"cluster": cluster, "members": members, "spread": _spread(cluster)}
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What a page shows of a diff besides its pieces: the two articles and the headline."""
+
+    canonical: Any
+    member: Any
+    headline_changed: bool
+
+
+def _shown(cluster: Cluster) -> list[tuple[Any, ...]]:
+    """Each member's diff (but the canonical's) as a page shows it: its pieces, counts,
+    kinds and whether the headline changed."""
+    out = []
     for m in cluster.members:
         if m.id == cluster.canonical.id:
             continue
         d = cluster.diff(m)
-        members.append({"member": m, "diff": d, "pieces": pieces(d), "counts": d.counts(),
-                        "kinds": d.kinds()})
-    return {"cluster": cluster, "members": members, "spread": _spread(cluster)}
+        out.append((pieces(d), d.counts(), d.kinds(), d.headline_changed))
+    return out
 
 
 def plain_view(text: str) -> str:
@@ -138,28 +160,10 @@ DETAIL_CLUSTERS = 300
 DIFF_CHUNK = 10
 
 
-@dataclass(frozen=True)
-class _Shown:
-    """What the page shows of a diff made on a worker: the two articles and the headline."""
-
-    canonical: Any
-    member: Any
-    headline_changed: bool
-
-
 def _diffed(clusters: list[Cluster], lo: int, hi: int) -> list[list[tuple[Any, ...]]]:
-    """What the page shows of each member's diff, for clusters ``lo:hi`` (on a forked worker,
-    which has the texts: only the pieces and counts come back)."""
-    out = []
-    for c in clusters[lo:hi]:
-        shown = []
-        for m in c.members:
-            if m.id == c.canonical.id:
-                continue
-            d = c.diff(m)
-            shown.append((pieces(d), d.counts(), d.kinds(), d.headline_changed))
-        out.append(shown)
-    return out
+    """``_shown`` of clusters ``lo:hi``, on a forked worker, which has the texts: only the
+    pieces and counts come back."""
+    return [_shown(c) for c in clusters[lo:hi]]
 
 
 def _report_chunks(result: ScanResult, full_page: bool, limit: int | None,
@@ -178,18 +182,9 @@ def _report_chunks(result: ScanResult, full_page: bool, limit: int | None,
 
         made = map_ranges(_diffed, detailed, len(detailed), workers, chunk=DIFF_CHUNK)
 
-    def view(k: int, c: Cluster) -> dict[str, Any]:
-        if made is None:
-            return _cluster_view(c)
-        members = [{"member": m, "diff": _Shown(c.canonical, m.article, changed),
-                    "pieces": shown_pieces, "counts": counts, "kinds": kinds}
-                   for m, (shown_pieces, counts, kinds, changed) in zip(
-                       [m for m in c.members if m.id != c.canonical.id], made[k])]
-        return {"cluster": c, "members": members, "spread": _spread(c)}
-
     def views() -> Iterator[dict[str, Any]]:
         for done, c in enumerate(detailed, start=1):
-            yield view(done - 1, c)
+            yield _cluster_view(c, None if made is None else made[done - 1])
             if progress is not None:
                 progress(done, len(detailed))
 
