@@ -11,6 +11,7 @@ Batches are cut at the same ``BATCH`` boundaries either way, so the result is th
 from __future__ import annotations
 
 import dataclasses
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .article import Article
-from .engines.local import TokenisePool, map_ordered, resolved
+from .engines.local import ReadTokens, Spill, TokenisePool, map_ordered, resolved
 from .errors import InputError, RecordError
 from .readers import LineFile, ReadContext, ReadLog, Skipped, line_files, read_corpus
 from .readers.jsonl import read_range
@@ -41,6 +42,9 @@ class LoadedCorpus:
     # Where each article's record is (the files read in parts, and per article: file, start
     # and end byte, line number): a second read then parses those lines alone.
     lines: tuple[list[LineFile], np.ndarray] | None = None
+    # The token and digit arrays of ``features[:k]`` when a large read wrote them out as
+    # they came (``ReadTokens``): those batches hold empty arrays, read back part by part.
+    spills: tuple[Spill, Spill] | None = None
 
     def reload(self, indices: Iterable[int], paths: Sequence[str | Path], ctx: ReadContext) -> None:
         """Put the text back into the articles at ``indices`` with a second read."""
@@ -126,19 +130,23 @@ def _changed(article: Article, expected: Article) -> InputError:
 def load(
     stream: Iterable[Article], reloadable: bool, batch: int,
     count: Callable[[int], None] | None = None, lean_chars: int = LEAN_CHARS,
-    long_unit_chars: int = LONG_UNIT_CHARS, workers: int = 1,
+    long_unit_chars: int = LONG_UNIT_CHARS, workers: int = 1, spill_min: int | None = None,
 ) -> LoadedCorpus:
+    """The articles of ``stream``; when the text read passes ``lean_chars`` (and the input can
+    be read again), batches tokenised as they come and their texts dropped. From
+    ``spill_min`` articles the tokenised batches' arrays go to a temporary file as they come
+    (``ReadTokens``)."""
     articles: list[Article] = []
-    pending: list[Future[Features] | Features] = []
+    pending: deque[Future[Features] | Features] = deque()  # batches sent to be tokenised, in order
+    read = ReadTokens(spill_min)
     agency: dict[int, bool] = {}
     chars = 0
     lean = False
     done = 0  # articles already sent to be tokenised (a multiple of batch)
     pool = TokenisePool(workers, long_unit_chars)
-    waited = 0  # pending[:waited] are finished
 
     def drop_texts_upto(end: int) -> None:
-        nonlocal done, waited
+        nonlocal done
         while end - done >= batch:
             chunk = articles[done : done + batch]
             pending.append(pool.submit([a.text for a in chunk]))
@@ -148,9 +156,8 @@ def load(
             done += batch
             # Reading runs ahead of the workers by at most two batches each, so the texts
             # waiting to be tokenised never pile up.
-            while len(pending) - waited > 2 * max(1, workers):
-                pending[waited] = resolved(pending[waited])
-                waited += 1
+            while len(pending) > 2 * max(1, workers):
+                read.add(resolved(pending.popleft()))
 
     try:
         for n, article in enumerate(stream, start=1):
@@ -162,10 +169,11 @@ def load(
                 lean = True
             if lean:
                 drop_texts_upto(len(articles))
-        features = [resolved(item) for item in pending]
+        while pending:
+            read.add(resolved(pending.popleft()))
     finally:
         pool.close()
-    return LoadedCorpus(articles, features, agency, lean)
+    return LoadedCorpus(articles, read.features, agency, lean, spills=read.spills)
 
 
 # Parallel reading: files of at least this many bytes in all, cut into parts of about
@@ -291,7 +299,8 @@ def parallel_files(source: Any, ctx: ReadContext, workers: int) -> list[LineFile
 
 def load_parallel(files: Sequence[LineFile], ctx: ReadContext, workers: int,
                   count: Callable[[int], None] | None = None, lean_chars: int = LEAN_CHARS,
-                  long_unit_chars: int = LONG_UNIT_CHARS) -> LoadedCorpus:
+                  long_unit_chars: int = LONG_UNIT_CHARS,
+                  spill_min: int | None = None) -> LoadedCorpus:
     """``load`` of JSON Lines files with the reading itself on ``workers`` processes: each
     part's records are parsed, checked and tokenised where they are read, and only the
     articles (without their text, for a large read) and token arrays come back, in order,
@@ -299,7 +308,7 @@ def load_parallel(files: Sequence[LineFile], ctx: ReadContext, workers: int,
     process (tested)."""
     lean = sum(f.size for f in files) > lean_chars
     articles: list[Article] = []
-    features: list[Features] = []
+    read = ReadTokens(spill_min)
     agency: dict[int, bool] = {}
     spans: list[np.ndarray] = []  # lean: each article's file and line, to read it again
     spans_whole = lean
@@ -336,14 +345,14 @@ def load_parallel(files: Sequence[LineFile], ctx: ReadContext, workers: int,
                 spans_whole = False
             articles.extend(got.articles)
             if got.articles:
-                features.append(got.features)
+                read.add(got.features)
             if count is not None:
                 count(len(articles))
     finally:
         if current >= 0:
             ctx.end_file()
     ctx.end_read()
-    loaded = LoadedCorpus(articles, features, agency, lean)
+    loaded = LoadedCorpus(articles, read.features, agency, lean, spills=read.spills)
     if spans_whole and spans:
         loaded.lines = (list(files), np.concatenate(spans))
     return loaded

@@ -44,8 +44,9 @@ from .tuning import EditRules
 BATCH = 2048
 # Below this many articles, worker start-up and shipping texts cost more than they save.
 PARALLEL_MIN = 5000
-# From this many articles the shingled tokens go to a temporary file as they are made (see
-# engines.local.Spill): 0.5 GB at 250k articles, 2.5 GB at a million.
+# From this many articles the shingled tokens and the shingle hashes go to temporary files as
+# they are made (see engines.local.Spill): 0.5 GB each at 250k articles, 2 to 2.5 GB at a
+# million.
 SPILL_MIN = 250_000
 # Text held before reading turns lean (see corpus.py); a module setting so tests can lower it.
 LEAN_CHARS = corpus.LEAN_CHARS
@@ -248,11 +249,13 @@ def scan(
     long_chars = params.tuning.units.long_unit_chars
     in_parts = None if on_spark is not None else corpus.parallel_files(source, ctx, n_workers)
     if in_parts is not None:
-        loaded = corpus.load_parallel(in_parts, ctx, n_workers, count, LEAN_CHARS, long_chars)
+        loaded = corpus.load_parallel(in_parts, ctx, n_workers, count, LEAN_CHARS, long_chars,
+                                      SPILL_MIN)
     else:
         loaded = corpus.load(ctx.complete(articles_from(source, ctx)),
                              paths is not None and on_spark is None, BATCH, count,
-                             LEAN_CHARS, long_chars, n_workers)
+                             LEAN_CHARS, long_chars, n_workers,
+                             SPILL_MIN if on_spark is None else None)
     articles = loaded.articles
     _check_unique(articles)
 
@@ -375,14 +378,16 @@ def prepare(
     texts: Sequence[str], params: Params, workers: int = 1, say: Progress = _quiet,
     done: list[Features] | None = None, known_boilerplate: frozenset[int] = frozenset(),
     outlets: Sequence[str | None] | None = None, ranks: np.ndarray | None = None,
-    spill_min: int | None = None,
+    spill_min: int | None = None, done_spills: tuple[Spill, Spill] | None = None,
 ) -> Prepared:
     """Tokenise, learn boilerplate, shingle and sign every text.
 
     ``done`` holds batches already tokenised while reading, in order, for the first texts;
     only the rest is tokenised here. It is emptied: the batches are freed as they are
     shingled. From ``spill_min`` texts (the scan passes ``SPILL_MIN``) the shingled tokens
-    are kept in a temporary file rather than in memory; the result is the same.
+    are kept in a temporary file rather than in memory, and so are the shingle hashes;
+    ``done_spills`` holds the arrays of ``done``'s first batches when reading already wrote
+    them out. The result is the same.
     """
     threads = workers if len(texts) >= PARALLEL_MIN else 1
     tuning = params.tuning
@@ -396,16 +401,18 @@ def prepare(
     batches: list[Features | None] = [*done, *fresh]
     done.clear()  # handed over: each batch is freed as soon as it is shingled
     del fresh
-    spilled = spill_min is not None and len(texts) >= spill_min
+    spilled = (spill_min is not None and len(texts) >= spill_min) or done_spills is not None
     # No article keeps more tokens or shingles than it read: the bound the join allocates.
-    capacity = sum(b.tokens.size for b in batches if b is not None)
+    capacity = sum(int(b.token_offsets[-1]) for b in batches if b is not None)
     # A large scan's read tokens wait in a file while boilerplate is learned from the lines
     # (at a million articles 2.5 GB, beside learning's own 2 GB); each batch reads its own
-    # back when it is shingled.
+    # back when it is shingled. A large read has written out the batches it tokenised as
+    # they came (``done_spills``); the rest follow them here.
     read_back = None
     if spilled:
-        read_spills = (Spill(np.uint32), Spill(np.bool_))
-        for index, batch in enumerate(batches):
+        read_spills = done_spills or (Spill(np.uint32), Spill(np.bool_))
+        for index in range(read_spills[0].parts, len(batches)):
+            batch = batches[index]
             assert batch is not None
             read_spills[0].put(index, batch.tokens)
             read_spills[1].put(index, batch.has_digit)
@@ -453,7 +460,7 @@ def prepare(
         return sets, signatures(sets.hashes, sets.offsets, params.num_perm, params.seed)
 
     # Each part is joined as it comes, while the threads shingle the next ones.
-    join = ShingleJoin(capacity)
+    join = ShingleJoin(capacity, Spill(np.uint32) if spilled else None)
     sigs = np.empty((len(texts), params.num_perm), dtype=np.uint32)
     at = 0
     for k, (part, part_sigs) in enumerate(imap_threads(shingle_and_sign,
@@ -493,10 +500,12 @@ def id_ranks(ids: Sequence[str]) -> np.ndarray:
 
 def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
                  ranks: np.ndarray | None = None, engine: Any = None,
-                 workers: int = 1) -> Matches:
+                 workers: int = 1, consume: bool = False) -> Matches:
     """Candidates from LSH (Jaccard) and sampled shingles (containment), verified exactly
     (LSH and verification on ``engine``, the Spark engine, when given); their independent
-    pieces (bands, parts of the hash space) on ``workers`` threads."""
+    pieces (bands, parts of the hash space) on ``workers`` threads. With ``consume`` the
+    signatures are let go once LSH has read them (at a million articles 512 MB, which
+    containment would otherwise allocate beside)."""
     sets, n = prepared.sets, len(prepared.sets)
     threads = workers if n >= PARALLEL_MIN else 1
 
@@ -512,6 +521,8 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
         edges = engine.verify(lsh, thresholds)
     else:
         lsh = candidate_pairs(prepared.signatures, params.lsh_threshold, valid, on_threads)
+        if consume:
+            prepared.signatures = prepared.signatures[:0]
         edges = verify(sets, lsh, thresholds)
     say(f"verified {len(lsh):,} LSH pairs; finding containment candidates")
     # Unique (i < j) rows, sorted.
@@ -528,13 +539,16 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
     return Matches(edges.merged(late), lsh, extra)
 
 
-def _take_features(loaded: corpus.LoadedCorpus | None) -> list[Features] | None:
-    """The batches tokenised while reading, handed over: ``prepare`` frees each one as soon as
-    it is shingled, which it cannot while the loaded corpus still holds them too."""
+def _take_features(loaded: corpus.LoadedCorpus | None
+                   ) -> tuple[list[Features] | None, tuple[Spill, Spill] | None]:
+    """The batches tokenised while reading (and the file their arrays went to, for a large
+    read), handed over: ``prepare`` frees each one as soon as it is shingled, which it cannot
+    while the loaded corpus still holds them too."""
     if loaded is None:
-        return None
+        return None, None
     features, loaded.features = loaded.features, []
-    return features
+    spills, loaded.spills = loaded.spills, None
+    return features, spills
 
 
 def _match(
@@ -551,11 +565,11 @@ def _match(
         prepared = Prepared(on_spark[0], np.zeros((0, params.num_perm), np.uint32),
                             *on_spark[1:])
     else:
-        prepared = prepare([a.text for a in articles], params, workers, say,
-                           _take_features(loaded),
+        done, done_spills = _take_features(loaded)
+        prepared = prepare([a.text for a in articles], params, workers, say, done,
                            outlets=[a.outlet for a in articles], ranks=ranks,
-                           spill_min=SPILL_MIN)
-    matches = find_matches(prepared, params, say, ranks, engine, workers)
+                           spill_min=SPILL_MIN, done_spills=done_spills)
+    matches = find_matches(prepared, params, say, ranks, engine, workers, consume=True)
     sets = prepared.sets
     # What only the candidate stages read goes before clustering and edits allocate theirs
     # (at a million articles: 512 MB of signatures, 600 MB of sampled shingles).
@@ -572,7 +586,7 @@ def _match(
         agency=_AgencyMarks(articles, loaded.agency if loaded else None),
         shingles=sets.of,
         agency_outlet=[is_agency_outlet(a.outlet) for a in articles],
-        rows=(sets.hashes, sets.offsets),
+        rows=sets.in_memory(),
     )
 
     def score(i: int, j: int) -> tuple[float, float] | None:

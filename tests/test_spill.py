@@ -78,3 +78,60 @@ def test_a_spill_missing_a_part_says_which() -> None:
         spill.array()
     empty = Spill(np.uint32).array()
     assert empty.size == 0 and empty.read(0, 0).size == 0
+
+
+def test_spilled_hashes_read_as_the_hashes_in_memory(monkeypatch) -> None:
+    from dupfinder.stages import verify
+
+    texts = [r["text"] for r in sample_records()]
+    params = dupfinder.Params()
+    kept = pipeline.prepare(texts, params).sets
+    spilled = pipeline.prepare(texts, params, spill_min=0).sets
+    assert spilled.hashes.size == 0 and spilled.spilled_hashes is not None
+    assert spilled.in_memory() is None and kept.in_memory() is not None
+    assert spilled.shingle_count() == kept.shingle_count() > 0
+    for i in range(len(texts)):
+        assert np.array_equal(spilled.of(i), kept.of(i))
+    # Rows of any ascending articles, runs of consecutive ones and gaps, held or spilled.
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        wanted = np.unique(rng.integers(0, len(texts), size=int(rng.integers(1, 12))))
+        held_rows, spilled_rows = kept.rows(wanted), spilled.rows(wanted)
+        for k, i in enumerate(wanted.tolist()):
+            for hashes, offsets in (held_rows, spilled_rows):
+                assert np.array_equal(hashes[offsets[k]:offsets[k + 1]], kept.of(i))
+    # Verification reads a chunk of pairs' articles at a time: the same counts at any size.
+    pairs = np.array([(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts))])
+    expected = verify.pair_intersections(kept.hashes, kept.offsets, pairs)
+    for chunk in (1, 3, 1000):
+        monkeypatch.setattr(verify, "GATHER_PAIRS", chunk)
+        assert np.array_equal(verify.set_intersections(spilled, pairs), expected)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_large_read_spills_its_tokens_as_it_reads(tmp_path, monkeypatch,
+                                                    parallel: bool) -> None:
+    import json
+
+    from dupfinder import corpus
+
+    records = sample_records() + pages.live_page() + pages.quoted_paragraph_corpus()
+    path = tmp_path / "scrape.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    expected = _report(str(path), 2)
+    monkeypatch.setattr(pipeline, "BATCH", 4)
+    monkeypatch.setattr(pipeline, "LEAN_CHARS", 0)  # texts dropped, tokens kept from reading
+    monkeypatch.setattr(pipeline, "SPILL_MIN", 9)  # past the second batch: spilled from then
+    monkeypatch.setattr(corpus, "PART_BYTES", 2_000)
+    monkeypatch.setattr(corpus, "PARALLEL_READ_BYTES", 0 if parallel else 10**12)
+    seen: list[object] = []
+    real = pipeline.prepare
+
+    def watched(*args, **kwargs):
+        seen.append(kwargs.get("done_spills"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "prepare", watched)
+    assert _report(str(path), 2) == expected
+    spills = seen[0]
+    assert spills is not None and spills[0].parts >= 2  # the read wrote them out itself

@@ -191,6 +191,11 @@ class Spill:
         self.size = 0
         self._bounds = [0]  # where each part starts, and the end
 
+    @property
+    def parts(self) -> int:
+        """Parts written so far."""
+        return self._next
+
     def put(self, index: int, values: np.ndarray) -> None:
         """Part ``index`` (0, 1, 2, ... each once) of the whole array."""
         with self._lock:
@@ -208,6 +213,38 @@ class Spill:
             raise RuntimeError(f"spill part {self._next} was never put")
         self._file.flush()
         return Spilled(self._file, self.dtype, self._bounds)
+
+
+class ReadTokens:
+    """The batches tokenised while reading, in order; once the articles they hold pass
+    ``spill_min``, each batch's tokens and digit flags go to a ``Spill`` as it comes (its
+    arrays left empty), so a large read never holds them all: at a million articles 2.4 GB
+    came back from the workers and waited for the scan to spill them after reading."""
+
+    def __init__(self, spill_min: int | None = None) -> None:
+        self.spill_min = spill_min
+        self.features: list[Features] = []
+        self.spills: tuple[Spill, Spill] | None = None
+        self.articles = 0
+
+    def add(self, features: Features) -> None:
+        self.features.append(features)
+        self.articles += len(features)
+        if self.spills is not None:
+            self._put(len(self.features) - 1)
+        elif self.spill_min is not None and self.articles >= self.spill_min:
+            self.spills = (Spill(np.uint32), Spill(np.bool_))
+            for index in range(len(self.features)):
+                self._put(index)
+            release_free_memory()
+
+    def _put(self, index: int) -> None:
+        assert self.spills is not None
+        batch = self.features[index]
+        self.spills[0].put(index, batch.tokens)
+        self.spills[1].put(index, batch.has_digit)
+        batch.tokens = np.zeros(0, np.uint32)
+        batch.has_digit = np.zeros(0, np.bool_)
 
 
 class Spilled:

@@ -192,7 +192,7 @@ def containment_pairs(
     sizes = sets.sizes()
     docs = sizes.size
     none = np.zeros((0, 2), dtype=np.int64)
-    if docs < 2 or sets.hashes.size == 0:
+    if docs < 2 or sets.shingle_count() == 0:
         return none
     group = components(docs, linked if linked is not None else none).astype(np.int32)
     # The fullest article of each group stands for it (ties: the first by ``ranks``, else by
@@ -203,7 +203,7 @@ def containment_pairs(
     fullest[group[order][starts]] = order[starts]
     del order
 
-    if sets.sample_docs.size == 0 and sets.hashes.size:
+    if sets.sample_docs.size == 0 and sets.shingle_count():
         sets.with_sample()
     sample_hash, sample_doc = sets.sample_hashes, sets.sample_docs
     if valid is not None and not valid.all():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -29,7 +29,8 @@ class TokenSource(Protocol):
 @dataclass
 class ShingleSets:
     """Sorted unique shingle hashes of each article, concatenated; article i is
-    ``hashes[offsets[i]:offsets[i+1]]``."""
+    ``hashes[offsets[i]:offsets[i+1]]`` (read through ``of`` and ``rows``: a large scan keeps
+    them in ``spilled_hashes`` instead, outside memory, and ``hashes`` is then empty)."""
 
     hashes: np.ndarray  # uint32
     offsets: np.ndarray  # int64, len = articles + 1
@@ -49,6 +50,9 @@ class ShingleSets:
     # article: ``tokens_of`` reads them the same way.
     spilled_tokens: TokenSource | None = None
     spilled_figures: TokenSource | None = None
+    # At a million articles the hashes are 2 GB: a large scan writes them out as they are
+    # made, and the stages after the signatures read the articles they look at.
+    spilled_hashes: TokenSource | None = None
     _token_starts: np.ndarray | None = field(default=None, repr=False)
 
     def has_tokens(self) -> bool:
@@ -92,7 +96,41 @@ class ShingleSets:
         return np.diff(self.offsets)
 
     def of(self, i: int) -> np.ndarray:
+        if self.spilled_hashes is not None:
+            return self.spilled_hashes.read(int(self.offsets[i]), int(self.offsets[i + 1]))
         return self.hashes[self.offsets[i] : self.offsets[i + 1]]
+
+    def shingle_count(self) -> int:
+        """Shingles of all articles (held or spilled)."""
+        return int(self.offsets[-1])
+
+    def in_memory(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(hashes, offsets) of every article when they are held, else None."""
+        return None if self.spilled_hashes is not None else (self.hashes, self.offsets)
+
+    def rows(self, articles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The hashes of ``articles`` (ascending, unique) as arrays of their own, (hashes,
+        offsets): row k is ``articles[k]``. Spilled, each run of consecutive articles is one
+        read."""
+        articles = np.asarray(articles, dtype=np.int64)
+        starts, ends = self.offsets[articles], self.offsets[articles + 1]
+        sizes = ends - starts
+        offsets = np.zeros(articles.size + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        if self.spilled_hashes is None:
+            at = np.repeat(starts - offsets[:-1], sizes) + np.arange(offsets[-1])
+            return self.hashes[at], offsets
+        out = np.empty(int(offsets[-1]), dtype=np.uint32)
+        # Runs of consecutive articles: where the next article is not the one after.
+        breaks = np.flatnonzero(articles[1:] != articles[:-1] + 1) + 1
+        first = np.concatenate(([0], breaks)).tolist()
+        last = np.concatenate((breaks, [articles.size])).tolist()
+        read = self.spilled_hashes.read
+        begin, stop, local = starts.tolist(), ends.tolist(), offsets.tolist()
+        for a, b in zip(first, last):
+            if a < b:
+                out[local[a] : local[b]] = read(begin[a], stop[b - 1])
+        return out, offsets
 
     @staticmethod
     def empty() -> ShingleSets:
@@ -183,8 +221,11 @@ class ShingleJoin:
     # keeps the memory asked for, touched or not, near what is used.
     _START = {"sample_hashes": 2, "figures": 8}
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, spill: Any = None) -> None:
         self.capacity = max(int(capacity), 1)
+        # An ``engines.local.Spill`` for the hashes (a large scan): written there, not held.
+        self.spill = spill
+        self.parts = 0
         self.buffers: dict[str, np.ndarray | None] = {}
         self.filled: dict[str, int] = {}
         self.small: list[tuple[np.ndarray, ...]] = []  # per-article arrays, joined at the end
@@ -192,7 +233,13 @@ class ShingleJoin:
         self.docs = 0
 
     def add(self, part: ShingleSets) -> None:
+        if self.spill is not None:
+            self.spill.put(self.parts, part.hashes)
+            part.hashes = np.zeros(0, np.uint32)
+        self.parts += 1
         for name in self._PER_VALUE:
+            if name == "hashes" and self.spill is not None:
+                continue
             self._append(name, getattr(part, name))
             setattr(part, name, None if name in ("tokens", "token_figures")
                     else np.zeros(0, np.uint32))
@@ -240,10 +287,13 @@ class ShingleJoin:
         samples = self._joined("sample_hashes", np.uint32)
         figures = self._joined("figures", np.uint32)
         assert hashes is not None and samples is not None and figures is not None
-        return ShingleSets(hashes, offsets, words, stripped, samples,
+        sets = ShingleSets(hashes, offsets, words, stripped, samples,
                            np.concatenate(self.sample_docs), figures, fig_offsets,
                            self._joined("tokens", np.uint32),
                            self._joined("token_figures", np.bool_))
+        if self.spill is not None:
+            sets.spilled_hashes = self.spill.array()
+        return sets
 
 
 def sample_mask(hashes: np.ndarray, rate: int = 4) -> np.ndarray:

@@ -243,6 +243,26 @@ def pair_intersections(hashes: np.ndarray, offsets: np.ndarray, pairs: np.ndarra
     return out
 
 
+def set_intersections(sets: ShingleSets, pairs: np.ndarray) -> np.ndarray:
+    """``pair_intersections`` of articles of ``sets``, held or spilled: spilled, the pairs
+    are taken GATHER_PAIRS at a time, the articles of each chunk read into arrays of their
+    own (at most twice GATHER_PAIRS rows in memory at once)."""
+    held = sets.in_memory()
+    if held is not None:
+        return pair_intersections(held[0], held[1], pairs)
+    out = np.empty(len(pairs), dtype=np.int64)
+    for lo in range(0, len(pairs), GATHER_PAIRS):
+        chunk = pairs[lo : lo + GATHER_PAIRS]
+        wanted = np.unique(chunk)
+        hashes, offsets = sets.rows(wanted)
+        out[lo : lo + len(chunk)] = pair_intersections(hashes, offsets,
+                                                       np.searchsorted(wanted, chunk))
+    return out
+
+
+# Pairs whose articles a spilled verification reads at once: 64k rows of about 2 KB.
+GATHER_PAIRS = 32_768
+
 # Below this many pairs the numpy loop is quick, and a first run would spend seconds compiling.
 COMPILED_MIN_PAIRS = 5000
 
@@ -265,7 +285,7 @@ def verify(sets: ShingleSets, pairs: np.ndarray, thresholds: Thresholds) -> Edge
     sizes = sets.sizes()
     a, b = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
     smaller, larger = np.minimum(a, b), np.maximum(a, b)
-    inter = pair_intersections(sets.hashes, sets.offsets, pairs)
+    inter = set_intersections(sets, pairs)
     union = a + b - inter
     with np.errstate(divide="ignore", invalid="ignore"):
         jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
