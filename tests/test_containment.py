@@ -29,11 +29,12 @@ def _sets(docs: list[np.ndarray]) -> ShingleSets:
 
 
 def _reference(sets: ShingleSets, containment: float, min_shingles: int, linked: np.ndarray,
-               share: float = 0.5) -> set[tuple[int, int]]:
+               share: float = 0.5, valid: np.ndarray | None = None) -> set[tuple[int, int]]:
     n = len(sets)
     sizes = sets.sizes()
     group = components(n, linked)
-    samples = [set(sets.sample_hashes[sets.sample_docs == i].tolist()) for i in range(n)]
+    samples = [set(sets.sample_hashes[sets.sample_docs == i].tolist())
+               if valid is None or valid[i] else set() for i in range(n)]
     fullest: dict[int, int] = {}
     for i in range(n):
         g = int(group[i])
@@ -125,4 +126,19 @@ def test_the_hash_space_in_parts_gives_the_same_pairs(monkeypatch: pytest.Monkey
     with ThreadPoolExecutor(3) as pool:  # the parts on threads, as the engine runs them
         assert np.array_equal(containment_pairs(sets, 0.7, 20, linked=linked, map=pool.map),
                               whole)
+    monkeypatch.setattr(containment, "PARTS_AT_ONCE", 3)  # taken out a few parts at a time
+    assert np.array_equal(containment_pairs(sets, 0.7, 20, linked=linked), whole)
     assert {tuple(p) for p in whole.tolist()} == _reference(sets, 0.7, 20, linked)
+
+
+def test_articles_left_out_are_left_out_with_their_samples() -> None:
+    docs, linked = _corpus(1)
+    sets = _sets(docs)
+    whole = containment_pairs(sets, 0.7, 20, linked=linked)
+    assert whole.size
+    out = int(whole[0, 0])
+    valid = np.ones(len(docs), dtype=bool)
+    valid[out] = False
+    kept = containment_pairs(sets, 0.7, 20, valid=valid, linked=linked)
+    assert {tuple(p) for p in kept.tolist()} == _reference(sets, 0.7, 20, linked, valid=valid)
+    assert out not in kept.ravel().tolist()

@@ -88,25 +88,29 @@ def expand(starts: np.ndarray, widths: np.ndarray) -> tuple[np.ndarray, np.ndarr
 # Above this many samples, ``across_groups`` works through the hash space in parts, so that its
 # sort (an index array of eight bytes a sample) never spans the whole corpus at once.
 PART_SAMPLES = 1 << 20
-# How many parts of the hash space ``across_groups`` takes out together.
-PARTS_AT_ONCE = 16
+# How many parts of the hash space ``across_groups`` takes out together (at a million
+# articles, 100M samples in 128 parts: 8 at a time is an index of 6M entries, 50 MB).
+PARTS_AT_ONCE = 8
 
 
-def across_groups(hashes: np.ndarray, groups: np.ndarray,
+def across_groups(hashes: np.ndarray, docs: np.ndarray, group: np.ndarray,
                   map: Mapper = map) -> tuple[np.ndarray, np.ndarray]:
-    """Which entries carry a hash that more than one group carries (the only samples that
-    can pair an article with another group; in a corpus most are carried by one story's
-    copies only), and for each group, how many distinct hashes it carries alone.
+    """Which entries (sample ``hashes`` of articles ``docs``) carry a hash that more than
+    one group carries (the only samples that can pair an article with another group; in a
+    corpus most are carried by one story's copies only), and for each group (``group``:
+    each article's), how many distinct hashes it carries alone.
 
     One sort by hash; a run's groups differ when its smallest and largest differ. A hash
-    lives in one part of the hash space, so the parts are independent (``map`` runs them).
+    lives in one part of the hash space, so the parts are independent (``map`` runs them);
+    each part looks its entries' groups up itself (an array of every entry's group is
+    400 MB at a million articles).
     """
-    width = int(groups.max()) + 1 if groups.size else 0
+    width = group.size
     parts = 1
     while hashes.size // parts > PART_SAMPLES and parts < 256:
         parts *= 2
     if parts == 1:
-        return _across_part(hashes, groups, width)
+        return _across_part(hashes, group[docs], width)
     mask = np.zeros(hashes.size, dtype=bool)
     alone = np.zeros(width, dtype=np.int64)
     shift = np.uint32(32 - parts.bit_length() + 1)
@@ -127,7 +131,7 @@ def across_groups(hashes: np.ndarray, groups: np.ndarray,
         def one(k: int, by_part: np.ndarray = by_part, bounds: list[int] = bounds
                 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
             at = by_part[bounds[k] : bounds[k + 1]]
-            return at, _across_part(hashes[at], groups[at], width)
+            return at, _across_part(hashes[at], group[docs[at]], width)
 
         for at, (found, only) in map(one, range(last - first)):
             mask[at] = found
@@ -206,13 +210,16 @@ def containment_pairs(
     if sets.sample_docs.size == 0 and sets.shingle_count():
         sets.with_sample()
     sample_hash, sample_doc = sets.sample_hashes, sets.sample_docs
-    if valid is not None and not valid.all():
+    samples = np.bincount(sample_doc, minlength=docs)
+    # Articles left out (``valid``) rarely carry samples (an empty one has none): only then
+    # are the samples copied without theirs (800 MB at a million articles).
+    if valid is not None and samples[~valid].any():
         keep = valid[sample_doc]
         sample_hash, sample_doc = sample_hash[keep], sample_doc[keep]
         del keep
+        samples[~valid] = 0
     if sample_hash.size == 0:
         return none
-    samples = np.bincount(sample_doc, minlength=docs)
     group_size = samples[fullest]  # indexed by group label: samples of its fullest article
 
     def need(s: np.ndarray) -> np.ndarray:
@@ -220,10 +227,11 @@ def containment_pairs(
 
     # Only samples carried by more than one group can pair an article with another group;
     # the others count only towards sizes (of the article, and of its group's union).
-    sample_group = group[sample_doc]
-    common, alone = across_groups(sample_hash, sample_group, map)
-    h, d, g = sample_hash[common], sample_doc[common].astype(np.int32), sample_group[common]
-    del common, sample_group
+    common, alone = across_groups(sample_hash, sample_doc, group, map)
+    common = np.flatnonzero(common)
+    h, d = sample_hash[common], sample_doc[common].astype(np.int32)
+    g = group[d]
+    del common
     # Postings: one per (hash, group), the entries sorted by (hash, group).
     by_hash = np.argsort((h.astype(np.uint64) << np.uint64(32)) | g.astype(np.uint64))
     sh, sg, sd = h[by_hash], g[by_hash], d[by_hash]
