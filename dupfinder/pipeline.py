@@ -21,7 +21,14 @@ import numpy as np
 
 from . import corpus
 from .article import Article
-from .engines.local import Spill, TokenisePool, imap_threads, map_ranges, release_free_memory
+from .engines.local import (
+    ColumnSpill,
+    Spill,
+    TokenisePool,
+    imap_threads,
+    map_ranges,
+    release_free_memory,
+)
 from .errors import DuplicateIdError, UsageError
 from .fields import FieldMap, check_overrides, option, sort_key_for_date
 from .params import Params, resolve_workers
@@ -34,7 +41,7 @@ from .stages.cluster import Facts, adjacency, edge_components, split_components
 from .stages.containment import containment_pairs
 from .stages.edits import WordCode, edit_summary
 from .stages.edits import warm_up as warm_edits
-from .stages.lsh import candidate_pairs
+from .stages.lsh import Signatures, candidate_pairs
 from .stages.minhash import signatures
 from .stages.shingles import ShingleJoin, ShingleSets, shingle
 from .stages.tokens import Features, unit_of
@@ -360,9 +367,14 @@ class Prepared:
     """Everything the matching stages need, per article, as arrays."""
 
     sets: ShingleSets
-    signatures: np.ndarray
+    signatures: Signatures  # an array, or for a large scan one kept in a file
     boilerplate: frozenset[int]
     learned: list[bp.LearnedLine] = field(default_factory=list)
+
+    def signature_array(self) -> np.ndarray:
+        """The signatures as one array (read back whole when a large scan spilled them)."""
+        sig = self.signatures
+        return sig if isinstance(sig, np.ndarray) else sig[:, 0 : sig.shape[1]]
 
 
 @dataclass
@@ -460,13 +472,18 @@ def prepare(
         return sets, signatures(sets.hashes, sets.offsets, params.num_perm, params.seed)
 
     # Each part is joined as it comes, while the threads shingle the next ones.
-    join = ShingleJoin(capacity, Spill(np.uint32) if spilled else None)
-    sigs = np.empty((len(texts), params.num_perm), dtype=np.uint32)
+    join = ShingleJoin(capacity, Spill(np.uint32) if spilled else None,
+                       (Spill(np.uint32), Spill(np.int32)) if spilled else None)
+    sigs = np.empty((0 if spilled else len(texts), params.num_perm), dtype=np.uint32)
+    sig_spill = ColumnSpill(params.num_perm, np.uint32) if spilled else None
     at = 0
     for k, (part, part_sigs) in enumerate(imap_threads(shingle_and_sign,
                                                        list(range(len(batches))), threads)):
         join.add(part)
-        sigs[at : at + len(part_sigs)] = part_sigs
+        if sig_spill is not None:
+            sig_spill.put(k, part_sigs)
+        else:
+            sigs[at : at + len(part_sigs)] = part_sigs
         at += len(part_sigs)
         del part, part_sigs
         if k % 16 == 15:
@@ -478,7 +495,8 @@ def prepare(
     if spills is not None:
         sets.spilled_tokens = spills[0].array()
         sets.spilled_figures = None if unflagged else spills[1].array()
-    return Prepared(sets, sigs, frozenset(boiler), learned)
+    return Prepared(sets, sig_spill.array() if sig_spill is not None else sigs,
+                    frozenset(boiler), learned)
 
 
 def outlet_codes(outlets: Sequence[str | None] | None, n: int) -> np.ndarray:
@@ -522,7 +540,7 @@ def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
     else:
         lsh = candidate_pairs(prepared.signatures, params.lsh_threshold, valid, on_threads)
         if consume:
-            prepared.signatures = prepared.signatures[:0]
+            prepared.signatures = np.zeros((0, params.num_perm), dtype=np.uint32)
         edges = verify(sets, lsh, thresholds)
     say(f"verified {len(lsh):,} LSH pairs; finding containment candidates")
     # Unique (i < j) rows, sorted.
@@ -576,6 +594,7 @@ def _match(
     prepared.signatures = np.zeros((0, prepared.signatures.shape[1]), dtype=np.uint32)
     sets.sample_hashes = np.zeros(0, dtype=np.uint32)
     sets.sample_docs = np.zeros(0, dtype=np.int32)
+    sets.spilled_samples = None
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,
                             params.tuning.verify)
     sizes = sets.sizes().tolist()

@@ -135,3 +135,39 @@ def test_a_large_read_spills_its_tokens_as_it_reads(tmp_path, monkeypatch,
     assert _report(str(path), 2) == expected
     spills = seen[0]
     assert spills is not None and spills[0].parts >= 2  # the read wrote them out itself
+
+
+@pytest.mark.parametrize("width", [1, 4, 7, 128])
+def test_a_spilled_matrix_reads_any_columns_as_the_matrix(width: int) -> None:
+    from dupfinder.engines.local import ColumnSpill
+
+    rng = np.random.default_rng(width)
+    parts = [rng.integers(0, 2**32, size=(int(rng.integers(0, 9)), width), dtype=np.uint32)
+             for _ in range(6)]
+    spill = ColumnSpill(width, np.uint32)
+    for k in [2, 0, 1, 5, 3, 4]:  # out of order, as threads finish
+        spill.put(k, parts[k])
+    whole = np.concatenate(parts)
+    spilled = spill.array()
+    assert spilled.shape == whole.shape
+    for lo in range(width + 1):
+        for hi in range(lo, width + 2):
+            assert np.array_equal(spilled[:, lo:hi], whole[:, lo:hi])
+    with pytest.raises(IndexError):
+        spilled[1:, 0:1]
+
+
+def test_a_spilling_scan_keeps_signatures_and_samples_outside_memory() -> None:
+    from dupfinder.stages.lsh import candidate_pairs
+
+    texts = [r["text"] for r in sample_records()]
+    params = dupfinder.Params()
+    kept = pipeline.prepare(texts, params)
+    spilled = pipeline.prepare(texts, params, spill_min=0)
+    assert not isinstance(spilled.signatures, np.ndarray)
+    assert np.array_equal(spilled.signature_array(), kept.signatures)
+    assert np.array_equal(candidate_pairs(spilled.signatures, params.lsh_threshold),
+                          candidate_pairs(kept.signatures, params.lsh_threshold))
+    assert spilled.sets.sample_hashes.size == 0 and spilled.sets.spilled_samples is not None
+    for got, expected in zip(spilled.sets.samples(), kept.sets.samples()):
+        assert np.array_equal(got, expected)

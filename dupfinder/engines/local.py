@@ -215,6 +215,55 @@ class Spill:
         return Spilled(self._file, self.dtype, self._bounds)
 
 
+class ColumnSpill:
+    """A matrix written a block of rows at a time, kept as ``COLUMNS``-wide column blocks
+    (a ``Spill`` each), read back as ``SpilledColumns``: what reads it takes a few columns
+    of every row at a time (LSH, a band), so it never holds the whole (the signatures of a
+    million articles are 512 MB)."""
+
+    COLUMNS = 4
+
+    def __init__(self, width: int, dtype: Any) -> None:
+        self.width = width
+        self.dtype = np.dtype(dtype)
+        self.blocks = [Spill(dtype) for _ in range(0, width, self.COLUMNS)]
+
+    def put(self, index: int, rows: np.ndarray) -> None:
+        """Rows part ``index`` (0, 1, 2, ... each once), ``width`` columns."""
+        for k, block in enumerate(self.blocks):
+            block.put(index, rows[:, k * self.COLUMNS : (k + 1) * self.COLUMNS])
+
+    def array(self) -> SpilledColumns:
+        return SpilledColumns([b.array() for b in self.blocks], self.width, self.dtype)
+
+
+class SpilledColumns:
+    """A spilled matrix (``ColumnSpill``): ``m[:, lo:hi]`` reads the column blocks it needs."""
+
+    def __init__(self, blocks: list[Spilled], width: int, dtype: np.dtype) -> None:
+        self.blocks = blocks
+        self.dtype = dtype
+        rows = blocks[0].size // min(width, ColumnSpill.COLUMNS) if blocks else 0
+        self.shape = (rows, width)
+
+    def __getitem__(self, key: tuple[slice, slice]) -> np.ndarray:
+        rows, cols = key
+        if rows != slice(None) or not isinstance(cols, slice) or cols.step not in (None, 1):
+            raise IndexError("a spilled matrix is read as m[:, lo:hi]")
+        lo, hi, _ = cols.indices(self.shape[1])
+        hi = max(lo, hi)
+        step = ColumnSpill.COLUMNS
+        parts = []
+        for k in range(lo // step, -(-hi // step)):
+            first = k * step
+            wide = min(step, self.shape[1] - first)
+            block = self.blocks[k].read(0, self.blocks[k].size).reshape(self.shape[0], wide)
+            parts.append(block[:, max(lo, first) - first : min(hi, first + wide) - first])
+        if not parts:
+            return np.zeros((self.shape[0], 0), dtype=self.dtype)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+
+
 class ReadTokens:
     """The batches tokenised while reading, in order; once the articles they hold pass
     ``spill_min``, each batch's tokens and digit flags go to a ``Spill`` as it comes (its

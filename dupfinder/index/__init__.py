@@ -471,7 +471,7 @@ class Index:
         signatures' first values) and its compressed texts."""
         if prepared is None:
             prepared = self._prepare([a.text for a in batch], boiler)
-        sigs = prepared.signatures
+        sigs = prepared.signature_array()
         order = (np.lexsort((sigs[:, 1], sigs[:, 0])).tolist() if sigs.shape[1] > 1
                  else list(range(len(batch))))
         with self._clock("compress texts"):
@@ -499,7 +499,7 @@ class Index:
     def _add_chunk(self, batch: list[Article], replace: bool | None, report: AddReport,
                    ready: _Ready, added_ts: Sequence[float] | None = None) -> None:
         prepared = ready.prepared
-        sets, sigs = prepared.sets, prepared.signatures
+        sets, sigs = prepared.sets, prepared.signature_array()
         now = time.time()
         store = self.store
         lap = self._laps()
@@ -698,7 +698,7 @@ class Index:
     def _query_batch(self, batch: list[Article], boiler: np.ndarray, limit: int,
                      with_diff: bool, clusters_too: bool = True) -> list[QueryResult]:
         prepared = self._prepare([a.text for a in batch], boiler)
-        sets, sigs = prepared.sets, prepared.signatures
+        sets, sigs = prepared.sets, prepared.signature_array()
         lap = self._laps()
         owner, other = self._candidates(sigs, sets)
         lap("query candidates")
@@ -1086,7 +1086,7 @@ def _slice(p: Prepared, start: int, end: int) -> Prepared:
         fo[start:end + 1] - fo[start] if fo is not None else None,
         s.tokens[t0:t1] if s.tokens is not None else None,
         s.token_figures[t0:t1] if s.token_figures is not None else None)
-    return Prepared(sets, p.signatures[start:end], p.boilerplate)
+    return Prepared(sets, p.signature_array()[start:end], p.boilerplate)
 
 
 _READING = ("id_from", "encoding", "delimiter", "exclude", "dayfirst")

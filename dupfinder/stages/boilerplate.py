@@ -78,7 +78,8 @@ def learn(
         outlets = np.zeros(docs, dtype=np.int64)
     if ranks is None:
         ranks = np.arange(docs, dtype=np.int64)
-    entry_doc = np.repeat(np.arange(docs, dtype=np.int64), np.diff(line_offsets))
+    entry_doc = np.repeat(np.arange(docs, dtype=np.int32 if docs < 2**31 else np.int64),
+                          np.diff(line_offsets))
     doc_words = np.bincount(entry_doc, weights=line_words, minlength=docs)
     recurring = (_recurring(line_keys, line_words, line_offsets, outlets, doc_words, rules,
                             ranks) if docs >= rules.min_docs else set())
@@ -299,6 +300,12 @@ def _recurring(
     kernel, serial_kernel = (_merge_kernels() if rep.size >= COMPILED_MIN_PAIRS
                              else (None, None))
     lookup: list[tuple[np.ndarray, ...]] = []
+    keys_by_doc: list[np.ndarray] = []
+    if kernel is not None:
+        # The merges read each article's units in key order; nothing else reads the units
+        # in unit order (the numpy lookup does), so that copy goes (160 MB at a million).
+        keys_by_doc.append(flat_keys[by_doc])
+        flat_keys = flat_keys[:0]
 
     def shared_lines() -> tuple[np.ndarray, ...]:
         """Every unit of each pair's first carrier, and whether the other carries it too.
@@ -324,7 +331,6 @@ def _recurring(
         lookup.append((pair_of_query[hit], entry[hit]))
         return lookup[0]
 
-    keys_by_doc: list[np.ndarray] = []
     doc_offsets = doc_starts.astype(np.int64)
     weights_by_doc: list[np.ndarray] = []  # the round's weights in ``by_doc`` order
 
@@ -341,8 +347,6 @@ def _recurring(
         every (unit, other carrier) among all entries; the same sums (a test holds them
         equal)."""
         if kernel is not None:
-            if not keys_by_doc:
-                keys_by_doc.append(flat_keys[by_doc])
             return kernel(keys_by_doc[0], by_doc_weights(weight), doc_offsets,
                           np.stack([rep, other], axis=1))
         pair_of_hit, entry_of_hit = shared_lines()
@@ -413,8 +417,6 @@ def _recurring(
                 firsts.append(members[p])
                 seconds.append(members[q])
                 sizes.append(p.size)
-            if not keys_by_doc:
-                keys_by_doc.append(flat_keys[by_doc])
             pairs = np.stack([np.concatenate(firsts), np.concatenate(seconds)],
                              axis=1).astype(np.int64)
             merge: Any = kernel if len(pairs) >= COMPILED_PARALLEL_PAIRS else serial_kernel

@@ -207,9 +207,10 @@ def containment_pairs(
     fullest[group[order][starts]] = order[starts]
     del order
 
-    if sets.sample_docs.size == 0 and sets.shingle_count():
+    sample_hash, sample_doc = sets.samples()
+    if sample_doc.size == 0 and sets.in_memory() is not None and sets.shingle_count():
         sets.with_sample()
-    sample_hash, sample_doc = sets.sample_hashes, sets.sample_docs
+        sample_hash, sample_doc = sets.sample_hashes, sets.sample_docs
     samples = np.bincount(sample_doc, minlength=docs)
     # Articles left out (``valid``) rarely carry samples (an empty one has none): only then
     # are the samples copied without theirs (800 MB at a million articles).

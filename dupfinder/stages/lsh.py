@@ -8,6 +8,7 @@ pairs. A pair is only a candidate: verification decides.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -51,7 +52,17 @@ def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return int(bands), int(rows)
 
 
-def band_keys(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
+class Signatures(Protocol):
+    """A (articles, num_perm) matrix read a band of columns at a time: an array, or one
+    kept outside memory (``engines.local.SpilledColumns``)."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    def __getitem__(self, key: Any) -> Any: ...
+
+
+def band_keys(signatures: Signatures, band: int, rows: int) -> np.ndarray:
     """One uint64 key per article for one band (collisions are harmless: pairs are verified)."""
     block = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
     key = np.zeros(block.shape[0], dtype=np.uint64)
@@ -74,7 +85,7 @@ def pairs_from_groups(keys: np.ndarray, valid: np.ndarray | None = None) -> np.n
 
 
 def candidate_pairs(
-    signatures: np.ndarray, threshold: float, valid: np.ndarray | None = None,
+    signatures: Signatures, threshold: float, valid: np.ndarray | None = None,
     map: Mapper = map,
 ) -> np.ndarray:
     """Pairs of articles that share at least one band: likely Jaccard >= threshold.

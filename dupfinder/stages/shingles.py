@@ -23,6 +23,8 @@ from .tokens import _MUL, _STEP, Features
 class TokenSource(Protocol):
     """An array kept elsewhere, read a range at a time."""
 
+    size: int
+
     def read(self, start: int, stop: int) -> np.ndarray: ...
 
 
@@ -53,6 +55,8 @@ class ShingleSets:
     # At a million articles the hashes are 2 GB: a large scan writes them out as they are
     # made, and the stages after the signatures read the articles they look at.
     spilled_hashes: TokenSource | None = None
+    # And the sample (800 MB at a million), which only containment reads, all of it at once.
+    spilled_samples: tuple[TokenSource, TokenSource] | None = None
     _token_starts: np.ndarray | None = field(default=None, repr=False)
 
     def has_tokens(self) -> bool:
@@ -99,6 +103,13 @@ class ShingleSets:
         if self.spilled_hashes is not None:
             return self.spilled_hashes.read(int(self.offsets[i]), int(self.offsets[i + 1]))
         return self.hashes[self.offsets[i] : self.offsets[i + 1]]
+
+    def samples(self) -> tuple[np.ndarray, np.ndarray]:
+        """(sample_hashes, sample_docs), read back whole when a large scan spilled them."""
+        if self.spilled_samples is None:
+            return self.sample_hashes, self.sample_docs
+        hashes, docs = self.spilled_samples
+        return hashes.read(0, hashes.size), docs.read(0, docs.size)
 
     def shingle_count(self) -> int:
         """Shingles of all articles (held or spilled)."""
@@ -221,10 +232,12 @@ class ShingleJoin:
     # keeps the memory asked for, touched or not, near what is used.
     _START = {"sample_hashes": 2, "figures": 8}
 
-    def __init__(self, capacity: int, spill: Any = None) -> None:
+    def __init__(self, capacity: int, spill: Any = None, samples: Any = None) -> None:
         self.capacity = max(int(capacity), 1)
-        # An ``engines.local.Spill`` for the hashes (a large scan): written there, not held.
+        # An ``engines.local.Spill`` for the hashes (a large scan): written there, not held;
+        # and two for the sample's hashes and articles.
         self.spill = spill
+        self.sample_spills = samples
         self.parts = 0
         self.buffers: dict[str, np.ndarray | None] = {}
         self.filled: dict[str, int] = {}
@@ -236,9 +249,14 @@ class ShingleJoin:
         if self.spill is not None:
             self.spill.put(self.parts, part.hashes)
             part.hashes = np.zeros(0, np.uint32)
+        if self.sample_spills is not None:
+            self.sample_spills[0].put(self.parts, part.sample_hashes)
+            self.sample_spills[1].put(self.parts, part.sample_docs + np.int32(self.docs))
+            part.sample_hashes = np.zeros(0, np.uint32)
         self.parts += 1
         for name in self._PER_VALUE:
-            if name == "hashes" and self.spill is not None:
+            if (name == "hashes" and self.spill is not None) or (
+                    name == "sample_hashes" and self.sample_spills is not None):
                 continue
             self._append(name, getattr(part, name))
             setattr(part, name, None if name in ("tokens", "token_figures")
@@ -246,7 +264,8 @@ class ShingleJoin:
         fig_sizes = (np.diff(part.figure_offsets) if part.figure_offsets is not None
                      else np.zeros(len(part), np.int64))
         self.small.append((part.sizes(), part.words, part.stripped, fig_sizes))
-        self.sample_docs.append(part.sample_docs + np.int32(self.docs))
+        if self.sample_spills is None:
+            self.sample_docs.append(part.sample_docs + np.int32(self.docs))
         part.sample_docs = np.zeros(0, np.int32)
         self.docs += len(part)
 
@@ -288,11 +307,15 @@ class ShingleJoin:
         figures = self._joined("figures", np.uint32)
         assert hashes is not None and samples is not None and figures is not None
         sets = ShingleSets(hashes, offsets, words, stripped, samples,
-                           np.concatenate(self.sample_docs), figures, fig_offsets,
+                           np.concatenate(self.sample_docs) if self.sample_docs
+                           else np.zeros(0, np.int32), figures, fig_offsets,
                            self._joined("tokens", np.uint32),
                            self._joined("token_figures", np.bool_))
         if self.spill is not None:
             sets.spilled_hashes = self.spill.array()
+        if self.sample_spills is not None:
+            sets.spilled_samples = (self.sample_spills[0].array(),
+                                    self.sample_spills[1].array())
         return sets
 
 
