@@ -95,3 +95,22 @@ def test_compiled_repeats_equal_numpys(monkeypatch: pytest.MonkeyPatch, seed: in
     assert np.array_equal(compiled, reference)
     assert reference.any() and not reference.all()
 
+
+
+@pytest.mark.parametrize("corpus", sorted(CORPORA))
+def test_units_sorted_in_parts_of_the_key_space_learn_the_same(
+        monkeypatch: pytest.MonkeyPatch, corpus: str) -> None:
+    """A large corpus's (unit, carrier) entries are sorted a part of the key space at a
+    time: the same entries, in the same order, as one sort, so the same chrome learned."""
+    records = CORPORA[corpus]()
+    features = featurize([r["text"] for r in records], 320)
+    ranks = id_ranks([str(r["id"]) for r in records])
+    args = (features.line_keys, features.line_sizes, features.line_offsets, ranks)
+    whole = bp._unit_entries(*args)
+    expected = _learn(records)
+    for lines in (1000, 37):  # a few parts, and the most there are (256)
+        monkeypatch.setattr(bp, "UNIT_PART_LINES", lines)
+        parts = bp._unit_entries(*args)
+        for got, want in zip(parts, whole):
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+        assert _learn(records) == expected

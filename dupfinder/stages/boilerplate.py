@@ -78,11 +78,17 @@ def learn(
         outlets = np.zeros(docs, dtype=np.int64)
     if ranks is None:
         ranks = np.arange(docs, dtype=np.int64)
-    entry_doc = np.repeat(np.arange(docs, dtype=np.int32 if docs < 2**31 else np.int64),
-                          np.diff(line_offsets))
-    doc_words = np.bincount(entry_doc, weights=line_words, minlength=docs)
+    # Each article's words: the sums of its lines' counts (add.reduceat is not defined at
+    # an article without lines, where the sum is 0).
+    with_lines = np.flatnonzero(np.diff(line_offsets) > 0)
+    doc_words = np.zeros(docs, dtype=np.float64)
+    if with_lines.size:
+        doc_words[with_lines] = np.add.reduceat(line_words, line_offsets[with_lines])
+    del with_lines
     recurring = (_recurring(line_keys, line_words, line_offsets, outlets, doc_words, rules,
                             ranks) if docs >= rules.min_docs else set())
+    entry_doc = np.repeat(np.arange(docs, dtype=np.int32 if docs < 2**31 else np.int64),
+                          np.diff(line_offsets))
     repeats = repeated_mask(line_keys, line_words, entry_doc, rules)
     if not recurring and not repeats.any():
         return Learned()
@@ -155,6 +161,61 @@ def repeated_mask(line_keys: np.ndarray, line_words: np.ndarray, entry_doc: np.n
     return out
 
 
+# Lines per part of the key space that ``_unit_entries`` sorts at once: its sort holds about
+# 40 bytes a line (at a million articles, 20M lines: 800 MB in one piece).
+UNIT_PART_LINES = 4_000_000
+
+
+def _unit_entries(line_keys: np.ndarray, line_words: np.ndarray, line_offsets: np.ndarray,
+                  ranks: np.ndarray) -> tuple[np.ndarray, ...]:
+    """One entry per (unit, article carrying it), ordered by unit key, then the carriers in
+    rank order (so samples and group representatives fall the same way whatever the input
+    order): (keys, articles, the words the article holds of the unit, every occurrence
+    counted (a brief printed twice), the unit's own word count).
+
+    The keys' top bits cut them into parts sorted one at a time: a unit lives in one part,
+    and the parts in order are the whole in order (the same entries as one sort, tested)."""
+    docs = line_offsets.size - 1
+    doc_of_line = np.repeat(np.arange(docs, dtype=np.int32 if docs < 2**31 else np.int64),
+                            np.diff(line_offsets))
+    # (Ranks as int32: at a million articles the sort key per entry is 80 MB, not 160.)
+    small_ranks = ranks.astype(np.int32) if docs < 2**31 else ranks
+    bits = 0
+    while line_keys.size >> bits > UNIT_PART_LINES and bits < 8:
+        bits += 1
+    part_of = ((line_keys >> np.uint64(64 - bits)).astype(np.uint8) if bits
+               else np.zeros(0, dtype=np.uint8))
+    found: list[list[np.ndarray]] = [[], [], [], []]
+    for part in range(1 << bits):
+        chosen = np.flatnonzero(part_of == part) if bits else None
+        keys = line_keys[chosen] if chosen is not None else line_keys
+        carriers = doc_of_line[chosen] if chosen is not None else doc_of_line
+        words = line_words[chosen] if chosen is not None else line_words
+        del chosen
+        order = lexsort((small_ranks[carriers], keys))
+        keys, carriers, words = keys[order], carriers[order], words[order]
+        del order
+        # One entry per (line, article): a line repeated inside one article counts once.
+        first = np.ones(keys.size, dtype=bool)
+        first[1:] = (keys[1:] != keys[:-1]) | (carriers[1:] != carriers[:-1])
+        first_at = np.flatnonzero(first)
+        del first
+        carried = (np.add.reduceat(words, first_at) if first_at.size
+                   else np.zeros(0, dtype=line_words.dtype))
+        for into, values in zip(found, (keys[first_at], carriers[first_at], carried,
+                                        words[first_at])):
+            into.append(values)
+        del keys, carriers, words, first_at, carried
+    del part_of, doc_of_line, small_ranks
+
+    def joined(parts: list[np.ndarray]) -> np.ndarray:
+        out = np.concatenate(parts)
+        parts.clear()  # let go once copied
+        return out
+
+    return tuple(joined(parts) for parts in found)
+
+
 def _recurring(
     line_keys: np.ndarray,
     line_words: np.ndarray,
@@ -166,36 +227,26 @@ def _recurring(
 ) -> set[int]:
     """Units recurring across unrelated articles (see the module docstring)."""
     docs = line_offsets.size - 1
-    flat_docs = np.repeat(np.arange(docs, dtype=np.int32 if docs < 2**31 else np.int64),
-                          np.diff(line_offsets))
-    # Carriers of each unit in rank order: samples and group representatives fall the same
-    # way whatever the input order.
-    # (Ranks as int32: at a million articles the sort key per entry is 80 MB, not 160.)
-    small_ranks = ranks.astype(np.int32) if docs < 2**31 else ranks
-    order = lexsort((small_ranks[flat_docs], line_keys))
-    del small_ranks
-    flat_keys = line_keys[order]
-    flat_docs = flat_docs[order]
-    # One entry per (line, article): a line repeated inside one article counts once.
-    first = np.ones(flat_keys.size, dtype=bool)
-    first[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_docs[1:] != flat_docs[:-1])
-    first_at = np.flatnonzero(first)
-    # Words of the unit in each carrier, every occurrence counted (a brief printed twice).
-    carried_words = np.add.reduceat(line_words[order], first_at) if first_at.size else (
-        np.zeros(0, dtype=line_words.dtype))
-    flat_keys = flat_keys[first_at]
-    flat_docs = flat_docs[first_at]
+    flat_keys, flat_docs, carried_words, first_words = _unit_entries(
+        line_keys, line_words, line_offsets, ranks)
     starts, df = runs(flat_keys)
     uniq = flat_keys[starts]
+    # Word count of each line (the same wherever it appears).
+    weight_of = first_words[starts]
+    del first_words
     # A unit that is the whole or most of the text of the articles carrying it is that text:
     # identical one-line copies share nothing else once it is set aside, and are still copies,
     # also when a digest or a live page quotes them too. So: most of the text of at least two
     # carriers and of at least half of them (chrome that is a whole broken page twice, among
     # hundreds of pages it surrounds, is still chrome).
-    whole = (carried_words / np.maximum(doc_words[flat_docs], 1)) >= rules.most_of_text
+    share = np.maximum(doc_words, 1)[flat_docs]
+    np.divide(carried_words, share, out=share)
+    whole = share >= rules.most_of_text
+    del share
     whole_count = np.add.reduceat(whole.astype(np.int64), starts)
     mostly = (whole_count >= 2) & (2 * whole_count >= df)
     candidates = np.nonzero((df >= rules.min_docs) & ~mostly)[0]
+    del whole_count, mostly
     if candidates.size == 0:
         return set()
 
@@ -203,11 +254,8 @@ def _recurring(
     mixed_docs = (flat_docs.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
     mixed_docs ^= mixed_docs >> np.uint64(29)
     carrier_hash = np.add.reduceat(mixed_docs, starts)
-    # Word count of each line (the same wherever it appears).
-    weight_of = line_words[order[first_at[starts]]]
-    # Only the per-entry arrays below live on: at a million articles each of these is as big
-    # as the corpus's units (tens of millions of entries).
-    del order, first, first_at, carried_words, whole, mixed_docs
+    # Only the per-entry arrays below live on.
+    del carried_words, whole, mixed_docs
     # An article's size counts all its units; but a unit only one article carries is shared
     # by no two, so relatedness never looks at it, and past this point only units of two or
     # more carriers are kept. In a real scrape most units are such: most entries go here.
@@ -235,21 +283,20 @@ def _recurring(
     group_starts = np.flatnonzero(new_group)
     by_first = stable_argsort(grouped[group_starts])
     bounds = np.append(group_starts, grouped.size)
-    members = grouped.tolist()
-    first_bounds = bounds[by_first].tolist()
-    last_bounds = bounds[by_first + 1].tolist()
+    first_bounds, last_bounds = bounds[by_first], bounds[by_first + 1]
+    del candidates, by_set, new_group, bounds
 
     def carrier_group(k: int) -> list[int]:
         """The units of group k (groups in the order of their first unit)."""
-        return members[first_bounds[k] : last_bounds[k]]
+        return grouped[first_bounds[k] : last_bounds[k]].tolist()
 
     # Each candidate unit's group (as ``carrier_group`` numbers them); -1 for other units.
     group_of_unit = np.full(uniq.size, -1, dtype=np.int64)
     group_of_unit[grouped] = np.argsort(by_first)[group_id]
     heavy = lexsort((uniq[grouped], weight_of[grouped], group_id))
     last = np.append(group_starts[1:], grouped.size) - 1
-    heaviest_by_group = grouped[heavy][last]
-    heaviest_of_array = heaviest_by_group[by_first]
+    heaviest_of_array = grouped[heavy][last][by_first]
+    del group_id, heavy, last, group_starts, by_first
 
     weights: dict[int, dict[int, int]] = {}
 
@@ -272,8 +319,7 @@ def _recurring(
             members = members[pick]
         return members
 
-    heaviest_of = heaviest_of_array.tolist()
-    groups = len(heaviest_of)
+    groups = heaviest_of_array.size
     # Each article's units, in key order (int32 indices: half the memory of argsort's).
     by_doc = stable_argsort(flat_docs)
     if by_doc.size < 2**31:
@@ -297,6 +343,7 @@ def _recurring(
     first_at = starts[heaviest_of_array].astype(np.int64)
     rep = flat_docs[first_at][group_of_pair].astype(np.int64)
     other = flat_docs[first_at[group_of_pair] + offset].astype(np.int64)
+    del carried, picked, counts, step, wide, k, offset, ends, first_at
     kernel, serial_kernel = (_merge_kernels() if rep.size >= COMPILED_MIN_PAIRS
                              else (None, None))
     lookup: list[tuple[np.ndarray, ...]] = []
@@ -338,7 +385,8 @@ def _recurring(
         """``weight`` in the order of ``keys_by_doc`` (made once a round: ``round_weights``
         clears it)."""
         if not weights_by_doc:
-            weights_by_doc.append(weight[by_doc].astype(np.float64))
+            # Word counts as they are (the merge sums them as floats, exactly).
+            weights_by_doc.append(weight[by_doc])
         return weights_by_doc[0]
 
     def shared_weight(weight: np.ndarray) -> np.ndarray:
@@ -386,9 +434,17 @@ def _recurring(
             key_w[isin(uniq[heaviest_of_array],
                        np.fromiter(boiler, dtype=np.uint64, count=len(boiler)))] = 0
         key_w = key_w[group_of_pair]
-        smaller = np.minimum(size[rep], size[other]) - key_w
-        ok = (smaller > 0) & ((shared - key_w) >= rules.related * smaller)
-        bad = np.bincount(group_of_pair[~ok], minlength=groups)
+        # In place (arrays of every pair: at a million articles, millions of them).
+        smaller = size[rep]
+        np.minimum(smaller, size[other], out=smaller)
+        smaller -= key_w
+        shared -= key_w
+        del key_w
+        ok = shared >= rules.related * smaller
+        ok &= smaller > 0
+        del shared, smaller
+        np.logical_not(ok, out=ok)
+        bad = np.bincount(group_of_pair[ok], minlength=groups)
         return bad == 0
 
     triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -522,10 +578,11 @@ def _recurring(
                     found.update(int(uniq[c]) for c in group if int(uniq[c]) in previous)
                     continue
             judged.append(index)
-        matrices = relation_matrices([heaviest_of[k] for k in judged], boiler, weight, size)
+        matrices = relation_matrices([int(heaviest_of_array[k]) for k in judged], boiler,
+                                     weight, size)
         for index in judged:
             group = carrier_group(index)
-            heaviest = heaviest_of[index]
+            heaviest = int(heaviest_of_array[index])
             if not is_boiler(heaviest, int(uniq[heaviest])):
                 continue
             if kernel is not None:  # each unit of the group is judged: all in one merge
