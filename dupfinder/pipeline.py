@@ -43,7 +43,7 @@ from .stages.edits import WordCode, edit_summary
 from .stages.edits import warm_up as warm_edits
 from .stages.lsh import Signatures, candidate_pairs
 from .stages.minhash import signatures
-from .stages.shingles import ShingleJoin, ShingleSets, shingle
+from .stages.shingles import SAMPLE_PARTS, ShingleJoin, ShingleSets, shingle
 from .stages.tokens import Features, unit_of
 from .stages.verify import Edges, Thresholds, copy_score, similarity, verify
 from .tuning import EditRules
@@ -473,7 +473,8 @@ def prepare(
 
     # Each part is joined as it comes, while the threads shingle the next ones.
     join = ShingleJoin(capacity, Spill(np.uint32) if spilled else None,
-                       (Spill(np.uint32), Spill(np.int32)) if spilled else None)
+                       [(Spill(np.uint32), Spill(np.int32)) for _ in range(SAMPLE_PARTS)]
+                       if spilled else None)
     sigs = np.empty((0 if spilled else len(texts), params.num_perm), dtype=np.uint32)
     sig_spill = ColumnSpill(params.num_perm, np.uint32) if spilled else None
     at = 0

@@ -207,32 +207,44 @@ def containment_pairs(
     fullest[group[order][starts]] = order[starts]
     del order
 
-    sample_hash, sample_doc = sets.samples()
-    if sample_doc.size == 0 and sets.in_memory() is not None and sets.shingle_count():
+    if sets.spilled_samples is None and sets.sample_docs.size == 0 and sets.shingle_count():
         sets.with_sample()
-        sample_hash, sample_doc = sets.sample_hashes, sets.sample_docs
-    samples = np.bincount(sample_doc, minlength=docs)
-    # Articles left out (``valid``) rarely carry samples (an empty one has none): only then
-    # are the samples copied without theirs (800 MB at a million articles).
-    if valid is not None and samples[~valid].any():
-        keep = valid[sample_doc]
-        sample_hash, sample_doc = sample_hash[keep], sample_doc[keep]
-        del keep
-        samples[~valid] = 0
-    if sample_hash.size == 0:
+    # Only samples carried by more than one group can pair an article with another group;
+    # the others count only towards sizes (of the article, and of its group's union). The
+    # sample comes in parts of the hash space (one, in memory; a large scan's, from its
+    # spill files: a hash lives in one part, so each part is decided on its own).
+    samples = np.zeros(docs, dtype=np.int64)
+    alone = np.zeros(docs, dtype=np.int64)
+    found_h: list[np.ndarray] = []
+    found_d: list[np.ndarray] = []
+    for sample_hash, sample_doc in sets.sample_parts():
+        # Articles left out (``valid``) lose their samples (an empty one has none).
+        if valid is not None and not valid[sample_doc].all():
+            keep = valid[sample_doc]
+            sample_hash, sample_doc = sample_hash[keep], sample_doc[keep]
+            del keep
+        samples += np.bincount(sample_doc, minlength=docs)
+        common, part_alone = across_groups(sample_hash, sample_doc, group, map)
+        alone += part_alone
+        common = np.flatnonzero(common)
+        found_h.append(sample_hash[common])
+        found_d.append(sample_doc[common].astype(np.int32))
+        del sample_hash, sample_doc, common, part_alone
+    if not samples.any():
         return none
     group_size = samples[fullest]  # indexed by group label: samples of its fullest article
 
     def need(s: np.ndarray) -> np.ndarray:
         return sample_need(s, containment, sample_share)
 
-    # Only samples carried by more than one group can pair an article with another group;
-    # the others count only towards sizes (of the article, and of its group's union).
-    common, alone = across_groups(sample_hash, sample_doc, group, map)
-    common = np.flatnonzero(common)
-    h, d = sample_hash[common], sample_doc[common].astype(np.int32)
+    h, d = np.concatenate(found_h), np.concatenate(found_d)
+    del found_h, found_d
+    if sets.spilled_samples is not None and len(sets.spilled_samples) > 1:
+        # By article, as in memory (within an article the parts come in hash order).
+        by_doc = stable_argsort(d)
+        h, d = h[by_doc], d[by_doc]
+        del by_doc
     g = group[d]
-    del common
     # Postings: one per (hash, group), the entries sorted by (hash, group).
     by_hash = np.argsort((h.astype(np.uint64) << np.uint64(32)) | g.astype(np.uint64))
     sh, sg, sd = h[by_hash], g[by_hash], d[by_hash]

@@ -6,7 +6,7 @@ a batch does not depend on the other batches.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -14,7 +14,7 @@ import numpy as np
 
 from ..tuning import BoilerplateRules
 from . import _numba
-from .arrays import isin, mix64, unique
+from .arrays import isin, mix64, stable_argsort, unique
 from .boilerplate import repeated_mask
 from .minhash import fmix32
 from .tokens import _MUL, _STEP, Features
@@ -55,8 +55,9 @@ class ShingleSets:
     # At a million articles the hashes are 2 GB: a large scan writes them out as they are
     # made, and the stages after the signatures read the articles they look at.
     spilled_hashes: TokenSource | None = None
-    # And the sample (800 MB at a million), which only containment reads, all of it at once.
-    spilled_samples: tuple[TokenSource, TokenSource] | None = None
+    # And the sample (800 MB at a million), which only containment reads, in parts of the
+    # hash space (``sample_parts``): per part, (hashes, articles) in article order.
+    spilled_samples: list[tuple[TokenSource, TokenSource]] | None = None
     _token_starts: np.ndarray | None = field(default=None, repr=False)
 
     def has_tokens(self) -> bool:
@@ -104,12 +105,23 @@ class ShingleSets:
             return self.spilled_hashes.read(int(self.offsets[i]), int(self.offsets[i + 1]))
         return self.hashes[self.offsets[i] : self.offsets[i + 1]]
 
-    def samples(self) -> tuple[np.ndarray, np.ndarray]:
-        """(sample_hashes, sample_docs), read back whole when a large scan spilled them."""
+    def sample_parts(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(sample hashes, their articles) a part of the hash space at a time, each part in
+        article order (hashes ascending within an article): held, one part, the whole; a
+        large scan's spilled parts, read back one by one."""
         if self.spilled_samples is None:
-            return self.sample_hashes, self.sample_docs
-        hashes, docs = self.spilled_samples
-        return hashes.read(0, hashes.size), docs.read(0, docs.size)
+            yield self.sample_hashes, self.sample_docs
+            return
+        for hashes, docs in self.spilled_samples:
+            yield hashes.read(0, hashes.size), docs.read(0, docs.size)
+
+    def samples(self) -> tuple[np.ndarray, np.ndarray]:
+        """(sample_hashes, sample_docs), all of it, in article order."""
+        parts = list(self.sample_parts())
+        hashes = np.concatenate([p[0] for p in parts])
+        docs = np.concatenate([p[1] for p in parts])
+        order = stable_argsort(docs) if len(parts) > 1 else None
+        return (hashes, docs) if order is None else (hashes[order], docs[order])
 
     def shingle_count(self) -> int:
         """Shingles of all articles (held or spilled)."""
@@ -235,7 +247,8 @@ class ShingleJoin:
     def __init__(self, capacity: int, spill: Any = None, samples: Any = None) -> None:
         self.capacity = max(int(capacity), 1)
         # An ``engines.local.Spill`` for the hashes (a large scan): written there, not held;
-        # and two for the sample's hashes and articles.
+        # and for the sample, a pair (hashes, articles) for each part of the hash space (a
+        # power of two of them, cut by the top bits).
         self.spill = spill
         self.sample_spills = samples
         self.parts = 0
@@ -250,8 +263,14 @@ class ShingleJoin:
             self.spill.put(self.parts, part.hashes)
             part.hashes = np.zeros(0, np.uint32)
         if self.sample_spills is not None:
-            self.sample_spills[0].put(self.parts, part.sample_hashes)
-            self.sample_spills[1].put(self.parts, part.sample_docs + np.int32(self.docs))
+            # Each part of the hash space to its own pair of files, in article order.
+            hashes, docs = part.sample_hashes, part.sample_docs + np.int32(self.docs)
+            bits = len(self.sample_spills).bit_length() - 1
+            of = (hashes >> np.uint32(32 - bits)) if bits else np.zeros(hashes.size, np.uint32)
+            for k, (hash_spill, doc_spill) in enumerate(self.sample_spills):
+                chosen = of == k
+                hash_spill.put(self.parts, hashes[chosen])
+                doc_spill.put(self.parts, docs[chosen])
             part.sample_hashes = np.zeros(0, np.uint32)
         self.parts += 1
         for name in self._PER_VALUE:
@@ -314,8 +333,7 @@ class ShingleJoin:
         if self.spill is not None:
             sets.spilled_hashes = self.spill.array()
         if self.sample_spills is not None:
-            sets.spilled_samples = (self.sample_spills[0].array(),
-                                    self.sample_spills[1].array())
+            sets.spilled_samples = [(h.array(), d.array()) for h, d in self.sample_spills]
         return sets
 
 
@@ -432,5 +450,9 @@ def sorted_unique_rows(values: np.ndarray, row: np.ndarray, rows: int
 
 # Below this many values one numpy sort is quick, and a first run would spend seconds compiling.
 COMPILED_MIN_VALUES = 200_000
+
+# Parts of the hash space a large scan's sample is spilled in (containment reads one at a
+# time: at a million articles a sixteenth of 800 MB).
+SAMPLE_PARTS = 16
 
 
