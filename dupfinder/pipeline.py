@@ -23,6 +23,7 @@ from . import corpus
 from .article import Article
 from .engines.local import (
     ColumnSpill,
+    ReadTokens,
     Spill,
     TokenisePool,
     imap_threads,
@@ -422,15 +423,8 @@ def prepare(
     # they came (``done_spills``); the rest follow them here.
     read_back = None
     if spilled:
-        read_spills = done_spills or (Spill(np.uint32), Spill(np.bool_))
-        for index in range(read_spills[0].parts, len(batches)):
-            batch = batches[index]
-            assert batch is not None
-            read_spills[0].put(index, batch.tokens)
-            read_spills[1].put(index, batch.has_digit)
-            batch.tokens = np.zeros(0, np.uint32)
-            batch.has_digit = np.zeros(0, np.bool_)
-        release_free_memory()
+        read_spills = ReadTokens(None, [b for b in batches if b is not None],
+                                 done_spills).spill_all()
         read_back = (read_spills[0].array(), read_spills[1].array())
     boiler: set[int] = set()
     learned: list[bp.LearnedLine] = []

@@ -270,11 +270,12 @@ class ReadTokens:
     arrays left empty), so a large read never holds them all: at a million articles 2.4 GB
     came back from the workers and waited for the scan to spill them after reading."""
 
-    def __init__(self, spill_min: int | None = None) -> None:
+    def __init__(self, spill_min: int | None = None, features: list[Features] | None = None,
+                 spills: tuple[Spill, Spill] | None = None) -> None:
         self.spill_min = spill_min
-        self.features: list[Features] = []
-        self.spills: tuple[Spill, Spill] | None = None
-        self.articles = 0
+        self.features: list[Features] = features if features is not None else []
+        self.spills = spills  # the first ``spills[0].parts`` batches are written there
+        self.articles = sum(len(f) for f in self.features)
 
     def add(self, features: Features) -> None:
         self.features.append(features)
@@ -282,10 +283,16 @@ class ReadTokens:
         if self.spills is not None:
             self._put(len(self.features) - 1)
         elif self.spill_min is not None and self.articles >= self.spill_min:
+            self.spill_all()
+
+    def spill_all(self) -> tuple[Spill, Spill]:
+        """Every batch not written yet, written (the files made if there were none)."""
+        if self.spills is None:
             self.spills = (Spill(np.uint32), Spill(np.bool_))
-            for index in range(len(self.features)):
-                self._put(index)
-            release_free_memory()
+        for index in range(self.spills[0].parts, len(self.features)):
+            self._put(index)
+        release_free_memory()
+        return self.spills
 
     def _put(self, index: int) -> None:
         assert self.spills is not None
