@@ -365,14 +365,20 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None,
     docs = len(features)
     tokens = features.tokens
     has_digit = features.has_digit if features.has_digit.size == tokens.size else None
-    tok_doc = np.repeat(np.arange(docs, dtype=np.int64), np.diff(features.token_offsets))
+    # No article number per token (an int64 each, a fifth of the stage): an article's tokens
+    # are its lines' tokens, so what it loses is counted per line, and only the few tokens
+    # with figures are placed in their article.
+    lengths = np.diff(features.token_offsets).astype(np.int64)
     stripped = np.zeros(docs, dtype=bool)
     # Figures are taken before boilerplate removal: in wire notices the line that recurs across
     # unrelated articles ("Pay April 10 Record March 27") is the one that tells them apart.
     fig_keys = np.zeros(0, np.uint64)
     if has_digit is not None:
-        fig_keys = unique((tok_doc[has_digit].astype(np.uint64) << np.uint64(32))
-                          | tokens[has_digit].astype(np.uint64))
+        at = np.flatnonzero(has_digit)
+        fig_doc = np.searchsorted(features.token_offsets, at, side="right") - 1
+        fig_keys = unique((fig_doc.astype(np.uint64) << np.uint64(32))
+                          | tokens[at].astype(np.uint64))
+        del at, fig_doc
     if features.line_keys.size:
         line_doc = np.repeat(np.arange(docs), np.diff(features.line_offsets))
         # Chrome repeated inside an article is dropped from that article; learned boilerplate
@@ -384,10 +390,10 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None,
             stripped[line_doc[drop_line]] = True
             keep = ~np.repeat(drop_line, features.line_sizes)
             tokens = tokens[keep]
-            tok_doc = tok_doc[keep]
             if has_digit is not None:
                 has_digit = has_digit[keep]
-    lengths = np.bincount(tok_doc, minlength=docs).astype(np.int64)
+            lengths -= np.bincount(line_doc[drop_line], weights=features.line_sizes[drop_line],
+                                   minlength=docs).astype(np.int64)
     starts = np.zeros(docs + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
     windows = _numba.kernel("windows") if tokens.size >= COMPILED_MIN_VALUES else None
@@ -396,6 +402,7 @@ def shingle(features: Features, n: int, boilerplate: np.ndarray | None = None,
         hashes, offsets = _numba.kernel("sort_rows")(values, by_doc)
         del values, by_doc
     else:
+        tok_doc = np.repeat(np.arange(docs, dtype=np.int64), lengths)
         hashes, offsets = _windows_numpy(tokens, tok_doc, starts, lengths, n)
     sets = ShingleSets(hashes, offsets, lengths.astype(np.int32), stripped, tokens=tokens,
                        token_figures=has_digit)
