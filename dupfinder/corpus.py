@@ -24,7 +24,7 @@ from .engines.local import ReadTokens, Spill, TokenisePool, map_ordered, resolve
 from .errors import InputError, RecordError
 from .readers import LineFile, ReadContext, ReadLog, Skipped, line_files, read_corpus
 from .readers.jsonl import read_range
-from .stages.agency import has_agency_marker
+from .stages.agency import agency_marks
 from .stages.normalise import LONG_UNIT_CHARS
 from .stages.tokens import Features, featurize
 
@@ -150,8 +150,9 @@ def load(
         while end - done >= batch:
             chunk = articles[done : done + batch]
             pending.append(pool.submit([a.text for a in chunk]))
-            for k, a in enumerate(chunk, start=done):
-                agency[k] = has_agency_marker(a.text, a.title)
+            marks = agency_marks([a.text for a in chunk], [a.title for a in chunk])
+            for k, (a, mark) in enumerate(zip(chunk, marks), start=done):
+                agency[k] = mark
                 articles[k] = a.without_text()
             done += batch
             # Reading runs ahead of the workers by at most two batches each, so the texts
@@ -231,7 +232,7 @@ def _read_part(part: _Part) -> _PartRead:
                                                     part.long_chars)
     agency = None
     if part.lean:
-        agency = [has_agency_marker(a.text, a.title) for a in articles]
+        agency = agency_marks([a.text for a in articles], [a.title for a in articles])
         articles = [a.without_text() for a in articles]
     return _PartRead(part.file, part.number, articles, features, agency, ctx.part_log(),
                      spans=np.array(spans, dtype=np.int64).reshape(-1, 3) if spans else None)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupfinder.stages.agency import _MARKER, _WINDOW, has_agency_marker
+from dupfinder.stages.agency import (
+    _MARKER,
+    _WINDOW,
+    COMPILED_MIN_TEXTS,
+    agency_marks,
+    has_agency_marker,
+)
 
 _PIECES = ["(AP)", "(Reuters)", "AFP", "(PA)", "(dpa)", "(UPI)", "(Bloomberg)", "AP", "PA",
            "Associated Press", "Associated  Press", "PA news agency", "PA Media", "Reuters",
@@ -46,6 +52,21 @@ def test_the_spelled_out_needles_are_the_needles() -> None:
 
     from dupfinder.stages import agency
 
-    source = inspect.getsource(agency._search)
+    source = inspect.getsource(agency._has_needle)
     assert sorted(n for n in agency._NEEDLES if f'"{n}" in w' in source) == sorted(
         agency._NEEDLES)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
+                          st.lists(st.sampled_from(_PIECES), max_size=6).map("".join)
+                          | st.none(), st.integers(0, 500)),
+                min_size=COMPILED_MIN_TEXTS, max_size=COMPILED_MIN_TEXTS + 40))
+def test_a_batch_is_marked_as_each_text_alone(rows: list[tuple[str, str | None, int]]) -> None:
+    texts = [("x " * pad + text) if pad % 3 else (text + " y" * pad) for text, _, pad in rows]
+    titles = [title for _, title, _ in rows]
+    # One batch through the compiled needle search (when numba is there: the CI installs
+    # it), against the texts one by one.
+    assert agency_marks(texts, titles) == [has_agency_marker(t, ti)
+                                           for t, ti in zip(texts, titles)]
+

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from ..stages.agency import COMPILED_MIN_TEXTS, agency_marks
 from ..stages.tokens import Features, featurize
 
 
@@ -63,6 +64,9 @@ def warm_up() -> None:
     # The compiled tokeniser's code loaded, for texts of each width of code point.
     featurize(["A warm-up line.", "Two, 2.", "Café au lait.", "“Quoted” — 2.", "Up \U0001F600."],
               320)
+    # The needle search of agency credits, for ASCII batches and the others.
+    for text in ("A line (AP).", "Café (AP)."):
+        agency_marks([text] * COMPILED_MIN_TEXTS, [None] * COMPILED_MIN_TEXTS)
 
 
 class TokenisePool:

@@ -48,7 +48,7 @@ from ..params import Params, resolve_workers
 from ..pipeline import Prepared, articles_from, id_ranks, prepare
 from ..readers import STDIN_LABEL, ReadContext, file_of, read_corpus
 from ..result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
-from ..stages.agency import has_agency_marker
+from ..stages.agency import agency_marks
 from ..stages.arrays import components, mix64, runs
 from ..stages.cluster import Facts, Group, build_clusters
 from ..stages.containment import sample_need
@@ -527,7 +527,7 @@ class Index:
             samples = np.bincount(sets.sample_docs, minlength=len(batch))
             records = []
             lap("replace")
-            credits = [has_agency_marker(a.text, a.title) for a in batch]
+            credits = agency_marks([a.text for a in batch], [a.title for a in batch])
             for i, a in enumerate(batch):
                 records.append((
                     a.id, a.outlet, a.title, a.url, a.published, sort_key_for_date(a.published),

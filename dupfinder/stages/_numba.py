@@ -165,7 +165,8 @@ def _compile(numba: Any) -> dict[str, Any]:
     from . import _numba_codes, _numba_shingles, _numba_text
 
     return {"minhash": minhash, "cut_units": _numba_text.cut_units,
-            "tokenise": _numba_text.tokenise, "merge_counts": merge_counts,
+            "tokenise": _numba_text.tokenise, "needles": _numba_text.needles,
+            "merge_counts": merge_counts,
             "merge_weights": merge_weights,
             "merge_weights_serial": merge_weights_serial, "sort_rows": sort_rows,
             "windows": _numba_shingles.windows, "sample": _numba_shingles.sample,

@@ -226,3 +226,34 @@ def tokenise(c: Any, docs: int, fold_word: Any, numbers: Any, number_tops: Any,
         line_offsets[d] = nl
     return (tokens[:nt].copy(), token_offsets, keys[:nl].copy(), sizes[:nl].copy(),
             line_offsets, digit[:nt].copy())
+
+
+@numba.njit(cache=True, nogil=True)
+def needles(c: Any, starts: Any, ends: Any, first: Any, needle_codes: Any,
+            needle_offsets: Any) -> Any:
+    """Which places ``c[starts[p]:ends[p]]`` hold one of the needles (``agency._NEEDLES``, as
+    code points ``needle_codes[needle_offsets[k]:needle_offsets[k + 1]]``), case-sensitive:
+    one pass over the places for all the needles, where ``in`` makes one per needle."""
+    out = np.zeros(starts.size, dtype=np.bool_)
+    for p in range(starts.size):
+        e = ends[p]
+        for i in range(starts[p], e):
+            x = c[i]
+            if x >= first.size or not first[x]:
+                continue
+            found = False
+            for k in range(needle_offsets.size - 1):
+                lo, hi = needle_offsets[k], needle_offsets[k + 1]
+                if needle_codes[lo] != x or i + (hi - lo) > e:
+                    continue
+                found = True
+                for q in range(1, hi - lo):
+                    if c[i + q] != needle_codes[lo + q]:
+                        found = False
+                        break
+                if found:
+                    break
+            if found:
+                out[p] = True
+                break
+    return out
