@@ -113,3 +113,28 @@ def test_compiled_word_codes_equal_numpys(monkeypatch: pytest.MonkeyPatch) -> No
         lacking = [k for k, v in enumerate(b.tolist()) if v not in set(a.tolist())]
         assert all(ord(code.member(b)[k]) == code.size for k in lacking)
         assert align(code.canonical, code.member(b)) == align(a.tolist(), b.tolist())
+
+
+@pytest.mark.parametrize("alphabet", [2, 5, 40])
+def test_one_pass_summary_equals_classify_and_count_words(alphabet: int) -> None:
+    """``summarise`` (counts and kinds in one pass) names what ``classify`` and ``count_words``
+    name, on edits of every shape: cut starts and ends, inserts around them, replacements."""
+    from dupfinder.stages.edits import KINDS, classify, count_words, summarise
+
+    rng = np.random.default_rng(alphabet)
+    seen: set[str] = set()
+    for a, b in _pairs(rng, alphabet, 600):
+        for cut in (0, 1, 2):  # trims at the start, at the end, none
+            if cut == 1:
+                b = b[int(rng.integers(1, 9)):]
+            elif cut == 2:
+                b = b[: max(0, b.size - int(rng.integers(1, 9)))]
+            ops = align(a.tolist(), b.tolist())
+            headline, stripped = bool(rng.integers(0, 2)), bool(rng.integers(0, 2))
+            present = {kind for kind, *_ in classify(ops, int(a.size))}
+            present |= {"headline"} if headline else set()
+            present |= {"boilerplate"} if stripped else set()
+            expected = {**count_words(ops), "kinds": [k for k in KINDS if k in present]}
+            assert summarise(ops, int(a.size), headline, stripped) == expected
+            seen |= present
+    assert seen >= set(KINDS)  # every kind was met
