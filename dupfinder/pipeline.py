@@ -13,7 +13,7 @@ import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import groupby, repeat
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,7 +38,7 @@ from .result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stat
 from .stages import boilerplate as bp
 from .stages.agency import has_agency_marker, is_agency_outlet
 from .stages.arrays import isin
-from .stages.cluster import Facts, adjacency, edge_components, split_components
+from .stages.cluster import Facts, Group, adjacency, edge_components, split_components
 from .stages.containment import containment_pairs
 from .stages.edits import WordCode, edit_summary
 from .stages.edits import warm_up as warm_edits
@@ -269,7 +269,8 @@ def scan(
 
     say(f"read {len(articles):,} articles")
     try:
-        groups, sets, prepared = _match(articles, params, n_workers, say, loaded, on_spark)
+        groups, sets, prepared = _match(articles, params, n_workers, say, loaded, on_spark,
+                                        params.tuning.edits if edits else None)
     finally:
         if on_spark is not None:
             on_spark.close()
@@ -285,24 +286,16 @@ def scan(
         # (ScanResult.load_texts): the JSON and CSV reports never do.
         reload([line.example for line in prepared.learned])
 
-    say("members and their edits")
+    say("the clusters' members")
     thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,
                             params.tuning.verify)
     sizes = sets.sizes()
-    pairs = [(g.canonical, m.index) for g in groups for m in g.members]
-    titles = [(articles[a].title, articles[b].title) for a, b in pairs]
-    if edits and len(pairs) >= PARALLEL_MIN:
-        warm_edits()
-    summaries = iter(map_ranges(_edit_summaries, (sets, pairs, titles, params.tuning.edits),
-                                len(pairs), n_workers if len(pairs) >= PARALLEL_MIN else 1)
-                     if edits else [None] * len(pairs))
     clusters: list[Cluster] = []
     # Python lists: an element of a numpy array costs a scalar object per look.
     size_of, stripped_of, words_of = sizes.tolist(), sets.stripped.tolist(), sets.words.tolist()
-    for g in groups:
+    for g, group_edits in groups:
         members = []
-        for m in g.members:
-            summary = next(summaries)
+        for m, summary in zip(g.members, group_edits or repeat(None)):
             joined = m.joined
             if joined == "copy" and not thresholds.is_copy(
                     m.jaccard, m.containment, min(size_of[g.canonical], size_of[m.index])):
@@ -335,11 +328,10 @@ def scan(
                       articles, boiler, reload, lines)
 
 
-def _edit_summaries(state: tuple[ShingleSets, list[tuple[int, int]],
-                                   list[tuple[str | None, str | None]], EditRules],
+def _edit_summaries(sets: ShingleSets, pairs: list[tuple[int, int]],
+                    titles: list[tuple[str | None, str | None]], rules: EditRules,
                     lo: int, hi: int) -> list[dict[str, Any] | None]:
     """Edit summaries of members ``lo:hi`` (canonical, member) from the shingled tokens."""
-    sets, pairs, titles, rules = state
     out: list[dict[str, Any] | None] = []
     if not sets.has_tokens():
         return [None] * (hi - lo)
@@ -567,7 +559,9 @@ def _take_features(loaded: corpus.LoadedCorpus | None
 def _match(
     articles: Sequence[Article], params: Params, workers: int, say: Progress,
     loaded: corpus.LoadedCorpus | None = None, engine: Any = None,
-) -> tuple[list[Any], ShingleSets, Prepared]:
+    edits: EditRules | None = None,
+) -> tuple[list[tuple[Group, list[dict[str, Any] | None] | None]], ShingleSets, Prepared]:
+    """The clusters, each with its members' edit summaries (with ``edits``, else None)."""
     # Each article's rank by id breaks every tie, so that the report does not depend on the
     # input order.
     ranks = id_ranks([a.id for a in articles])
@@ -609,16 +603,34 @@ def _match(
     def similar(i: int, j: int) -> tuple[float, float]:
         return similarity(sets, i, j)
 
-    say("clustering")
+    say("clustering and edits")
     comps = (engine.components(matches.edges.pairs) if engine is not None
              else edge_components(matches.edges.pairs))
-    state = (comps, adjacency(matches.edges), facts, score, similar, params.tuning.cluster)
-    groups = map_ranges(_split_range, state, len(comps),
-                        workers if len(articles) >= PARALLEL_MIN else 1, chunk=1000)
+    forks = workers if len(articles) >= PARALLEL_MIN else 1
+    if edits is not None and forks > 1:
+        warm_edits()
+    state = (comps, adjacency(matches.edges), facts, score, similar, params.tuning.cluster,
+             (sets, articles, edits) if edits is not None else None)
+    groups = map_ranges(_split_range, state, len(comps), forks, chunk=1000)
     return groups, sets, prepared
 
 
-def _split_range(state: tuple[Any, ...], lo: int, hi: int) -> list[Any]:
-    """Clusters of components ``lo:hi`` (on a forked worker, which inherits ``state``)."""
-    comps, adj, facts, score, similar, rules = state
-    return split_components(comps[lo:hi], adj, facts, score, similar, rules)
+def _split_range(state: tuple[Any, ...], lo: int, hi: int
+                 ) -> list[tuple[Group, list[dict[str, Any] | None] | None]]:
+    """Clusters of components ``lo:hi``, each with its members' edit summaries when asked
+    (on a forked worker, which inherits ``state``): a cluster's edits are made where it is,
+    in the same round of workers, not in a second one that waits for all the clusters."""
+    comps, adj, facts, score, similar, rules, edits = state
+    groups = split_components(comps[lo:hi], adj, facts, score, similar, rules)
+    if edits is None:
+        return [(g, None) for g in groups]
+    sets, articles, edit_rules = edits
+    pairs = [(g.canonical, m.index) for g in groups for m in g.members]
+    titles = [(articles[a].title, articles[b].title) for a, b in pairs]
+    flat = _edit_summaries(sets, pairs, titles, edit_rules, 0, len(pairs))
+    out: list[tuple[Group, list[dict[str, Any] | None] | None]] = []
+    at = 0
+    for g in groups:
+        out.append((g, flat[at : at + len(g.members)]))
+        at += len(g.members)
+    return out

@@ -32,7 +32,8 @@ def align(a_keys: Sequence[Any], b_keys: Sequence[Any],
     short deletion + insertion pairs merged into ``replace``."""
     ops: list[tuple[str, int, int, int, int]] = []
     # As tuples: an ``Opcode`` object's five attributes cost twice the alignment itself.
-    for tag, a0, a1, b0, b1 in Indel.opcodes(a_keys, b_keys).as_list():
+    listed = cast(list[tuple[str, int, int, int, int]], Indel.opcodes(a_keys, b_keys).as_list())
+    for tag, a0, a1, b0, b1 in listed:
         if tag == "equal" and a1 == a0:
             continue
         # Merge delete+insert at the same place into a short substitution.
