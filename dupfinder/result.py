@@ -289,10 +289,15 @@ class ScanResult:
             yield text[:-2] + ',\n  "clusters": []\n}\n'
             return
         yield text[:-2] + ',\n  "clusters": [\n    '
-        last = len(self.clusters) - 1
-        for k, c in enumerate(self.clusters):
-            body = _dumps(c.to_dict(True)).replace("\n", "\n    ")
-            yield body + (",\n    " if k < last else "\n  ]\n}\n")
+        # A few hundred clusters at a time, serialised inside an object that puts them at
+        # the depth the report has them (``{"clusters": [...]}``, its first and last lines
+        # cut): no pass over the text to indent it again, a fifth of the writing.
+        step = 256
+        head_cut, tail_cut = len('{\n  "clusters": [\n    '), len("\n  ]\n}")
+        for at in range(0, len(self.clusters), step):
+            batch = [c.to_dict(True) for c in self.clusters[at : at + step]]
+            body = _dumps({"clusters": batch})[head_cut:-tail_cut]
+            yield body + (",\n    " if at + step < len(self.clusters) else "\n  ]\n}\n")
 
     def to_csv(self, target: str | Path | IO[str] | None = None) -> str | None:
         """One row per clustered article. Written to ``target`` as a stream, a cluster at a
@@ -470,17 +475,21 @@ def _write(target: str | Path | IO[str] | None, text: str | Iterable[str]) -> No
                 sys.stdout.write(chunk)
             sys.stdout.flush()  # a closed pipe shows here, where the CLI ends it quietly
             return
-        write_atomic(target, chunks)
+        write_atomic(target, chunks, durable=False)
         return
     for chunk in chunks:
         target.write(chunk)
 
 
-def write_atomic(path: str | Path, text: str | Iterable[str]) -> None:
+def write_atomic(path: str | Path, text: str | Iterable[str], durable: bool = True) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and
     ``os.replace``: the path holds the old file or the new one, never half of one, whatever
     interrupts the write (Ctrl-C, a full disk, a crash). A new file gets the usual permissions
-    (0666 less the umask), a replaced one keeps its own."""
+    (0666 less the umask), a replaced one keeps its own.
+
+    ``durable`` also syncs the file to disk before the rename (so that a power cut cannot
+    leave the new name on an empty file): for a CI baseline, which holds decisions. A report
+    can be made again, and syncing a 100 MB JSON report cost a scan 0.2 s."""
     path = Path(path)
     folder = path.parent
     if not folder.is_dir():
@@ -498,7 +507,8 @@ def write_atomic(path: str | Path, text: str | Iterable[str]) -> None:
             for chunk in [text] if isinstance(text, str) else text:
                 handle.write(chunk)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
