@@ -658,6 +658,12 @@ def main() -> None:
     global _ONE_SHOT
     _ONE_SHOT = True
     _plain_pages()
+    from .stages import _numba
+
+    # numba's own BLAS check imports SciPy's linear algebra, 0.2 s before a scan's first
+    # kernel can run; no kernel multiplies matrices. Only here: in a program that uses numba
+    # itself (a notebook), its ``np.dot`` would lose BLAS.
+    _numba.WITHOUT_BLAS = True
     try:
         cli(prog_name="dupfinder")
     except KeyboardInterrupt:  # outside a command (while parsing options)

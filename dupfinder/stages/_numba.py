@@ -9,11 +9,14 @@ permutation, where a compiled loop keeps an article's shingles in cache and touc
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 import numpy as np
 
 _KERNELS: dict[str, Any] | None = None
+# Set by the command line: numba is imported believing there is no BLAS (``_import``).
+WITHOUT_BLAS = False
 
 
 def available() -> bool:
@@ -34,12 +37,36 @@ def kernels() -> dict[str, Any] | None:
         return None
     if _KERNELS is None:
         try:
-            import numba
+            numba = _import()
         except ImportError:
             _KERNELS = {}
         else:
             _KERNELS = _compile(numba)
     return _KERNELS or None
+
+
+def _import() -> Any:
+    """numba; with ``WITHOUT_BLAS``, its array functions loaded while an import of SciPy's
+    BLAS fails, so that numba decides there is none (once, for the process) rather than
+    import SciPy's linear algebra to find out."""
+    import numba
+
+    if not WITHOUT_BLAS or "numba.np.arraymath" in sys.modules:
+        return numba
+    blas = "scipy.linalg.cython_blas"
+    saved = sys.modules.get(blas, _MISSING)
+    sys.modules[blas] = None  # type: ignore[assignment]  # (an import of it fails)
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        if saved is _MISSING:
+            del sys.modules[blas]
+        else:
+            sys.modules[blas] = saved  # type: ignore[assignment]
+    return numba
+
+
+_MISSING = object()
 
 
 def _compile(numba: Any) -> dict[str, Any]:
