@@ -49,3 +49,30 @@ def test_compiled_tokeniser_equals_numpy(monkeypatch: pytest.MonkeyPatch) -> Non
     for name in ("tokens", "token_offsets", "line_keys", "line_sizes", "line_offsets",
                  "has_digit"):
         np.testing.assert_array_equal(getattr(compiled, name), getattr(reference, name))
+
+
+@pytest.mark.parametrize("parts_at_once", [1, 3, 8])
+def test_compiled_sample_parts_equal_the_sorted_ones(monkeypatch: pytest.MonkeyPatch,
+                                                     parts_at_once: int) -> None:
+    """``containment.across_groups`` takes each few parts of the hash space out by a compiled
+    counting sort: the same shared samples and the same counts per group as numpy's sort,
+    with the samples in many parts and few, and hashes carried by one group or several."""
+    from dupfinder.stages import containment
+
+    rng = np.random.default_rng(parts_at_once)
+    entries, docs_n = 60_000, 3_000
+    docs = np.sort(rng.integers(0, docs_n, entries)).astype(np.int32)
+    # Few distinct hashes (most carried by several articles), spread over the hash space.
+    hashes = (rng.integers(0, 4_000, entries).astype(np.uint64) * 1_000_003 % 2**32
+              ).astype(np.uint32)
+    own = rng.random(entries) < 0.5  # and half the entries a hash of their own
+    hashes[own] = rng.integers(0, 2**32, int(own.sum()), dtype=np.uint64).astype(np.uint32)
+    group = (rng.integers(0, 500, docs_n)).astype(np.int32)
+    monkeypatch.setattr(containment, "PART_SAMPLES", 4_000)  # 16 parts
+    monkeypatch.setattr(containment, "PARTS_AT_ONCE", parts_at_once)
+    compiled = containment.across_groups(hashes, docs, group)
+    monkeypatch.setenv("DUPFINDER_NUMPY", "1")
+    reference = containment.across_groups(hashes, docs, group)
+    assert compiled[0].any() and not compiled[0].all()
+    np.testing.assert_array_equal(compiled[0], reference[0])
+    np.testing.assert_array_equal(compiled[1], reference[1])

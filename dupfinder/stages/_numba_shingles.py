@@ -189,3 +189,35 @@ def shared_counts(hashes: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> 
             n += counts[s] >= 2
         out[i] = n
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def gather_parts(hashes: np.ndarray, docs: np.ndarray, group: np.ndarray, shift: int,
+                 first: int, last: int) -> tuple[np.ndarray, ...]:
+    """The sample entries whose part of the hash space (``hash >> shift``) is one of
+    ``first:last``, in part order and, within a part, in entry order (a stable counting
+    sort): their hashes, their articles' groups, their positions, and where each part
+    starts. ``containment.across_groups`` made the same by a sort of every entry's part and
+    three gathers of the entries."""
+    parts = last - first
+    bounds = np.zeros(parts + 1, dtype=np.int64)
+    for i in range(hashes.size):
+        p = np.int64(hashes[i] >> shift) - first
+        if 0 <= p < parts:
+            bounds[p + 1] += 1
+    for p in range(parts):
+        bounds[p + 1] += bounds[p]
+    total = bounds[parts]
+    out_hashes = np.empty(total, dtype=hashes.dtype)
+    out_groups = np.empty(total, dtype=group.dtype)
+    out_at = np.empty(total, dtype=np.int64)
+    fill = bounds[:-1].copy()
+    for i in range(hashes.size):
+        p = np.int64(hashes[i] >> shift) - first
+        if 0 <= p < parts:
+            k = fill[p]
+            out_hashes[k] = hashes[i]
+            out_groups[k] = group[docs[i]]
+            out_at[k] = i
+            fill[p] = k + 1
+    return out_hashes, out_groups, out_at, bounds

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _numba
 from .arrays import Mapper, components, dedupe_pairs, lexsort, runs, stable_argsort
 from .shingles import ShingleSets
 
@@ -114,6 +115,27 @@ def across_groups(hashes: np.ndarray, docs: np.ndarray, group: np.ndarray,
     mask = np.zeros(hashes.size, dtype=bool)
     alone = np.zeros(width, dtype=np.int64)
     shift = np.uint32(32 - parts.bit_length() + 1)
+    gather = _numba.kernel("gather_parts") if hashes.dtype == np.uint32 else None
+    if gather is not None:
+        # Compiled: each few parts' entries copied out in part order in two passes (the
+        # same entries in the same order as the sort below, tested), where the sort of every
+        # entry's part and the gathers were most of the stage.
+        for first in range(0, parts, PARTS_AT_ONCE):
+            last = min(parts, first + PARTS_AT_ONCE)
+            part_h, part_g, part_at, cuts = gather(hashes, docs, group, int(shift), first, last)
+            cut = cuts.tolist()
+
+            def gathered(k: int, h: np.ndarray = part_h, g: np.ndarray = part_g,
+                         at: np.ndarray = part_at, cut: list[int] = cut
+                         ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+                return at[cut[k] : cut[k + 1]], _across_part(h[cut[k] : cut[k + 1]],
+                                                             g[cut[k] : cut[k + 1]], width)
+
+            for at, (found, only) in map(gathered, range(last - first)):
+                mask[at] = found
+                alone += only
+            del part_h, part_g, part_at
+        return mask, alone
     part_of = (hashes >> shift).astype(np.uint8)
     # The parts a few at a time (``PARTS_AT_ONCE``): their entries found in one pass and put
     # in part order by one radix sort (eight-bit keys), never an index of every sample.
