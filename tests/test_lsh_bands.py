@@ -1,4 +1,5 @@
-"""LSH candidates made unique a few bands at a time are the candidates of all bands at once."""
+"""LSH candidates merged band by band as the bands come are the candidates of all bands at
+once, in one process or with the bands on threads."""
 
 from __future__ import annotations
 
@@ -8,25 +9,43 @@ import numpy as np
 import pytest
 
 import dupfinder.stages.lsh as lsh
+from dupfinder.engines.local import imap_threads
 from dupfinder.params import Params
 from dupfinder.pipeline import prepare
+from dupfinder.stages.arrays import dedupe_pairs
 from tests import pages
 from tests.conftest import sample_records
 
 
-@pytest.mark.parametrize("at_once", [1, 3, 4, 1000])
-def test_candidates_do_not_depend_on_bands_at_once(monkeypatch: pytest.MonkeyPatch,
-                                                   at_once: int) -> None:
+def _all_bands_at_once(sigs: np.ndarray, threshold: float, valid: np.ndarray) -> np.ndarray:
+    bands, rows = lsh.band_params(threshold, sigs.shape[1])
+    pairs = [lsh.pairs_from_groups(lsh.band_keys(sigs, b, rows), valid) for b in range(bands)]
+    return dedupe_pairs(np.concatenate(pairs), len(sigs))
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8])
+def test_candidates_merged_band_by_band(threshold: float) -> None:
     records = (sample_records() + pages.live_page() + pages.quoted_paragraph_corpus()
                + pages.one_line_copies(5) + pages.copy_edited_reprint())
     sigs = prepare([r["text"] for r in records], Params()).signatures
     valid = np.ones(len(sigs), dtype=bool)
     valid[3] = False
-    monkeypatch.setattr(lsh, "BANDS_AT_ONCE", 10**6)
-    whole = lsh.candidate_pairs(sigs, 0.5, valid)
-    monkeypatch.setattr(lsh, "BANDS_AT_ONCE", at_once)
-    got = lsh.candidate_pairs(sigs, 0.5, valid)
+    whole = _all_bands_at_once(sigs, threshold, valid)
+    got = lsh.candidate_pairs(sigs, threshold, valid)
     assert np.array_equal(got, whole) and got.dtype == np.int64
-    with ThreadPoolExecutor(3) as pool:  # the bands on threads, as the engine runs them
-        assert np.array_equal(lsh.candidate_pairs(sigs, 0.5, valid, pool.map), whole)
+    with ThreadPoolExecutor(3) as pool:  # the bands on threads, in order
+        assert np.array_equal(lsh.candidate_pairs(sigs, threshold, valid, pool.map), whole)
+
+    def bounded(fn, items):  # type: ignore[no-untyped-def]  # as the engine runs them
+        return imap_threads(fn, list(items), 2, ahead=1)
+
+    assert np.array_equal(lsh.candidate_pairs(sigs, threshold, valid, bounded), whole)
     assert len(whole) > 20 and not np.isin(3, whole)
+
+
+def test_merge_unique() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        a = np.unique(rng.integers(0, 500, int(rng.integers(0, 300))))
+        b = np.unique(rng.integers(0, 500, int(rng.integers(0, 300))))
+        assert np.array_equal(lsh.merge_unique(a, b), np.union1d(a, b))

@@ -43,14 +43,26 @@ def map_threads(fn: Callable[[Any], Any], items: Sequence[Any], workers: int) ->
 
 
 def imap_threads(fn: Callable[[Any], Any], items: Sequence[Any],
-                 workers: int) -> Iterator[Any]:
+                 workers: int, ahead: int = 2) -> Iterator[Any]:
     """``map_threads`` yielding each result as soon as it and those before it are done, so
-    the caller can take in part k while the threads make the next ones."""
+    the caller can take in part k while the threads make the next ones; at most ``ahead``
+    items a thread are started before the caller has taken theirs (results waiting for a
+    slower caller never pile up: at a million articles a band of LSH pairs is 60 MB)."""
     if workers <= 1 or len(items) <= 1:
         yield from map(fn, items)
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(fn, items)
+        pending: deque[Future[Any]] = deque()
+        try:
+            for item in items:
+                pending.append(pool.submit(fn, item))
+                while len(pending) > ahead * workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def warm_up() -> None:

@@ -96,18 +96,31 @@ def candidate_pairs(
         return np.zeros((0, 2), dtype=np.int64)
     bands, rows = band_params(round(float(threshold), 4), int(num_perm))
 
-    def band_pairs(band: int) -> np.ndarray:
-        return pairs_from_groups(band_keys(signatures, band, rows), valid)
+    def band_codes(band: int) -> np.ndarray:
+        """The band's pairs as sorted unique codes ``i * docs + j`` (made where the band is,
+        on its thread)."""
+        pairs = dedupe_pairs(pairs_from_groups(band_keys(signatures, band, rows), valid), docs)
+        return pairs[:, 0] * docs + pairs[:, 1]
 
-    # Copies share most bands, so each band repeats most pairs: they are made unique a few
-    # bands at a time (at a million articles all bands' pairs at once took 2 GB).
-    found = np.zeros((0, 2), dtype=np.int64)
-    for first in range(0, bands, BANDS_AT_ONCE):
-        parts = [found, *map(band_pairs, range(first, min(bands, first + BANDS_AT_ONCE)))]
-        found = dedupe_pairs(np.concatenate([p for p in parts if p.size])
-                             if any(p.size for p in parts) else found, docs)
-        del parts
-    return found
+    # Copies share most bands, so each band repeats most pairs: each band's codes are merged
+    # into the unique codes so far as they come (two sorted runs: a linear merge), never all
+    # bands' pairs at once (at a million articles that took 2 GB), while the threads make
+    # the next bands.
+    found = np.zeros(0, dtype=np.int64)
+    for codes in map(band_codes, range(bands)):
+        found = merge_unique(found, codes)
+    return np.stack([found // docs, found % docs], axis=1)
 
 
-BANDS_AT_ONCE = 4
+def merge_unique(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The sorted unique values of two sorted unique arrays (numpy's stable sort is a
+    timsort for 64-bit integers: on two sorted runs, a merge)."""
+    if not a.size or not b.size:
+        return b if not a.size else a
+    both = np.concatenate((a, b))
+    both.sort(kind="stable")
+    keep = np.empty(both.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(both[1:], both[:-1], out=keep[1:])
+    return both[keep]
+
