@@ -96,12 +96,20 @@ def learn(
     # the articles it is dropped from).
     wanted = np.fromiter(recurring, dtype=np.uint64, count=len(recurring))
     hit = isin(line_keys, wanted) | repeats
-    pairs = np.unique(np.stack([line_keys[hit], entry_doc[hit].astype(np.uint64)], axis=1), axis=0)
+    # The distinct (unit, article) pairs, by unit then article (a stable sort of each column:
+    # ``np.unique(axis=0)`` sorts the rows as opaque bytes, several times slower).
+    hit_keys, hit_docs = line_keys[hit], entry_doc[hit].astype(np.int64)
+    order = lexsort((hit_docs, hit_keys))
+    hit_keys, hit_docs = hit_keys[order], hit_docs[order]
+    distinct = np.ones(hit_keys.size, dtype=bool)
+    distinct[1:] = (hit_keys[1:] != hit_keys[:-1]) | (hit_docs[1:] != hit_docs[:-1])
+    hit_keys, hit_docs = hit_keys[distinct], hit_docs[distinct]
+    del order, distinct
     lines: list[LearnedLine] = []
-    starts, counts = runs(pairs[:, 0])
+    starts, counts = runs(hit_keys)
     for start, count in zip(starts.tolist(), counts.tolist()):
-        key = int(pairs[start, 0])
-        carriers = pairs[start : start + count, 1].astype(np.int64)
+        key = int(hit_keys[start])
+        carriers = hit_docs[start : start + count]
         lines.append(LearnedLine(key, count, int(np.unique(outlets[carriers]).size),
                                  int(carriers[np.argmin(ranks[carriers])]),
                                  "recurring" if key in recurring else "repeated"))
