@@ -38,7 +38,7 @@ from .result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stat
 from .stages import boilerplate as bp
 from .stages.agency import has_agency_marker, is_agency_outlet
 from .stages.arrays import isin
-from .stages.cluster import Facts, Group, adjacency, edge_components, split_components
+from .stages.cluster import Facts, adjacency, edge_components, split_components
 from .stages.containment import containment_pairs
 from .stages.edits import WordCode, edit_summary
 from .stages.edits import warm_up as warm_edits
@@ -287,26 +287,17 @@ def scan(
         reload([line.example for line in prepared.learned])
 
     say("the clusters' members")
-    thresholds = Thresholds(params.threshold, params.containment, params.min_shingles,
-                            params.tuning.verify)
-    sizes = sets.sizes()
     clusters: list[Cluster] = []
     # Python lists: an element of a numpy array costs a scalar object per look.
-    size_of, stripped_of, words_of = sizes.tolist(), sets.stripped.tolist(), sets.words.tolist()
-    for g, group_edits in groups:
-        members = []
-        for m, summary in zip(g.members, group_edits or repeat(None)):
-            joined = m.joined
-            if joined == "copy" and not thresholds.is_copy(
-                    m.jaccard, m.containment, min(size_of[g.canonical], size_of[m.index])):
-                joined = "aligned"
-            members.append(Member(articles[m.index], m.jaccard, m.containment,
-                                  stripped_of[m.index], words_of[m.index], m.shared, m.own,
-                                  summary, joined))
-        embedded = [Embedded(articles[e.index].id, articles[e.index].outlet, e.containment)
-                    for e in g.embedded]
-        clusters.append(Cluster("", articles[g.canonical], g.reason, members, boiler,
-                                embedded))
+    stripped_of, words_of = sets.stripped.tolist(), sets.words.tolist()
+    for canonical, reason, rows, embedded_rows, group_edits in groups:
+        members = [Member(articles[i], jaccard, containment, stripped_of[i], words_of[i],
+                          shared, own, summary, joined)
+                   for (i, jaccard, containment, shared, own, joined), summary
+                   in zip(rows, group_edits or repeat(None))]
+        embedded = [Embedded(articles[i].id, articles[i].outlet, containment)
+                    for i, containment in embedded_rows]
+        clusters.append(Cluster("", articles[canonical], reason, members, boiler, embedded))
     clusters.sort(key=lambda c: (-c.size, c.canonical.id))
     for number, c in enumerate(clusters, start=1):
         c.id = f"c{number}"
@@ -560,8 +551,9 @@ def _match(
     articles: Sequence[Article], params: Params, workers: int, say: Progress,
     loaded: corpus.LoadedCorpus | None = None, engine: Any = None,
     edits: EditRules | None = None,
-) -> tuple[list[tuple[Group, list[dict[str, Any] | None] | None]], ShingleSets, Prepared]:
-    """The clusters, each with its members' edit summaries (with ``edits``, else None)."""
+) -> tuple[list[_Packed], ShingleSets, Prepared]:
+    """The clusters (``_Packed``), each with its members' edit summaries (with ``edits``,
+    else None)."""
     # Each article's rank by id breaks every tie, so that the report does not depend on the
     # input order.
     ranks = id_ranks([a.id for a in articles])
@@ -610,27 +602,44 @@ def _match(
     if edits is not None and forks > 1:
         warm_edits()
     state = (comps, adjacency(matches.edges), facts, score, similar, params.tuning.cluster,
-             (sets, articles, edits) if edits is not None else None)
+             thresholds, (sets, articles, edits) if edits is not None else None)
     groups = map_ranges(_split_range, state, len(comps), forks, chunk=1000)
     return groups, sets, prepared
 
 
-def _split_range(state: tuple[Any, ...], lo: int, hi: int
-                 ) -> list[tuple[Group, list[dict[str, Any] | None] | None]]:
+# A cluster as a worker sends it back: (canonical, reason, its members as (index, jaccard,
+# containment, shared, own, joined), its embedding pages as (index, containment), the
+# members' edit summaries or None). Plain tuples: pickled both ways at a fifth of the cost
+# of the stage's dataclasses, which the scan would only take apart again.
+_Packed = tuple[int, str, list[tuple[int, float, float, int, int, str]],
+                list[tuple[int, float]], "list[dict[str, Any] | None] | None"]
+
+
+def _split_range(state: tuple[Any, ...], lo: int, hi: int) -> list[_Packed]:
     """Clusters of components ``lo:hi``, each with its members' edit summaries when asked
     (on a forked worker, which inherits ``state``): a cluster's edits are made where it is,
     in the same round of workers, not in a second one that waits for all the clusters."""
-    comps, adj, facts, score, similar, rules, edits = state
+    comps, adj, facts, score, similar, rules, thresholds, edits = state
     groups = split_components(comps[lo:hi], adj, facts, score, similar, rules)
-    if edits is None:
-        return [(g, None) for g in groups]
-    sets, articles, edit_rules = edits
-    pairs = [(g.canonical, m.index) for g in groups for m in g.members]
-    titles = [(articles[a].title, articles[b].title) for a, b in pairs]
-    flat = _edit_summaries(sets, pairs, titles, edit_rules, 0, len(pairs))
-    out: list[tuple[Group, list[dict[str, Any] | None] | None]] = []
+    flat: list[dict[str, Any] | None] | None = None
+    if edits is not None:
+        sets, articles, edit_rules = edits
+        pairs = [(g.canonical, m.index) for g in groups for m in g.members]
+        titles = [(articles[a].title, articles[b].title) for a, b in pairs]
+        flat = _edit_summaries(sets, pairs, titles, edit_rules, 0, len(pairs))
+    sizes = facts.sizes
+    out: list[_Packed] = []
     at = 0
     for g in groups:
-        out.append((g, flat[at : at + len(g.members)]))
-        at += len(g.members)
+        rows = []
+        for m in g.members:
+            joined = m.joined
+            # A member joined by the second look at a near miss, not by the shingle rule.
+            if joined == "copy" and not thresholds.is_copy(
+                    m.jaccard, m.containment, min(sizes[g.canonical], sizes[m.index])):
+                joined = "aligned"
+            rows.append((m.index, m.jaccard, m.containment, m.shared, m.own, joined))
+        out.append((g.canonical, g.reason, rows, [(e.index, e.containment) for e in g.embedded],
+                    flat[at : at + len(rows)] if flat is not None else None))
+        at += len(rows)
     return out
