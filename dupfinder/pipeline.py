@@ -40,7 +40,7 @@ from .stages.agency import has_agency_marker, is_agency_outlet
 from .stages.arrays import isin
 from .stages.cluster import Facts, adjacency, edge_components, split_components
 from .stages.containment import containment_pairs
-from .stages.edits import WordCode, edit_summary
+from .stages.edits import WordCode, coded_clusters, edit_summary
 from .stages.edits import warm_up as warm_edits
 from .stages.lsh import Signatures, candidate_pairs
 from .stages.minhash import signatures
@@ -332,18 +332,43 @@ def _edit_summaries(sets: ShingleSets, pairs: list[tuple[int, int]],
         assert found is not None  # every article's tokens are kept
         return found
 
+    stripped = sets.stripped.tolist()
+
+    def summarised(runs: list[list[int]]) -> None:
+        clusters = [(tokens(pairs[run[0]][0]), [tokens(pairs[k][1]) for k in run])
+                    for run in runs]
+        for run, (a_tokens, members), coded in zip(runs, clusters, coded_clusters(clusters)):
+            if coded is None:
+                code = WordCode(a_tokens)
+                a_code, b_codes = code.canonical, code.members(members)
+            else:
+                a_code, b_codes = coded
+            for k, b_tokens, b_code in zip(run, members, b_codes):
+                title_a, title_b = titles[k]
+                out.append(edit_summary(a_tokens, b_tokens, title_a, title_b,
+                                        bool(stripped[pairs[k][1]]), rules, b_code=b_code,
+                                        a_code=a_code))
+
     # A cluster's members come together: its canonical is written in a code once, and all
-    # its members' words are put in that code in one lookup.
-    for a, run in groupby(range(lo, hi), key=lambda k: pairs[k][0]):
-        rows = list(run)
-        a_tokens = tokens(a)
-        members = [tokens(pairs[k][1]) for k in rows]
-        code = WordCode(a_tokens)
-        for k, b_tokens, b_code in zip(rows, members, code.members(members)):
-            title_a, title_b = titles[k]
-            out.append(edit_summary(a_tokens, b_tokens, title_a, title_b,
-                                    bool(sets.stripped[pairs[k][1]]), rules, code, b_code))
+    # its members' words are put in that code; the clusters a few thousand articles at a
+    # time (``coded_clusters``: one compiled pass each, and bounded memory).
+    batch: list[list[int]] = []
+    words = sets.words
+    held = 0
+    for _, group in groupby(range(lo, hi), key=lambda k: pairs[k][0]):
+        run = list(group)
+        batch.append(run)
+        held += int(words[pairs[run[0]][0]]) + sum(int(words[pairs[k][1]]) for k in run)
+        if held >= EDIT_BATCH_WORDS:
+            summarised(batch)
+            batch, held = [], 0
+    if batch:
+        summarised(batch)
     return out
+
+
+# Words a batch of clusters holds when ``_edit_summaries`` codes it (8 MB of codes).
+EDIT_BATCH_WORDS = 1 << 20
 
 
 @dataclass

@@ -138,3 +138,26 @@ def test_one_pass_summary_equals_classify_and_count_words(alphabet: int) -> None
             assert summarise(ops, int(a.size), headline, stripped) == expected
             seen |= present
     assert seen >= set(KINDS)  # every kind was met
+
+
+def test_clusters_coded_at_once_as_each_alone() -> None:
+    """``coded_clusters`` writes many clusters in one pass: each canonical and member as its
+    own ``WordCode`` writes it (so the same alignments), including empty articles and members
+    sharing no word with their canonical."""
+    from dupfinder.stages import _numba
+    from dupfinder.stages.edits import coded_clusters
+
+    rng = np.random.default_rng(11)
+    clusters = []
+    for a, b in _pairs(rng, 40, 300):
+        members = [b, a[::-1].copy(), np.zeros(0, np.uint32),
+                   rng.integers(1000, 2000, 5).astype(np.uint32)]
+        clusters.append((a, members[: int(rng.integers(1, 5))]))
+    got = coded_clusters(clusters)
+    assert len(got) == len(clusters)
+    if not _numba.available():
+        assert got == [None] * len(clusters)
+        return
+    for (a, members), coded in zip(clusters, got):
+        code = WordCode(a)
+        assert coded == (code.canonical, code.members(members))

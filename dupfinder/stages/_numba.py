@@ -200,4 +200,5 @@ def _compile(numba: Any) -> dict[str, Any]:
             "gather_parts": _numba_shingles.gather_parts,
             "repeated_units": _numba_shingles.repeated_units,
             "shared_counts": _numba_shingles.shared_counts,
-            "code_table": _numba_codes.code_table, "code_lookup": _numba_codes.code_lookup}
+            "code_table": _numba_codes.code_table, "code_lookup": _numba_codes.code_lookup,
+            "code_runs": _numba_codes.code_runs}

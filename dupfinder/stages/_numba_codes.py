@@ -70,3 +70,48 @@ def code_lookup(keys: np.ndarray, codes: np.ndarray, values: np.ndarray,
             s = (s + 1) & mask
         out[k] = found
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def code_runs(tokens: np.ndarray, offsets: np.ndarray,
+              firsts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``code_table`` and ``code_lookup`` for many clusters in one call: rows
+    ``firsts[c]:firsts[c + 1]`` of ``tokens`` (row r is ``offsets[r]:offsets[r + 1]``) are
+    cluster c, its canonical first; each canonical's words numbered in order of first
+    appearance, its members' words looked up in that numbering (a word it lacks: the count
+    of its distinct words, which is returned per cluster)."""
+    out = np.empty(tokens.size, dtype=np.int64)
+    distinct_of = np.zeros(firsts.size - 1, dtype=np.int64)
+    for c in range(firsts.size - 1):
+        first, stop = firsts[c], firsts[c + 1]
+        a_lo, a_hi = offsets[first], offsets[first + 1]
+        bits = 4
+        while (1 << bits) < 4 * (a_hi - a_lo):
+            bits += 1
+        size = 1 << bits
+        mask = size - 1
+        keys = np.zeros(size, dtype=np.uint32)
+        codes = np.full(size, -1, dtype=np.int64)
+        distinct = 0
+        for k in range(a_lo, a_hi):
+            v = tokens[k]
+            s = slot(v, bits)
+            while codes[s] >= 0 and keys[s] != v:
+                s = (s + 1) & mask
+            if codes[s] < 0:
+                keys[s] = v
+                codes[s] = distinct
+                distinct += 1
+            out[k] = codes[s]
+        for k in range(a_hi, offsets[stop]):
+            v = tokens[k]
+            s = slot(v, bits)
+            found = distinct
+            while codes[s] >= 0:
+                if keys[s] == v:
+                    found = codes[s]
+                    break
+                s = (s + 1) & mask
+            out[k] = found
+        distinct_of[c] = distinct
+    return out, distinct_of

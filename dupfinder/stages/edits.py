@@ -155,10 +155,43 @@ class WordCode:
         return np.where(self.vocab[pos] == values, pos, self.vocab.size)
 
 
+def coded_clusters(clusters: Sequence[tuple[np.ndarray, Sequence[np.ndarray]]]
+                   ) -> list[tuple[str | list[int], list[str | list[int]]] | None]:
+    """Each (canonical, members) token arrays written in the cluster's word code, as
+    ``WordCode`` writes them (the same equalities, so the same alignments): with the
+    ``fast`` extra, all the clusters in one compiled pass and one decoding of the codes into
+    text, where a code a cluster cost two kernel calls, a join and two decodings, a third of
+    the stage. None for each cluster without it (``WordCode`` then, one at a time)."""
+    kernel = _numba.kernel("code_runs")
+    if kernel is None or not clusters:
+        return [None] * len(clusters)
+    rows = [t for canonical, members in clusters for t in (canonical, *members)]
+    sizes = np.fromiter((t.size for t in rows), dtype=np.int64, count=len(rows))
+    offsets = np.zeros(sizes.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    firsts = np.zeros(len(clusters) + 1, dtype=np.int64)
+    np.cumsum([1 + len(members) for _, members in clusters], out=firsts[1:])
+    flat = (np.concatenate(rows).astype(np.uint32, copy=False) if rows
+            else np.zeros(0, np.uint32))
+    codes, distinct = kernel(flat, offsets, firsts)
+    text = _as_text(codes)
+    at, first = offsets.tolist(), firsts.tolist()
+    out: list[tuple[str | list[int], list[str | list[int]]] | None] = []
+    for c, count in enumerate(distinct.tolist()):
+        r0, r1 = first[c], first[c + 1]
+        if count + 1 < WordCode.LIMIT:
+            out.append((text[at[r0] : at[r0 + 1]],
+                        [text[at[r] : at[r + 1]] for r in range(r0 + 1, r1)]))
+        else:  # more distinct words than a string has code points: the token lists
+            out.append((rows[r0].tolist(), [rows[r].tolist() for r in range(r0 + 1, r1)]))
+    return out
+
+
 def warm_up() -> None:
     """Load the code's compiled kernels in this process, so that forked workers inherit them
     rather than each loading them again (a quarter of a second apiece)."""
     WordCode(np.zeros(1, np.uint32)).member(np.zeros(1, np.uint32))
+    coded_clusters([(np.zeros(1, np.uint32), [np.zeros(1, np.uint32)])])
 
 
 def _as_text(codes: np.ndarray) -> str:
@@ -170,17 +203,21 @@ def _as_text(codes: np.ndarray) -> str:
 def edit_summary(a_tokens: np.ndarray, b_tokens: np.ndarray, title_a: str | None,
                  title_b: str | None, stripped: bool,
                  rules: EditRules = _DEFAULT, code: WordCode | None = None,
-                 b_code: str | list[int] | None = None) -> dict[str, Any]:
+                 b_code: str | list[int] | None = None,
+                 a_code: str | list[int] | None = None) -> dict[str, Any]:
     """The JSON report's ``edits`` of a member (``b``) against its canonical (``a``).
 
     ``code`` is the canonical's ``WordCode`` when the caller has it (every member of a cluster
     is aligned against the same canonical, which is then written once), and ``b_code`` the
-    member's words in it (``WordCode.members``); the opcodes are those of the token lists
-    either way (tested)."""
+    member's words in it (``WordCode.members``); or ``a_code`` and ``b_code`` both, as
+    ``coded_clusters`` writes them. The opcodes are those of the token lists either way
+    (tested)."""
     if a_tokens.size == b_tokens.size and np.array_equal(a_tokens, b_tokens):
         # The canonical itself, or a word-for-word copy: nothing to align.
         ops: list[tuple[str, int, int, int, int]] = (
             [("equal", 0, int(a_tokens.size), 0, int(b_tokens.size))] if a_tokens.size else [])
+    elif a_code is not None and b_code is not None:
+        ops = align(a_code, b_code, rules.max_replace_words)
     elif code is None:  # one member alone: writing a code would cost more than it saves
         ops = align(a_tokens.tolist(), b_tokens.tolist(), rules.max_replace_words)
     else:
