@@ -49,10 +49,11 @@ def test_an_interrupted_write_keeps_the_old_file_and_leaves_no_temp_file(
     target = tmp_path / "report.json"
     target.write_text("the previous report\n")
 
-    def interrupted(fd: int) -> None:
+    def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(result_module.os, "fsync", interrupted)
+    # Ctrl-C as the finished file is put in place (the last step of the write).
+    monkeypatch.setattr(result_module.os, "replace", interrupted)
     for flag in ("--json", "--csv", "--html"):
         out = run("scan", str(SAMPLE), flag, str(target))
         assert out.exit_code == 130, flag
