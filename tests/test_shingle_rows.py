@@ -53,12 +53,15 @@ def test_shingled_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = ([r["text"] for r in sample_records() + pages.live_page()]
              + ["", "one", "two words", "a b c d", "x " * 50, "Short. Shorter."])
     features = featurize(texts)
-    for n in (1, 3, 5, 9):  # the compiled windows and sample, and numpy's
-        fast, slow = _both(monkeypatch, lambda n=n: shingle(features, n).with_sample(4))
+    # The compiled windows and sample, and numpy's; a sampling rate that is a power of two
+    # (tested on the low bits) and others (by division).
+    for n, rate in ((1, 4), (3, 3), (5, 4), (5, 1), (9, 8), (9, 5)):
+        fast, slow = _both(monkeypatch,
+                           lambda n=n, rate=rate: shingle(features, n).with_sample(rate))
         monkeypatch.delenv("DUPFINDER_NUMPY")
         for name in ("hashes", "offsets", "sample_hashes", "sample_docs"):
             a, b = getattr(fast, name), getattr(slow, name)
-            assert a.dtype == b.dtype and np.array_equal(a, b), (n, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), (n, rate, name)
         assert fast.sizes()[texts.index("")] == 0 and fast.sizes()[texts.index("one")] == 1
 
 
