@@ -76,3 +76,21 @@ def test_compiled_sample_parts_equal_the_sorted_ones(monkeypatch: pytest.MonkeyP
     assert compiled[0].any() and not compiled[0].all()
     np.testing.assert_array_equal(compiled[0], reference[0])
     np.testing.assert_array_equal(compiled[1], reference[1])
+
+
+def test_compiled_band_keys_equal_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LSH band keys folded by the kernel are numpy's keys, for every band and rows a band
+    (signatures with their extreme values)."""
+    from dupfinder.stages import lsh
+
+    rng = np.random.default_rng(9)
+    sigs = rng.integers(0, 2**32, (lsh.COMPILED_MIN_DOCS + 17, 24), dtype=np.uint64
+                        ).astype(np.uint32)
+    sigs[:5] = np.uint32(0xFFFFFFFF)
+    for rows in (1, 3, 8):
+        compiled = [lsh.band_keys(sigs, band, rows) for band in range(24 // rows)]
+        monkeypatch.setenv("DUPFINDER_NUMPY", "1")
+        reference = [lsh.band_keys(sigs, band, rows) for band in range(24 // rows)]
+        monkeypatch.delenv("DUPFINDER_NUMPY")
+        for got, want in zip(compiled, reference):
+            assert got.dtype == want.dtype == np.uint64 and np.array_equal(got, want)

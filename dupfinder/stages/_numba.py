@@ -198,6 +198,7 @@ def _compile(numba: Any) -> dict[str, Any]:
             "merge_weights_serial": merge_weights_serial, "sort_rows": sort_rows,
             "windows": _numba_shingles.windows, "sample": _numba_shingles.sample,
             "gather_parts": _numba_shingles.gather_parts,
+            "band_key": _numba_shingles.band_key, "merge_unique": _numba_shingles.merge_unique,
             "repeated_units": _numba_shingles.repeated_units,
             "shared_counts": _numba_shingles.shared_counts,
             "code_table": _numba_codes.code_table, "code_lookup": _numba_codes.code_lookup,

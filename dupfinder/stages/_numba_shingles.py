@@ -226,3 +226,41 @@ def gather_parts(hashes: np.ndarray, docs: np.ndarray, group: np.ndarray, shift:
             out_at[k] = i
             fill[p] = k + 1
     return out_hashes, out_groups, out_at, bounds
+
+
+@numba.njit(cache=True, nogil=True)
+def band_key(block: np.ndarray, mix: np.uint64) -> np.ndarray:
+    """``lsh.band_keys`` of one band's signature columns (``block``, articles x rows): the
+    rows folded into one 64-bit key an article, in one pass (numpy made a 64-bit copy of
+    the block and three temporaries a row)."""
+    docs, rows = block.shape
+    out = np.empty(docs, dtype=np.uint64)
+    for d in range(docs):
+        key = u64(0)
+        for r in range(rows):
+            key = key * mix + u64(block[d, r]) + u64(r + 1)
+        out[d] = key
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def merge_unique(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The sorted unique values of two sorted unique arrays, by one merge (a value in both
+    is written once: both sides step past it)."""
+    out = np.empty(a.size + b.size, dtype=a.dtype)
+    i = j = w = 0
+    while i < a.size and j < b.size:  # branch-free: the runs interleave at random
+        x, y = a[i], b[j]
+        out[w] = min(x, y)
+        i += x <= y
+        j += y <= x
+        w += 1
+    while i < a.size:
+        out[w] = a[i]
+        i += 1
+        w += 1
+    while j < b.size:
+        out[w] = b[j]
+        j += 1
+        w += 1
+    return out[:w].copy()

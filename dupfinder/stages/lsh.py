@@ -8,10 +8,11 @@ pairs. A pair is only a candidate: verification decides.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 
+from . import _numba
 from .arrays import Mapper, dedupe_pairs, pairs_within_runs, runs, stable_argsort
 
 # Buckets larger than this are linked as a chain of neighbours instead of all pairs: a bucket of
@@ -20,6 +21,8 @@ from .arrays import Mapper, dedupe_pairs, pairs_within_runs, runs, stable_argsor
 MAX_BUCKET_PAIRS = 400
 
 _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
+# Below this many articles numpy's band keys are quick, and loading the kernel costs more.
+COMPILED_MIN_DOCS = 5000
 
 
 FALSE_POSITIVE_WEIGHT = 0.1
@@ -64,7 +67,11 @@ class Signatures(Protocol):
 
 def band_keys(signatures: Signatures, band: int, rows: int) -> np.ndarray:
     """One uint64 key per article for one band (collisions are harmless: pairs are verified)."""
-    block = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
+    columns = signatures[:, band * rows : (band + 1) * rows]
+    kernel = _numba.kernel("band_key") if columns.shape[0] >= COMPILED_MIN_DOCS else None
+    if kernel is not None:  # compiled: the same keys in one pass
+        return cast(np.ndarray, kernel(columns, _BAND_MIX))
+    block = columns.astype(np.uint64)
     key = np.zeros(block.shape[0], dtype=np.uint64)
     for r in range(rows):
         key = key * _BAND_MIX + block[:, r] + np.uint64(r + 1)
@@ -117,6 +124,9 @@ def merge_unique(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     timsort for 64-bit integers: on two sorted runs, a merge)."""
     if not a.size or not b.size:
         return b if not a.size else a
+    kernel = _numba.kernel("merge_unique") if a.dtype == b.dtype else None
+    if kernel is not None:  # compiled: one merge, no sort
+        return cast(np.ndarray, kernel(a, b))
     both = np.concatenate((a, b))
     both.sort(kind="stable")
     keep = np.empty(both.size, dtype=bool)
