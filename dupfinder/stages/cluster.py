@@ -277,9 +277,11 @@ def _even_sample(items: list[int], k: int) -> list[int]:
 
 
 def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score,
-          derived: dict[int, tuple[int, int]] | None, rules: ClusterRules) -> list[int]:
-    """Members of the cluster around the piece's canonical (canonical first)."""
-    canonical, _ = choose_canonical(piece, facts, derived, rules)
+          derived: dict[int, tuple[int, int]] | None, rules: ClusterRules,
+          chosen: tuple[int, str] | None = None) -> list[int]:
+    """Members of the cluster around the piece's canonical (canonical first; ``chosen``, the
+    piece's ``choose_canonical`` when the caller made it)."""
+    canonical, _ = chosen or choose_canonical(piece, facts, derived, rules)
 
     checked: dict[tuple[int, int], bool] = {}
 
@@ -324,10 +326,11 @@ def _group(members: list[int], facts: Facts,
            similarity: Callable[[int, int], tuple[float, float]],
            derived: dict[int, tuple[int, int]] | None = None,
            rules: ClusterRules = _RULES, adj: Adjacency | None = None,
-           score: Score | None = None) -> Group:
+           score: Score | None = None, chosen: tuple[int, str] | None = None) -> Group:
     if derived is None or set(derived) != set(members):
         derived = derivation(members, facts) if len(members) >= 3 else {}
-    canonical, reason = choose_canonical(members, facts, derived or None, rules)
+        chosen = None  # (made for other candidates)
+    canonical, reason = chosen or choose_canonical(members, facts, derived or None, rules)
     scored = []
     # Canonical first, then by id: the same order whatever the input order.
     for v in [canonical, *sorted((m for m in members if m != canonical),
@@ -412,6 +415,7 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
     hubs = find_hubs(nodes, adj, facts, rules) if len(nodes) >= 3 else set()
     found: list[list[int]] = []
     derivations: list[dict[int, tuple[int, int]] | None] = []
+    choices: list[tuple[int, str] | None] = []
     # A component is connected by the edges in ``adj``: without hubs it is one piece.
     stack = _components(nodes - hubs, adj) if hubs else [sorted(nodes)]
     while stack:
@@ -419,11 +423,15 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
         if len(piece) < 2:
             continue
         derived = derivation(piece, facts) if len(piece) >= 3 else None
-        members = _grow(piece, adj, facts, score, derived, rules)
+        choice = choose_canonical(piece, facts, derived, rules)
+        members = _grow(piece, adj, facts, score, derived, rules, choice)
         rest = set(piece) - (set(members) if len(members) >= 2 else {members[0]})
         if len(members) >= 2:
             found.append(members)
             derivations.append(derived)
+            # The piece's canonical stands for the cluster when the cluster is the piece
+            # (the same candidates, the same derivation): not chosen twice.
+            choices.append(choice if not rest else None)
         if len(rest) >= 2:
             stack.extend(_components(rest, adj))
     # Each embedding page: a member of the story that is most of it, embedding the others.
@@ -451,11 +459,12 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
                 found[k] = [*found[k], page]
                 canonical_of.pop(k, None)
                 derivations[k] = None
+                choices[k] = None
                 continue
             best = max(adj[page][m][1] for m in found[k] if m in adj[page])
             embedded[k].append(EmbeddedScore(page, best))
     out = []
-    for members, pages, derived in zip(found, embedded, derivations):
-        g = _group(members, facts, similarity, derived, rules, adj, score)
+    for members, pages, derived, chosen in zip(found, embedded, derivations, choices):
+        g = _group(members, facts, similarity, derived, rules, adj, score, chosen)
         out.append(Group(g.canonical, g.reason, g.members, tuple(pages)))
     return out
