@@ -21,7 +21,7 @@ The canonical is the version the others derive from (``choose_canonical``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -237,14 +237,24 @@ def _story_groups(page: int, nodes: set[int], adj: Adjacency, facts: Facts,
     return groups
 
 
+def _degrees(nodes: Iterable[int], inside: set[int], adj: Adjacency,
+             whole: bool = False) -> dict[int, int]:
+    """Each node's neighbours inside ``inside``; with ``whole`` (``inside`` is a whole
+    component, whose nodes have no neighbour outside it) by the lengths of their
+    neighbourhoods, not by a test a neighbour."""
+    if whole:
+        return {v: len(adj.get(v, {})) for v in nodes}
+    return {v: sum(1 for w in adj.get(v, {}) if w in inside) for v in nodes}
+
+
 def find_hubs(nodes: set[int], adj: Adjacency, facts: Facts,
-              rules: ClusterRules = _RULES) -> set[int]:
+              rules: ClusterRules = _RULES, whole: bool = False) -> set[int]:
     """Articles that carry two or more stories that share no text with each other.
 
     Checked from the smallest candidate up and repeated until nothing changes, so that two live
     pages quoting the same stories do not hide each other.
     """
-    degree = {v: sum(1 for w in adj.get(v, {}) if w in nodes) for v in nodes}
+    degree = _degrees(nodes, nodes, adj, whole)
     edges = sum(degree.values()) // 2
     if edges == len(nodes) * (len(nodes) - 1) // 2:
         return set()  # every pair is a copy
@@ -278,7 +288,7 @@ def _even_sample(items: list[int], k: int) -> list[int]:
 
 def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score,
           derived: dict[int, tuple[int, int]] | None, rules: ClusterRules,
-          chosen: tuple[int, str] | None = None) -> list[int]:
+          chosen: tuple[int, str] | None = None, whole: bool = False) -> list[int]:
     """Members of the cluster around the piece's canonical (canonical first; ``chosen``, the
     piece's ``choose_canonical`` when the caller made it)."""
     canonical, _ = chosen or choose_canonical(piece, facts, derived, rules)
@@ -297,7 +307,7 @@ def _grow(piece: list[int], adj: Adjacency, facts: Facts, score: Score,
     # The cluster grows from the canonical along verified edges: only articles next to a
     # member are candidates (the frontier), so a long chain costs its length, not its square.
     inside = set(piece)
-    degree = {v: sum(1 for w in adj.get(v, {}) if w in inside) for v in piece}
+    degree = _degrees(piece, inside, adj, whole)
     members = [canonical]
     joined = {canonical}
     frontier = {w for w in adj.get(canonical, {}) if w in inside}
@@ -381,7 +391,8 @@ def split_components(
 ) -> list[Group]:
     """The clusters of each component, in component order. Components are independent, so
     an engine may split the list anywhere and run the parts side by side. Each component is
-    connected by the edges of ``adj`` (as ``edge_components`` gives them)."""
+    a whole connected component of the edges of ``adj`` (as ``edge_components`` gives them):
+    no article in it has a neighbour outside it."""
     groups: list[Group] = []
     for component in components:
         groups.extend(_split(component, adj, facts, score, similarity, rules))
@@ -412,7 +423,8 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
         return [Group(canonical, reason, (MemberScore(canonical, 1.0, 1.0, 0, 0, "canonical"),
                                           MemberScore(other, jac, con, 0, 0, "copy")))]
     nodes = set(component)
-    hubs = find_hubs(nodes, adj, facts, rules) if len(nodes) >= 3 else set()
+    # (A component from ``edge_components``: no node has a neighbour outside it.)
+    hubs = find_hubs(nodes, adj, facts, rules, whole=True) if len(nodes) >= 3 else set()
     found: list[list[int]] = []
     derivations: list[dict[int, tuple[int, int]] | None] = []
     choices: list[tuple[int, str] | None] = []
@@ -424,7 +436,8 @@ def _split(component: list[int], adj: Adjacency, facts: Facts, score: Score,
             continue
         derived = derivation(piece, facts) if len(piece) >= 3 else None
         choice = choose_canonical(piece, facts, derived, rules)
-        members = _grow(piece, adj, facts, score, derived, rules, choice)
+        members = _grow(piece, adj, facts, score, derived, rules, choice,
+                        whole=not hubs and len(piece) == len(nodes))
         rest = set(piece) - (set(members) if len(members) >= 2 else {members[0]})
         if len(members) >= 2:
             found.append(members)
