@@ -94,3 +94,21 @@ def test_compiled_band_keys_equal_numpy(monkeypatch: pytest.MonkeyPatch) -> None
         monkeypatch.delenv("DUPFINDER_NUMPY")
         for got, want in zip(compiled, reference):
             assert got.dtype == want.dtype == np.uint64 and np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", [np.uint64, np.int64])
+def test_compiled_isin_equals_numpy(monkeypatch: pytest.MonkeyPatch, dtype: type) -> None:
+    """``arrays.isin`` by a compiled hash table: numpy's answer, for a few test values and
+    for many, extreme and negative values included."""
+    from dupfinder.stages import arrays
+
+    rng = np.random.default_rng(4)
+    info = np.iinfo(dtype)
+    values = rng.integers(info.min, info.max, arrays.COMPILED_ISIN_VALUES + 99,
+                          dtype=dtype, endpoint=True)
+    values[:3] = [info.min, info.max, 0]
+    for size in (1, 82, 50_000):
+        test = np.concatenate([values[rng.integers(0, values.size, size)],
+                               rng.integers(info.min, info.max, size, dtype=dtype)])
+        got = arrays.isin(values, test)
+        assert np.array_equal(got, np.isin(values, test)) and got.any()

@@ -202,4 +202,4 @@ def _compile(numba: Any) -> dict[str, Any]:
             "repeated_units": _numba_shingles.repeated_units,
             "shared_counts": _numba_shingles.shared_counts,
             "code_table": _numba_codes.code_table, "code_lookup": _numba_codes.code_lookup,
-            "code_runs": _numba_codes.code_runs}
+            "code_runs": _numba_codes.code_runs, "member_of": _numba_codes.member_of}

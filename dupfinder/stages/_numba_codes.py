@@ -115,3 +115,36 @@ def code_runs(tokens: np.ndarray, offsets: np.ndarray,
             out[k] = found
         distinct_of[c] = distinct
     return out, distinct_of
+
+
+@numba.njit(cache=True, nogil=True)
+def member_of(values: np.ndarray, test: np.ndarray) -> np.ndarray:
+    """Which ``values`` are in ``test`` (64-bit integers): ``test`` put in an
+    open-addressing table (a quarter full at most), one probe or two a value."""
+    bits = 4
+    while (1 << bits) < 4 * test.size:
+        bits += 1
+    size = 1 << bits
+    mask = size - 1
+    shift = np.uint64(64 - bits)
+    keys = np.zeros(size, dtype=test.dtype)
+    used = np.zeros(size, dtype=np.bool_)
+    for k in range(test.size):
+        v = test[k]
+        s = np.int64((np.uint64(v) * np.uint64(0x9E3779B97F4A7C15)) >> shift)
+        while used[s] and keys[s] != v:
+            s = (s + 1) & mask
+        keys[s] = v
+        used[s] = True
+    out = np.empty(values.size, dtype=np.bool_)
+    for k in range(values.size):
+        v = values[k]
+        s = np.int64((np.uint64(v) * np.uint64(0x9E3779B97F4A7C15)) >> shift)
+        found = False
+        while used[s]:
+            if keys[s] == v:
+                found = True
+                break
+            s = (s + 1) & mask
+        out[k] = found
+    return out
