@@ -13,7 +13,7 @@ from tests import pages
 from tests.conftest import sample_records
 
 FIELDS = ("hashes", "offsets", "words", "stripped", "sample_hashes", "sample_docs", "figures",
-          "figure_offsets", "tokens", "token_figures")
+          "figure_offsets")
 
 
 def _parts(batch: int) -> list[ShingleSets]:
@@ -29,6 +29,15 @@ def _equal(a: ShingleSets, b: ShingleSets) -> None:
         assert (x is None) == (y is None), name
         if x is not None:
             assert x.dtype == y.dtype and np.array_equal(x, y), name
+    # The tokens and their figure flags, read an article at a time (the join keeps them as
+    # the parts they came in).
+    assert a.has_tokens() == b.has_tokens()
+    for i in range(len(b)):
+        for x, y in ((a.tokens_of(i), b.tokens_of(i)), (a.token_figures_of(i),
+                                                        b.token_figures_of(i))):
+            assert (x is None) == (y is None), i
+            if x is not None:
+                assert x.dtype == y.dtype and np.array_equal(x, y), i
 
 
 @pytest.mark.parametrize("batch", [1, 7, 1000])
@@ -53,10 +62,26 @@ def test_a_part_without_tokens_or_flags_leaves_the_whole_without() -> None:
     for p in parts:
         join.add(p)
     got = join.result()
-    assert got.tokens is None and got.token_figures is None
+    assert not got.has_tokens() and got.token_figures_of(0) is None
     assert np.array_equal(got.hashes, expected.hashes)
     assert np.array_equal(got.sample_docs, expected.sample_docs)
 
 
 def test_nothing_joined_is_empty() -> None:
     _equal(ShingleJoin(0).result(), ShingleSets.empty())
+
+
+def test_segments_read_as_one_array() -> None:
+    from dupfinder.stages.shingles import Segments
+
+    rng = np.random.default_rng(1)
+    parts = [rng.integers(0, 99, int(n)).astype(np.uint32) for n in (3, 0, 5, 1, 0, 4)]
+    whole = np.concatenate(parts)
+    seg = Segments(parts, np.uint32)
+    assert seg.size == whole.size
+    for lo in range(whole.size + 1):
+        for hi in range(lo, whole.size + 1):
+            got = seg.read(lo, hi)
+            assert got.dtype == np.uint32 and np.array_equal(got, whole[lo:hi]), (lo, hi)
+    with pytest.raises(IndexError):
+        seg.read(2, whole.size + 1)

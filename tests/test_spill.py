@@ -41,7 +41,7 @@ def test_spilled_tokens_are_the_tokens_in_memory() -> None:
     kept = pipeline.prepare(texts, params).sets
     spilled = pipeline.prepare(texts, params, spill_min=0).sets
     assert spilled.tokens is None and spilled.spilled_tokens is not None
-    assert kept.tokens is not None and kept.token_figures is not None
+    assert kept.has_tokens() and kept.token_figures_of(0) is not None
     for i in range(len(texts)):
         assert np.array_equal(spilled.tokens_of(i), kept.tokens_of(i))
         assert np.array_equal(spilled.token_figures_of(i), kept.token_figures_of(i))

@@ -535,9 +535,10 @@ class Index:
                     int(sizes[i]), int(samples[i]), int(sets.words[i]), int(sets.stripped[i]),
                     int(credits[i]),
                     sets.figures_of(i).astype("<u4").tobytes()))
-            assert sets.tokens is not None
+            tokens, token_figures = sets.token_arrays()
+            assert tokens is not None
             rowids = store.insert_articles(
-                records, TokenBatch(sets.tokens, sets.words, sets.token_figures),
+                records, TokenBatch(tokens, sets.words, token_figures),
                 ready.texts, ready.order)
             lap("store rows")
             rows = np.array(rowids, dtype=np.int64)
@@ -1078,14 +1079,14 @@ def _slice(p: Prepared, start: int, end: int) -> Prepared:
     tok_starts = np.zeros(s.words.size + 1, dtype=np.int64)
     np.cumsum(s.words, out=tok_starts[1:])
     t0, t1 = int(tok_starts[start]), int(tok_starts[end])
+    tokens, token_figures = s.token_arrays(t0, t1)
     sets = ShingleSets(
         s.hashes[lo:hi], s.offsets[start:end + 1] - lo, s.words[start:end],
         s.stripped[start:end], s.sample_hashes[keep],
         (s.sample_docs[keep] - start).astype(np.int32),
         s.figures[int(fo[start]):int(fo[end])] if fo is not None else s.figures[:0],
         fo[start:end + 1] - fo[start] if fo is not None else None,
-        s.tokens[t0:t1] if s.tokens is not None else None,
-        s.token_figures[t0:t1] if s.token_figures is not None else None)
+        tokens, token_figures)
     return Prepared(sets, p.signature_array()[start:end], p.boilerplate)
 
 

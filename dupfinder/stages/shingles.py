@@ -6,6 +6,7 @@ a batch does not depend on the other batches.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -28,6 +29,34 @@ class TokenSource(Protocol):
     def read(self, start: int, stop: int) -> np.ndarray: ...
 
 
+class Segments:
+    """An array kept as the parts it was made in (a ``TokenSource``): a range inside one
+    part is read as a view of it, one across parts joined."""
+
+    def __init__(self, parts: list[np.ndarray], dtype: Any) -> None:
+        self.parts = parts
+        self.dtype = np.dtype(dtype)
+        self.bounds = [0]
+        for part in parts:
+            self.bounds.append(self.bounds[-1] + int(part.size))
+        self.size = self.bounds[-1]
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        if not 0 <= start <= stop <= self.size:
+            raise IndexError(f"range {start}:{stop} outside an array of {self.size}")
+        if start == stop:
+            return np.zeros(0, dtype=self.dtype)
+        k = bisect_right(self.bounds, start) - 1
+        if stop <= self.bounds[k + 1]:
+            return self.parts[k][start - self.bounds[k] : stop - self.bounds[k]]
+        pieces = []
+        while start < stop:
+            end = min(stop, self.bounds[k + 1])
+            pieces.append(self.parts[k][start - self.bounds[k] : end - self.bounds[k]])
+            start, k = end, k + 1
+        return np.concatenate(pieces).astype(self.dtype, copy=False)
+
+
 @dataclass
 class ShingleSets:
     """Sorted unique shingle hashes of each article, concatenated; article i is
@@ -48,8 +77,9 @@ class ShingleSets:
     # article i owns ``words[i]`` of them. The second look at near misses aligns these.
     tokens: np.ndarray | None = None
     token_figures: np.ndarray | None = None  # bool per token: holds a digit or a number word
-    # Or, for a large scan, both kept outside memory (engines.local.Spill) and read per
-    # article: ``tokens_of`` reads them the same way.
+    # Or both kept elsewhere and read per article (``tokens_of`` reads them the same way):
+    # for a large scan outside memory (engines.local.Spill), else as the batches made them
+    # (``Segments``, what ``ShingleJoin`` gives: never copied into one array).
     spilled_tokens: TokenSource | None = None
     spilled_figures: TokenSource | None = None
     # At a million articles the hashes are 2 GB: a large scan writes them out as they are
@@ -69,6 +99,21 @@ class ShingleSets:
             np.cumsum(self.words, out=starts[1:])
             self._token_starts = starts
         return int(self._token_starts[i]), int(self._token_starts[i + 1])
+
+    def token_arrays(self, start: int = 0, stop: int | None = None
+                     ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Tokens ``start:stop`` of all the articles' tokens in order (all by default) and
+        their figure flags, one array each (joined when they are kept elsewhere), or None
+        for what is not kept."""
+        def part(kept: np.ndarray | None, source: TokenSource | None) -> np.ndarray | None:
+            if kept is not None:
+                return kept[start:stop]
+            if source is None:
+                return None
+            return source.read(start, source.size if stop is None else stop)
+
+        return part(self.tokens, self.spilled_tokens), part(self.token_figures,
+                                                              self.spilled_figures)
 
     def tokens_of(self, i: int) -> np.ndarray | None:
         return self._ranged(self.tokens, self.spilled_tokens, i)
@@ -183,6 +228,10 @@ class ShingleSets:
         allocated anew beside it)."""
         if not parts:
             return ShingleSets.empty()
+        for p in parts:  # tokens kept as the parts a join made (``Segments``): as arrays
+            if p.tokens is None and isinstance(p.spilled_tokens, Segments):
+                p.tokens, p.token_figures = p.token_arrays()
+                p.spilled_tokens = p.spilled_figures = None
 
         def joined(name: str) -> np.ndarray:
             if not consume:
@@ -255,6 +304,7 @@ class ShingleJoin:
         self.buffers: dict[str, np.ndarray | None] = {}
         self.filled: dict[str, int] = {}
         self.small: list[tuple[np.ndarray, ...]] = []  # per-article arrays, joined at the end
+        self.segments: dict[str, list[np.ndarray] | None] = {"tokens": [], "token_figures": []}
         self.sample_docs: list[np.ndarray] = []
         self.docs = 0
 
@@ -277,7 +327,18 @@ class ShingleJoin:
             if (name == "hashes" and self.spill is not None) or (
                     name == "sample_hashes" and self.sample_spills is not None):
                 continue
-            self._append(name, getattr(part, name))
+            if name in self.segments:
+                # Kept as the parts they come in (``Segments``), not copied into one array:
+                # read an article at a time, they never need to be one, and the copy into
+                # fresh memory (its page faults) was most of the join.
+                kept, values = self.segments[name], getattr(part, name)
+                if kept is not None:
+                    if values is None:  # an earlier part had none: neither has the whole
+                        self.segments[name] = None
+                    else:
+                        kept.append(values)
+            else:
+                self._append(name, getattr(part, name))
             setattr(part, name, None if name in ("tokens", "token_figures")
                     else np.zeros(0, np.uint32))
         fig_sizes = (np.diff(part.figure_offsets) if part.figure_offsets is not None
@@ -327,9 +388,12 @@ class ShingleJoin:
         assert hashes is not None and samples is not None and figures is not None
         sets = ShingleSets(hashes, offsets, words, stripped, samples,
                            np.concatenate(self.sample_docs) if self.sample_docs
-                           else np.zeros(0, np.int32), figures, fig_offsets,
-                           self._joined("tokens", np.uint32),
-                           self._joined("token_figures", np.bool_))
+                           else np.zeros(0, np.int32), figures, fig_offsets)
+        tokens, flags = self.segments["tokens"], self.segments["token_figures"]
+        if tokens is not None:
+            sets.spilled_tokens = Segments(tokens, np.uint32)
+            if flags is not None:
+                sets.spilled_figures = Segments(flags, np.bool_)
         if self.spill is not None:
             sets.spilled_hashes = self.spill.array()
         if self.sample_spills is not None:
