@@ -12,21 +12,32 @@ import dupfinder.stages.lsh as lsh
 from dupfinder.engines.local import imap_threads
 from dupfinder.params import Params
 from dupfinder.pipeline import prepare
-from dupfinder.stages.arrays import dedupe_pairs
+from dupfinder.stages.arrays import dedupe_pairs, pairs_within_runs, runs
 from tests import pages
 from tests.conftest import sample_records
 
 
+def _band_pairs(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """A band's pairs as first made: buckets by numpy's stable sort, members in index order,
+    all pairs or a chain past the cap."""
+    idx = np.arange(keys.size, dtype=np.int64)[valid]
+    keys = keys[valid]
+    order = np.argsort(keys, kind="stable")
+    starts, sizes = runs(keys[order])
+    return pairs_within_runs(idx[order], starts, sizes, lsh.MAX_BUCKET_PAIRS)
+
+
 def _all_bands_at_once(sigs: np.ndarray, threshold: float, valid: np.ndarray) -> np.ndarray:
     bands, rows = lsh.band_params(threshold, sigs.shape[1])
-    pairs = [lsh.pairs_from_groups(lsh.band_keys(sigs, b, rows), valid) for b in range(bands)]
+    pairs = [_band_pairs(lsh.band_keys(sigs, b, rows), valid) for b in range(bands)]
     return dedupe_pairs(np.concatenate(pairs), len(sigs))
 
 
 @pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8])
 def test_candidates_merged_band_by_band(threshold: float) -> None:
+    # (Forty-five identical copies make buckets past the cap: linked as a chain, in order.)
     records = (sample_records() + pages.live_page() + pages.quoted_paragraph_corpus()
-               + pages.one_line_copies(5) + pages.copy_edited_reprint())
+               + pages.one_line_copies(45) + pages.copy_edited_reprint())
     sigs = prepare([r["text"] for r in records], Params()).signatures
     valid = np.ones(len(sigs), dtype=bool)
     valid[3] = False

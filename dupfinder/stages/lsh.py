@@ -13,7 +13,7 @@ from typing import Any, Protocol, cast
 import numpy as np
 
 from . import _numba
-from .arrays import Mapper, dedupe_pairs, pairs_within_runs, runs, stable_argsort
+from .arrays import Mapper, dedupe_pairs, pairs_within_runs, runs
 
 # Buckets larger than this are linked as a chain of neighbours instead of all pairs: a bucket of
 # thousands of identical pages would otherwise yield millions of pairs. Clustering verifies every
@@ -79,16 +79,25 @@ def band_keys(signatures: Signatures, band: int, rows: int) -> np.ndarray:
 
 
 def pairs_from_groups(keys: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
-    """All pairs (i < j) of positions whose keys are equal, as an (n, 2) int64 array."""
+    """All pairs of positions whose keys are equal, as an (n, 2) int64 array (each pair
+    once, in no particular order or orientation: ``dedupe_pairs`` puts them in order)."""
     idx = np.arange(keys.size, dtype=np.int64)
     if valid is not None:
         idx = idx[valid]
         keys = keys[valid]
     if keys.size < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    order = stable_argsort(keys)
+    # Grouped by an unstable sort (numpy's SIMD sort, no second pass for ties): a bucket's
+    # pairs are the same set in any order of its members, and the caller makes them unique
+    # and sorted. Only a bucket linked as a chain (more pairs than the cap) depends on its
+    # order, so its members are put in index order, as a stable sort would have them.
+    order = np.argsort(keys)
     starts, sizes = runs(keys[order])
-    return pairs_within_runs(idx[order], starts, sizes, MAX_BUCKET_PAIRS)
+    members = idx[order]
+    chained = np.flatnonzero(sizes * (sizes - 1) // 2 > MAX_BUCKET_PAIRS)
+    for start, size in zip(starts[chained].tolist(), sizes[chained].tolist()):
+        members[start : start + size].sort()
+    return pairs_within_runs(members, starts, sizes, MAX_BUCKET_PAIRS)
 
 
 def candidate_pairs(
