@@ -104,7 +104,7 @@ def test_compiled_word_codes_equal_numpys(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("DUPFINDER_NUMPY", "1")
     for (code, b), (a, _) in zip(compiled, cases):
         plain = WordCode(a)
-        assert code.table is not None and plain.table is None and code.size == plain.size
+        assert code.kernel is not None and plain.kernel is None and code.size == plain.size
         fast_text = code.canonical + "".join(code.members([b, b[:0], a]))
         plain_text = plain.canonical + "".join(plain.members([b, b[:0], a]))
         relabel = dict(zip(fast_text, plain_text))

@@ -16,7 +16,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import repeat
 from typing import Any, TypeVar
 
@@ -52,17 +52,24 @@ def imap_threads(fn: Callable[[Any], Any], items: Sequence[Any],
         yield from map(fn, items)
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending: deque[Future[Any]] = deque()
-        try:
-            for item in items:
-                pending.append(pool.submit(fn, item))
-                while len(pending) > ahead * workers:
-                    yield pending.popleft().result()
-            while pending:
+        yield from _in_order(pool, fn, items, ahead * workers)
+
+
+def _in_order(pool: Executor, fn: Callable[[Any], Any], items: Iterable[Any],
+              limit: int) -> Iterator[Any]:
+    """``fn`` of each item on ``pool``, the results in item order, at most ``limit`` items
+    submitted and not yet taken; what is still queued is cancelled if the caller stops."""
+    pending: deque[Future[Any]] = deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            while len(pending) > limit:
                 yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def warm_up() -> None:
@@ -139,15 +146,9 @@ def map_ordered(fn: Callable[[T], R], tasks: Iterable[T], workers: int,
             yield fn(task)
         return
     warm_up()  # the workers inherit the tokeniser's tables and the compiled kernels
-    pending: deque[Future[R]] = deque()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
-        for task in tasks:
-            pending.append(pool.submit(fn, task))
-            while len(pending) > ahead * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        yield from _in_order(pool, fn, tasks, ahead * workers)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -201,5 +201,4 @@ def _compile(numba: Any) -> dict[str, Any]:
             "band_key": _numba_shingles.band_key, "merge_unique": _numba_shingles.merge_unique,
             "repeated_units": _numba_shingles.repeated_units,
             "shared_counts": _numba_shingles.shared_counts,
-            "code_table": _numba_codes.code_table, "code_lookup": _numba_codes.code_lookup,
             "code_runs": _numba_codes.code_runs, "member_of": _numba_codes.member_of}

@@ -22,60 +22,9 @@ def slot(value: Any, bits: int) -> int:
 
 
 @numba.njit(cache=True, nogil=True)
-def code_table(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """A canonical's words numbered in order of first appearance, and the open-addressing
-    table of those words (keys, and each slot's number or -1) for the members' lookups, and
-    how many distinct words there are. Not numpy's numbering (ranks in sorted order) but the
-    same equalities, which is all an alignment sees (tested)."""
-    bits = 4
-    while (1 << bits) < 4 * tokens.size:
-        bits += 1
-    size = 1 << bits
-    keys = np.zeros(size, dtype=np.uint32)
-    codes = np.full(size, -1, dtype=np.int64)
-    out = np.empty(tokens.size, dtype=np.int64)
-    mask = size - 1
-    distinct = 0
-    for k in range(tokens.size):
-        v = tokens[k]
-        s = slot(v, bits)
-        while codes[s] >= 0 and keys[s] != v:
-            s = (s + 1) & mask
-        if codes[s] < 0:
-            keys[s] = v
-            codes[s] = distinct
-            distinct += 1
-        out[k] = codes[s]
-    return out, keys, codes, distinct
-
-
-@numba.njit(cache=True, nogil=True)
-def code_lookup(keys: np.ndarray, codes: np.ndarray, values: np.ndarray,
-                absent: int) -> np.ndarray:
-    """Each value's number in the table (``code_table``), or ``absent`` for a word it lacks."""
-    size = keys.size
-    bits = 0
-    while (1 << bits) < size:
-        bits += 1
-    mask = size - 1
-    out = np.empty(values.size, dtype=np.int64)
-    for k in range(values.size):
-        v = values[k]
-        s = slot(v, bits)
-        found = absent
-        while codes[s] >= 0:
-            if keys[s] == v:
-                found = codes[s]
-                break
-            s = (s + 1) & mask
-        out[k] = found
-    return out
-
-
-@numba.njit(cache=True, nogil=True)
 def code_runs(tokens: np.ndarray, offsets: np.ndarray,
               firsts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``code_table`` and ``code_lookup`` for many clusters in one call: rows
+    """The edit stage's word code (``edits.WordCode``) of many clusters in one call: rows
     ``firsts[c]:firsts[c + 1]`` of ``tokens`` (row r is ``offsets[r]:offsets[r + 1]``) are
     cluster c, its canonical first; each canonical's words numbered in order of first
     appearance, its members' words looked up in that numbering (a word it lacks: the count

@@ -112,11 +112,10 @@ class WordCode:
     LIMIT = 0x110000 - 0x800
 
     def __init__(self, a_tokens: np.ndarray) -> None:
-        table = _numba.kernel("code_table")
-        self.table: tuple[Any, np.ndarray, np.ndarray] | None = None
-        if table is not None:  # a hash table (the ``fast`` extra): the same equalities
-            inverse, keys, slots, self.size = table(a_tokens.astype(np.uint32, copy=False))
-            self.table = (_numba.kernel("code_lookup"), keys, slots)
+        self.a_tokens = a_tokens.astype(np.uint32, copy=False)
+        self.kernel = _numba.kernel("code_runs")
+        if self.kernel is not None:  # a hash table (the ``fast`` extra): the same equalities
+            inverse = self.codes(np.zeros(0, np.uint32), canonical=True)
         else:
             self.vocab, inverse = np.unique(a_tokens, return_inverse=True)
             self.size = int(self.vocab.size)
@@ -141,14 +140,18 @@ class WordCode:
             at += b.size
         return out
 
-    def codes(self, values: np.ndarray) -> np.ndarray:
+    def codes(self, values: np.ndarray, canonical: bool = False) -> np.ndarray:
         """Each word's number among the canonical's distinct words (numpy: its rank in sorted
         order; the compiled table: its order of first appearance), or their count for a word
-        the canonical lacks."""
-        if self.table is not None:
-            lookup, keys, slots = self.table
-            return cast(np.ndarray, lookup(keys, slots, values.astype(np.uint32, copy=False),
-                                           self.size))
+        the canonical lacks; with ``canonical``, the canonical's own numbers."""
+        if self.kernel is not None:
+            # The canonical and the words as one cluster of ``coded_clusters``' kernel.
+            a = self.a_tokens.size
+            flat = np.concatenate([self.a_tokens, values.astype(np.uint32, copy=False)])
+            codes, distinct = self.kernel(flat, np.array([0, a, flat.size], dtype=np.int64),
+                                          np.array([0, 2], dtype=np.int64))
+            self.size = int(distinct[0])
+            return cast(np.ndarray, codes[:a] if canonical else codes[a:])
         if self.vocab.size == 0:
             return np.zeros(values.size, dtype=np.int64)
         pos = np.minimum(np.searchsorted(self.vocab, values), self.vocab.size - 1)
