@@ -116,9 +116,9 @@ def test_real_process_prints_one_line_and_no_traceback(tmp_path) -> None:
 
 
 def test_absurd_record_is_cut_with_a_warning(tmp_path, monkeypatch) -> None:
-    import dupfinder.readers as readers
+    import dupfinder.readers.context as reading
 
-    monkeypatch.setattr(readers, "MAX_TEXT_CHARS", 5000)
+    monkeypatch.setattr(reading, "MAX_TEXT_CHARS", 5000)
     huge = {"id": "huge", "text": "word " * 10_000}
     path = write_jsonl(tmp_path / "big.jsonl", [huge])
     result = dupfinder.scan(str(path))
