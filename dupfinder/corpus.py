@@ -179,8 +179,9 @@ def load(
 
 # Parallel reading: files of at least this many bytes in all, cut into parts of about
 # PART_BYTES (whole lines) that the workers parse, tokenise and (lean) strip of their text.
+# (At 100k articles 8 MB parts read in 2.6 s, 4 MB ones in 2.8 s, 16 MB ones in 2.75 s.)
 PARALLEL_READ_BYTES = 32_000_000
-PART_BYTES = 4_000_000
+PART_BYTES = 8_000_000
 
 
 @dataclasses.dataclass
