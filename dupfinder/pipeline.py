@@ -320,19 +320,25 @@ def scan(
 
 
 def _edit_summaries(sets: ShingleSets, pairs: list[tuple[int, int]],
-                    titles: list[tuple[str | None, str | None]], rules: EditRules,
-                    lo: int, hi: int) -> list[dict[str, Any] | None]:
-    """Edit summaries of members ``lo:hi`` (canonical, member) from the shingled tokens."""
+                    titles: list[tuple[str | None, str | None]],
+                    rules: EditRules) -> list[dict[str, Any] | None]:
+    """Edit summaries of the members ``pairs`` (canonical, member; a cluster's members
+    together) from the shingled tokens."""
     out: list[dict[str, Any] | None] = []
     if not sets.has_tokens():
-        return [None] * (hi - lo)
+        return [None] * len(pairs)
 
     def tokens(i: int) -> np.ndarray:
         found = sets.tokens_of(i)
         assert found is not None  # every article's tokens are kept
         return found
 
-    stripped = sets.stripped.tolist()
+    # Only these articles' flags and word counts, as Python values (not the corpus's arrays
+    # a call: a worker's range is a small share of them).
+    canon = np.fromiter((a for a, _ in pairs), dtype=np.int64, count=len(pairs))
+    member = np.fromiter((b for _, b in pairs), dtype=np.int64, count=len(pairs))
+    stripped = sets.stripped[member].tolist()
+    canon_words, member_words = sets.words[canon].tolist(), sets.words[member].tolist()
 
     def summarised(runs: list[list[int]]) -> None:
         clusters = [(tokens(pairs[run[0]][0]), [tokens(pairs[k][1]) for k in run])
@@ -346,19 +352,18 @@ def _edit_summaries(sets: ShingleSets, pairs: list[tuple[int, int]],
             for k, b_tokens, b_code in zip(run, members, b_codes):
                 title_a, title_b = titles[k]
                 out.append(edit_summary(a_tokens, b_tokens, title_a, title_b,
-                                        bool(stripped[pairs[k][1]]), rules, b_code=b_code,
+                                        bool(stripped[k]), rules, b_code=b_code,
                                         a_code=a_code))
 
     # A cluster's members come together: its canonical is written in a code once, and all
     # its members' words are put in that code; the clusters a few thousand articles at a
     # time (``coded_clusters``: one compiled pass each, and bounded memory).
     batch: list[list[int]] = []
-    words = sets.words
     held = 0
-    for _, group in groupby(range(lo, hi), key=lambda k: pairs[k][0]):
+    for _, group in groupby(range(len(pairs)), key=lambda k: pairs[k][0]):
         run = list(group)
         batch.append(run)
-        held += int(words[pairs[run[0]][0]]) + sum(int(words[pairs[k][1]]) for k in run)
+        held += canon_words[run[0]] + sum(member_words[k] for k in run)
         if held >= EDIT_BATCH_WORDS:
             summarised(batch)
             batch, held = [], 0
@@ -651,7 +656,7 @@ def _split_range(state: tuple[Any, ...], lo: int, hi: int) -> list[_Packed]:
         sets, articles, edit_rules = edits
         pairs = [(g.canonical, m.index) for g in groups for m in g.members]
         titles = [(articles[a].title, articles[b].title) for a, b in pairs]
-        flat = _edit_summaries(sets, pairs, titles, edit_rules, 0, len(pairs))
+        flat = _edit_summaries(sets, pairs, titles, edit_rules)
     sizes = facts.sizes
     out: list[_Packed] = []
     at = 0
