@@ -141,23 +141,23 @@ class Cluster:
         return render_cluster(self)
 
     def to_dict(self, with_edits: bool = True) -> dict[str, Any]:
-        # One comprehension a case (a report writes this for every member: no entry grown
-        # key by key).
-        if with_edits:
-            members = [{
-                "id": (a := m.article).id, "outlet": a.outlet, "title": a.title, "url": a.url,
-                "published": a.published, "jaccard": round(m.jaccard, 4),
+        members = []
+        for m in self.members:
+            a = m.article
+            entry: dict[str, Any] = {
+                "id": a.id,
+                "outlet": a.outlet,
+                "title": a.title,
+                "url": a.url,
+                "published": a.published,
+                "jaccard": round(m.jaccard, 4),
                 "containment": round(m.containment, 4),
-                "shingles": {"shared": m.shared, "own": m.own}, "joined": m.joined or None,
-                "edits": m.edits if m.edits is not None else _edit_summary(self, m),
-            } for m in self.members]
-        else:
-            members = [{
-                "id": (a := m.article).id, "outlet": a.outlet, "title": a.title, "url": a.url,
-                "published": a.published, "jaccard": round(m.jaccard, 4),
-                "containment": round(m.containment, 4),
-                "shingles": {"shared": m.shared, "own": m.own}, "joined": m.joined or None,
-            } for m in self.members]
+                "shingles": {"shared": m.shared, "own": m.own},
+                "joined": m.joined or None,
+            }
+            if with_edits:
+                entry["edits"] = m.edits if m.edits is not None else _edit_summary(self, m)
+            members.append(entry)
         return {
             "id": self.id,
             "size": self.size,
