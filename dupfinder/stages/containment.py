@@ -116,49 +116,41 @@ def across_groups(hashes: np.ndarray, docs: np.ndarray, group: np.ndarray,
     alone = np.zeros(width, dtype=np.int64)
     shift = np.uint32(32 - parts.bit_length() + 1)
     gather = _numba.kernel("gather_parts") if hashes.dtype == np.uint32 else None
-    if gather is not None:
-        # Compiled: each few parts' entries copied out in part order in two passes (the
-        # same entries in the same order as the sort below, tested), where the sort of every
-        # entry's part and the gathers were most of the stage.
-        for first in range(0, parts, PARTS_AT_ONCE):
-            last = min(parts, first + PARTS_AT_ONCE)
-            part_h, part_g, part_at, cuts = gather(hashes, docs, group, int(shift), first, last)
-            cut = cuts.tolist()
-
-            def gathered(k: int, h: np.ndarray = part_h, g: np.ndarray = part_g,
-                         at: np.ndarray = part_at, cut: list[int] = cut
-                         ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-                return at[cut[k] : cut[k + 1]], _across_part(h[cut[k] : cut[k + 1]],
-                                                             g[cut[k] : cut[k + 1]], width)
-
-            for at, (found, only) in map(gathered, range(last - first)):
-                mask[at] = found
-                alone += only
-            del part_h, part_g, part_at
-        return mask, alone
-    part_of = (hashes >> shift).astype(np.uint8)
-    # The parts a few at a time (``PARTS_AT_ONCE``): their entries found in one pass and put
-    # in part order by one radix sort (eight-bit keys), never an index of every sample.
-    chunk_of = part_of // np.uint8(PARTS_AT_ONCE) if parts > PARTS_AT_ONCE else None
+    part_of = chunk_of = None
+    if gather is None:
+        part_of = (hashes >> shift).astype(np.uint8)
+        chunk_of = part_of // np.uint8(PARTS_AT_ONCE) if parts > PARTS_AT_ONCE else None
+    # The parts a few at a time (``PARTS_AT_ONCE``): their entries (hashes, groups, positions)
+    # taken out in part order, never an index of every sample; each part decided on its own.
     for first in range(0, parts, PARTS_AT_ONCE):
         last = min(parts, first + PARTS_AT_ONCE)
-        if chunk_of is None:  # all the parts at once: no selection to make
-            by_part = np.argsort(part_of, kind="stable")
+        if gather is not None:
+            # Compiled: a counting sort in two passes (the same entries in the same order as
+            # the radix sort below, tested), where that sort and the gathers were most of
+            # the stage.
+            part_h, part_g, part_at, cuts = gather(hashes, docs, group, int(shift), first, last)
         else:
-            chosen = np.flatnonzero(chunk_of == first // PARTS_AT_ONCE)
-            by_part = chosen[np.argsort(part_of[chosen], kind="stable")]
-            del chosen
-        bounds = np.searchsorted(part_of[by_part], np.arange(first, last + 1)).tolist()
+            assert part_of is not None
+            if chunk_of is None:  # all the parts at once: no selection to make
+                part_at = np.argsort(part_of, kind="stable")
+            else:
+                chosen = np.flatnonzero(chunk_of == first // PARTS_AT_ONCE)
+                part_at = chosen[np.argsort(part_of[chosen], kind="stable")]
+                del chosen
+            cuts = np.searchsorted(part_of[part_at], np.arange(first, last + 1))
+            part_h, part_g = hashes[part_at], group[docs[part_at]]
+        cut = cuts.tolist()
 
-        def one(k: int, by_part: np.ndarray = by_part, bounds: list[int] = bounds
+        def one(k: int, h: np.ndarray = part_h, g: np.ndarray = part_g,
+                at: np.ndarray = part_at, cut: list[int] = cut
                 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-            at = by_part[bounds[k] : bounds[k + 1]]
-            return at, _across_part(hashes[at], group[docs[at]], width)
+            lo, hi = cut[k], cut[k + 1]
+            return at[lo:hi], _across_part(h[lo:hi], g[lo:hi], width)
 
         for at, (found, only) in map(one, range(last - first)):
             mask[at] = found
             alone += only
-        del by_part
+        del part_h, part_g, part_at
     del part_of, chunk_of
     return mask, alone
 
