@@ -40,12 +40,18 @@ def _search(w: str) -> bool:
     return _has_needle(w) and _MARKER.search(w) is not None
 
 
+def _head_and_tail(text: str) -> tuple[str, str]:
+    """Where a credit is looked for in a text: its first and last ``_WINDOW`` characters (a
+    short text is all head)."""
+    return (text, "") if len(text) <= _WINDOW else (text[:_WINDOW], text[-_WINDOW:])
+
+
 def has_agency_marker(text: str, title: str | None = None) -> bool:
     # The places a credit may be (the head and the tail of the text, the title) are looked
     # through for a needle once, joined by a character no needle holds: most texts carry
     # none, and ten scans of one string cost a third of ten scans of each of three. A needle
     # found sends each place to the regular expression on its own (the join makes no match).
-    head, tail = (text, "") if len(text) <= _WINDOW else (text[:_WINDOW], text[-_WINDOW:])
+    head, tail = _head_and_tail(text)
     if not _has_needle(f"{head}\0{tail}\0{title}" if title else f"{head}\0{tail}"):
         return False
     return (_search(head) or (bool(tail) and _search(tail))
@@ -71,10 +77,7 @@ def agency_marks(texts: Sequence[str], titles: Sequence[str | None]) -> list[boo
         return [has_agency_marker(t, title) for t, title in zip(texts, titles)]
     places: list[str] = []
     for text, title in zip(texts, titles):
-        if len(text) <= _WINDOW:
-            places += (text, "", title or "")
-        else:
-            places += (text[:_WINDOW], text[-_WINDOW:], title or "")
+        places += (*_head_and_tail(text), title or "")
     joined = "\0".join(places)
     lengths = np.fromiter(map(len, places), dtype=np.int64, count=len(places))
     ends = np.cumsum(lengths + 1) - 1
