@@ -44,7 +44,8 @@ from .stages.edits import WordCode, coded_clusters, edit_summary
 from .stages.edits import warm_up as warm_edits
 from .stages.lsh import Signatures, candidate_pairs
 from .stages.minhash import signatures
-from .stages.shingles import SAMPLE_PARTS, ShingleJoin, ShingleSets, shingle
+from .stages.shingle_join import ShingleJoin
+from .stages.shingles import SAMPLE_PARTS, ShingleSets, shingle
 from .stages.tokens import Features, unit_of
 from .stages.verify import Edges, Thresholds, copy_score, similarity, verify
 from .tuning import EditRules

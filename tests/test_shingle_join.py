@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dupfinder.stages.shingles import ShingleJoin, ShingleSets, shingle
+from dupfinder.stages.shingle_join import ShingleJoin
+from dupfinder.stages.shingles import ShingleSets, shingle
 from dupfinder.stages.tokens import featurize
 from tests import pages
 from tests.conftest import sample_records
@@ -72,7 +73,7 @@ def test_nothing_joined_is_empty() -> None:
 
 
 def test_segments_read_as_one_array() -> None:
-    from dupfinder.stages.shingles import Segments
+    from dupfinder.stages.segments import Segments
 
     rng = np.random.default_rng(1)
     parts = [rng.integers(0, 99, int(n)).astype(np.uint32) for n in (3, 0, 5, 1, 0, 4)]
