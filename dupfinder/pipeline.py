@@ -46,7 +46,7 @@ from .stages.lsh import Signatures, candidate_pairs
 from .stages.minhash import signatures
 from .stages.shingle_join import ShingleJoin
 from .stages.shingles import SAMPLE_PARTS, ShingleSets, shingle
-from .stages.tokens import Features, unit_of
+from .stages.tokens import Features, printed_units
 from .stages.verify import Edges, Thresholds, copy_score, similarity, verify
 from .tuning import EditRules
 
@@ -313,8 +313,10 @@ def scan(
         seconds=ended - started,
         stages=[(m, round(t1 - t0, 3)) for (m, t0), (_, t1) in zip(marks, marks[1:])],
     )
-    lines = [BoilerplateLine(unit_of(articles[line.example].text, line.key), line.articles,
-                             line.outlets, line.reason) for line in prepared.learned]
+    printed = printed_units(((line.example, line.key) for line in prepared.learned),
+                            lambda i: articles[i].text)
+    lines = [BoilerplateLine(printed[line.example, line.key], line.articles, line.outlets,
+                             line.reason) for line in prepared.learned]
     lines.sort(key=lambda line: (-line.articles, -line.outlets, line.text, line.reason))
     return ScanResult(clusters, params, stats, list(ctx.skipped), list(ctx.warnings),
                       articles, boiler, reload, lines)

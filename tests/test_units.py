@@ -55,3 +55,22 @@ def test_the_one_pass_path_cuts_the_same_units_as_the_line_by_line_path(text: st
     fast = unit_text(text, 60)
     assert len(fast) == len(text)
     assert keys(fast) == keys(line_by_line)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["Subscribe to our newsletter.", "Ferry strike halted",
+                                 "Crews walked out at dawn.", "Café “owners” were closed.",
+                                 "—", "Advertisement", "\n", " ", "2 billion", "x" * 30]),
+                max_size=40).map("".join))
+def test_printed_units_are_the_units_a_learned_key_names(text: str) -> None:
+    """The report prints each learned chrome unit from its example text by key: the unit it
+    prints hashes to that key, and a key the text does not hold prints as empty."""
+    from dupfinder.stages.tokens import featurize, printed_units
+
+    keys = featurize([text]).line_keys.tolist()
+    printed = printed_units([(0, k) for k in keys] + [(0, 12345)], lambda i: text)
+    for key in keys:
+        unit = printed[0, key]
+        assert unit and unit in text
+        assert featurize([unit]).line_keys.tolist() == [key]
+    assert printed[0, 12345] == ""

@@ -186,17 +186,19 @@ class Index:
 
     def _store_boilerplate(self, prepared: Prepared, texts: Sequence[str], articles: int
                            ) -> np.ndarray:
-        from ..stages.tokens import unit_of
+        from ..stages.tokens import printed_units
 
         keys = np.array(sorted(prepared.boilerplate), dtype=np.uint64)
         info = {line.key: line for line in prepared.learned}
+        printed = printed_units(((line.example, line.key) for line in prepared.learned),
+                                texts.__getitem__)
         lines = []
         for k in keys.tolist():
             line = info.get(k)
             lines.append((int(np.uint64(k).view(np.int64)),
                           line.articles if line else 0, line.outlets if line else 0,
                           line.reason if line else "recurring",
-                          unit_of(texts[line.example], k) if line else ""))
+                          printed[line.example, k] if line else ""))
         self.store.set_boilerplate(lines)
         self.store.set_meta({"boilerplate_digest": boilerplate_digest(keys),
                              "boilerplate_learned_from": str(articles),
