@@ -352,10 +352,10 @@ def test_merged_segments_hold_every_live_posting_sorted_by_key_then_row(tmp_path
 def test_the_directory_search_of_large_segments_is_searchsorted(monkeypatch) -> None:
     import numpy as np
 
-    import dupfinder.index as index
+    from dupfinder.index import keys as index_keys
     from dupfinder.index.store import Segment
 
-    monkeypatch.setattr(index, "_DIRECTORY_MIN", 0)
+    monkeypatch.setattr(index_keys, "DIRECTORY_MIN", 0)
     rng = np.random.default_rng(4)
     keys = np.sort(rng.integers(0, 1 << 32, 5000, dtype=np.uint64).astype(np.uint32))
     keys[100:400] = keys[100]  # a long run of one key, across buckets
@@ -364,7 +364,7 @@ def test_the_directory_search_of_large_segments_is_searchsorted(monkeypatch) -> 
         rng.integers(0, 1 << 32, 3000, dtype=np.uint64).astype(np.uint32),
         keys[rng.integers(0, keys.size, 800)], np.array([0, 2**32 - 1], np.uint32)]))
     for side in ("left", "right"):
-        assert np.array_equal(index._search(seg, needles, side),
+        assert np.array_equal(index_keys.search(seg, needles, side),
                               np.searchsorted(keys, needles, side=side))
 
 
@@ -399,7 +399,7 @@ def test_probing_finds_every_owner_row_pair_of_a_shared_key(tmp_path) -> None:
                 segments.append((keys, rows))
         keys = rng.integers(0, 80, 300).astype(np.uint32)
         owners = rng.integers(0, 40, 300)
-        got_o, got_r = idx._probe(1, keys, owners)
+        got_o, got_r = idx.keys.probe(1, keys, owners)
         got = sorted(zip(got_o.tolist(), got_r.tolist()))
         want = sorted((int(o), int(r)) for k, o in zip(keys.tolist(), owners.tolist())
                       for seg_keys, seg_rows in segments

@@ -23,8 +23,10 @@ Safety: one transaction per chunk, so a killed process leaves whole chunks; SQLi
 lock makes a second writer wait (``busy_timeout``) instead of corrupting the file.
 
 This module holds the operations (add, query, clusters, relearn, prune, stats); beside it:
-``store`` (the SQL), ``pool`` (articles as the arrays the copy decision reads), ``records``
-(what the operations return) and ``settings`` (stored parameters, digest, ages and dates).
+``keys`` (the lookup keys and the candidate rule), ``clustering`` (the clusters kept as rows
+change, and the cluster a query would join), ``store`` (the SQL), ``pool`` (articles as the
+arrays the copy decision reads), ``records`` (what the operations return) and ``settings``
+(stored parameters, digest, ages and dates).
 """
 
 from __future__ import annotations
@@ -49,16 +51,16 @@ from ..pipeline import Prepared, articles_from, id_ranks, prepare
 from ..readers import STDIN_LABEL, ReadContext, file_of, read_corpus
 from ..result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
 from ..stages.agency import agency_marks
-from ..stages.arrays import components, mix64, runs
-from ..stages.cluster import Facts, Group, build_clusters
-from ..stages.containment import sample_need
+from ..stages.cluster import Group
 from ..stages.edits import edit_summary
-from ..stages.lsh import band_keys, band_params
+from ..stages.lsh import band_params
 from ..stages.shingles import ShingleSets, shingle
 from ..stages.tokens import Features, featurize
-from ..stages.verify import Edges, Thresholds, overlap
+from ..stages.verify import Edges, Thresholds
+from .clustering import Clustering
 from .codec import pack_text_blocks
-from .pool import Pool, Positions
+from .keys import BANDS, SAMPLES, LookupKeys
+from .pool import Pool
 from .records import AddReport, Match, QueryCluster, QueryResult
 from .settings import (
     boilerplate_digest,
@@ -71,11 +73,6 @@ from .settings import (
 from .store import SCHEMA_VERSION, Rows, SQLiteStore, TokenBatch
 
 __all__ = ["AddReport", "Index", "Match", "QueryCluster", "QueryResult", "parse_age"]
-
-_BAND_SALT = np.uint64(0x51AF_D7ED_558C_CD00)
-_BANDS, _SAMPLES = 0, 1
-_M32 = np.uint64(0xFFFFFFFF)
-
 
 class Index:
     """``Index(path)`` opens or creates an index; ``params`` must match an existing one."""
@@ -103,9 +100,8 @@ class Index:
                                             self.params.num_perm)
         self.thresholds = Thresholds(self.params.threshold, self.params.containment,
                                      self.params.min_shingles, self.params.tuning.verify)
-        self._counts_rows = 0
-        self._samples = np.zeros(1, np.int32)
-        self._sizes = np.zeros(1, np.int32)
+        self.keys = LookupKeys(self.store, self.params, self.bands, self.rows)
+        self.clustering = Clustering(self.store, self.thresholds, self.params.tuning.cluster)
         # Wall seconds spent per stage since the index was opened (benchmarks print them).
         self.timings: dict[str, float] = {}
 
@@ -278,104 +274,6 @@ class Index:
         feats = featurize(list(texts), self.params.tuning.units.long_unit_chars)
         return shingle(feats, self.params.shingle, keys, self.params.tuning.boilerplate)
 
-    # -- keys --------------------------------------------------------------------------------
-
-    def _keys(self, sigs: np.ndarray, sets: ShingleSets
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(band keys, their owners, sample keys, their owners), 32-bit keys."""
-        n = sigs.shape[0]
-        parts = []
-        for b in range(self.bands):
-            salt = np.uint64((int(_BAND_SALT) * (b + 1)) & 0xFFFFFFFFFFFFFFFF)
-            h = mix64(band_keys(sigs, b, self.rows) ^ salt)
-            parts.append(((h ^ (h >> np.uint64(32))) & _M32).astype(np.uint32))
-        bands = (np.stack(parts, axis=1) if parts else np.zeros((n, 0), np.uint32)).ravel()
-        owners = np.repeat(np.arange(n, dtype=np.int64), self.bands)
-        valid = sets.sizes() > 0
-        keep = valid[owners]
-        sample_owner = sets.sample_docs.astype(np.int64)
-        skeep = valid[sample_owner] if sample_owner.size else np.zeros(0, bool)
-        return (bands[keep], owners[keep], sets.sample_hashes[skeep].astype(np.uint32),
-                sample_owner[skeep])
-
-    def _row_counts(self) -> tuple[np.ndarray, np.ndarray]:
-        """Samples and shingles of every indexed row, by row number (cached, grown on add)."""
-        last = self._counts_rows
-        new = self.store.db.execute(
-            "SELECT rowid, samples, size FROM articles WHERE rowid > ?", (last,)).fetchall()
-        if new:
-            top = max(r[0] for r in new)
-            if top >= self._samples.size:
-                grow = max(top + 1, 2 * self._samples.size)
-                self._samples = np.resize(self._samples, grow)
-                self._sizes = np.resize(self._sizes, grow)
-            arr = np.array(new, dtype=np.int64)
-            self._samples[arr[:, 0]] = arr[:, 1]
-            self._sizes[arr[:, 0]] = arr[:, 2]
-            self._counts_rows = top
-        return self._samples, self._sizes
-
-    def _probe(self, kind: int, keys: np.ndarray, owners: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray]:
-        """Every (owner, indexed row) pair sharing a key of this kind."""
-        packed = keys.astype(np.uint64) << np.uint64(32)
-        packed |= owners.astype(np.uint64)
-        packed.sort()  # by key, then owner: one sort of one array, no argsort and gathers
-        k = (packed >> np.uint64(32)).astype(np.uint32)
-        o = (packed & _M32).astype(np.int64)
-        del packed
-        # Each distinct key is searched once (copies in a chunk share most of their keys);
-        # its owners are paired with every row found for it.
-        starts, counts = runs(k)
-        uk = k[starts]
-        found_o, found_r = [], []
-        for seg in self.store.segments():
-            if seg.kind != kind or seg.keys.size == 0:
-                continue
-            lo = _search(seg, uk, "left")
-            hit = np.flatnonzero(seg.keys[np.minimum(lo, seg.keys.size - 1)] == uk)
-            if not hit.size:
-                continue
-            lo = lo[hit]
-            width = _search(seg, uk[hit], "right") - lo
-            many = counts[hit]
-            pairs = width * many  # owners x rows of each key found
-            total = int(pairs.sum())
-            within = np.arange(total) - np.repeat(np.cumsum(pairs) - pairs, pairs)
-            w = np.repeat(width, pairs)
-            found_o.append(o[np.repeat(starts[hit], pairs) + within // w])
-            found_r.append(seg.rows[np.repeat(lo, pairs) + within % w].astype(np.int64))
-        if not found_o:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        return np.concatenate(found_o), np.concatenate(found_r)
-
-    def _candidates(self, sigs: np.ndarray, sets: ShingleSets,
-                    keys: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
-                    ) -> tuple[np.ndarray, np.ndarray]:
-        """(owner, row) pairs that are candidates by the pair rule: a shared LSH band key, or
-        at least ``max(1, floor(share * containment * smaller's samples))`` shared sampled
-        shingles with both at least ``min_shingles`` shingles (``stages.containment``).
-        ``keys``: ``_keys(sigs, sets)`` when the caller has them."""
-        bk, bo, sk, so = keys if keys is not None else self._keys(sigs, sets)
-        n = sigs.shape[0]
-        bo_, br = self._probe(_BANDS, bk, bo)
-        codes = [bo_ * (1 << 32) + br]  # made unique with the sample pairs, below
-        so_, sr = self._probe(_SAMPLES, sk, so)
-        if so_.size:
-            code, shared = np.unique(so_ * (1 << 32) + sr, return_counts=True)
-            owner, row = code >> 32, code & 0xFFFFFFFF
-            row_samples, row_sizes = self._row_counts()
-            mine = np.bincount(so, minlength=n)
-            sizes = sets.sizes()
-            need = sample_need(np.minimum(mine[owner], row_samples[row]),
-                               self.params.containment,
-                               self.params.tuning.candidates.sample_share)
-            ok = ((shared >= need)
-                  & (np.minimum(sizes[owner], row_sizes[row]) >= self.params.min_shingles))
-            codes.append(code[ok])
-        code = np.unique(np.concatenate(codes))
-        return code >> 32, code & 0xFFFFFFFF
-
     # -- reading ------------------------------------------------------------------------------
 
     def _read(self, source: Any, fields: FieldMap | None, on_error: str, format: str | None,
@@ -544,11 +442,11 @@ class Index:
                 ready.texts, ready.order)
             lap("store rows")
             rows = np.array(rowids, dtype=np.int64)
-            bk, bo, sk, so = self._keys(sigs, sets)
-            store.add_segment(_BANDS, bk, rows[bo])
-            store.add_segment(_SAMPLES, sk, rows[so])
+            bk, bo, sk, so = self.keys.of(sigs, sets)
+            store.add_segment(BANDS, bk, rows[bo])
+            store.add_segment(SAMPLES, sk, rows[so])
             lap("store keys")
-            owner, other = self._candidates(sigs, sets, (bk, bo, sk, so))
+            owner, other = self.keys.candidates(sigs, sets, (bk, bo, sk, so))
             lap("candidates")
             mine = rows[owner]
             keep = mine != other
@@ -576,7 +474,7 @@ class Index:
                                              edges.jaccard, edges.containment], axis=1))
                 dirty |= set(a_rows.tolist()) | set(b_rows.tolist())
             lap("store edges")
-            self._recluster(dirty, pool)
+            self.clustering.recluster(dirty, pool)
             lap("cluster")
             store.merge_segments()
             stored, dead = store.postings()
@@ -602,84 +500,6 @@ class Index:
 
     # -- clusters ---------------------------------------------------------------------------
 
-    def _group_components(self, pool: Pool, nodes: list[int], edges: Edges,
-                          ) -> tuple[list[int], list[tuple[list[int], list[Group]]]]:
-        """build_clusters over pool positions ``nodes`` (ordered by id, so that the answer
-        does not depend on the order articles came in), in one call for every component:
-        (the ordered nodes, [(a component's positions, its groups)]), each group's indices
-        into the ordered nodes. Components are independent and numbered in id order inside,
-        so one call gives what a call per component gives."""
-        nodes = sorted(set(nodes), key=lambda k: pool.ids[k])
-        if edges.pairs.size == 0:
-            return nodes, []
-        where = np.full(max(nodes) + 1, -1, dtype=np.int64)
-        where[np.array(nodes, dtype=np.int64)] = np.arange(len(nodes))
-        local = np.sort(where[edges.pairs], axis=1)
-        labels = components(len(nodes), local)
-        groups = self._cluster(pool, nodes, Edges(local, edges.jaccard, edges.containment))
-        touched = np.unique(local)
-        order = touched[np.argsort(labels[touched], kind="stable")]
-        cut = np.flatnonzero(np.diff(labels[order])) + 1
-        by_label: dict[int, list[Group]] = {}
-        for g in groups:
-            by_label.setdefault(int(labels[g.canonical]), []).append(g)
-        out = []
-        for part in np.split(order, cut):
-            out.append(([nodes[m] for m in part.tolist()],
-                        by_label.get(int(labels[part[0]]), [])))
-        return nodes, out
-
-    def _cluster(self, pool: Pool, positions: list[int], edges: Edges) -> list[Group]:
-        facts = Facts(
-            ids=[pool.ids[k] for k in positions],
-            sizes=[int(pool.shingles[k].size) for k in positions],
-            dates=[pool.dates[k] for k in positions],
-            agency=Positions(pool.agency, positions),
-            shingles=lambda v: pool.shingles[positions[v]],
-            agency_outlet=[pool.agency_outlet[k] for k in positions],
-        )
-        thresholds = self.thresholds
-
-        def score(i: int, j: int) -> tuple[float, float] | None:
-            return pool.score(positions[i], positions[j], thresholds)
-
-        def similar(i: int, j: int) -> tuple[float, float]:
-            return overlap(pool.shingles[positions[i]], pool.shingles[positions[j]])
-
-        return build_clusters(edges, facts, score, similar, self.params.tuning.cluster)
-
-    def _recluster(self, dirty: set[int], pool: Pool) -> None:
-        """Cluster again the components holding any of ``dirty`` (row numbers)."""
-        if not dirty:
-            return
-        store = self.store
-        comps = store.comps_of(sorted(dirty))
-        nodes = sorted(set(store.comp_members(comps)) | dirty)
-        store.clear_clusters(nodes)
-        raw = store.edges_among(nodes)
-        if raw.size == 0:
-            return
-        pool.add_rows(np.unique(raw[:, :2].astype(np.int64)).tolist())
-        pairs = np.array([[pool.at_row[int(a)], pool.at_row[int(b)]]
-                          for a, b in raw[:, :2].tolist()], dtype=np.int64)
-        edges = Edges(pairs, raw[:, 2], raw[:, 3])
-        comp_rows: list[tuple[int, int]] = []
-        member_rows: list[tuple[Any, ...]] = []
-        embedded_rows: list[tuple[int, int, float]] = []
-        positions, parts = self._group_components(pool, np.unique(pairs).tolist(), edges)
-        for comp_positions, groups in parts:
-            rows = [pool.rowid[k] for k in comp_positions]
-            label = min(r for r in rows if r is not None)
-            comp_rows.extend((int(r), label) for r in rows if r is not None)
-            for g in groups:
-                canon = pool.row(positions[g.canonical])
-                for m in g.members:
-                    member_rows.append((pool.row(positions[m.index]), canon, g.reason,
-                                        m.jaccard, m.containment, m.shared, m.own, m.joined))
-                for e in g.embedded:
-                    embedded_rows.append((canon, pool.row(positions[e.index]), e.containment))
-        store.write_clusters(comp_rows, member_rows, embedded_rows)
-
     # -- query ------------------------------------------------------------------------------
 
     def query(self, source: Any, limit: int = 20, with_diff: bool = False,
@@ -703,7 +523,7 @@ class Index:
         prepared = self._prepare([a.text for a in batch], boiler)
         sets, sigs = prepared.sets, prepared.signature_array()
         lap = self._laps()
-        owner, other = self._candidates(sigs, sets)
+        owner, other = self.keys.candidates(sigs, sets)
         lap("query candidates")
         pool = Pool(self)
         local = pool.add_prepared(batch, sets)
@@ -734,7 +554,7 @@ class Index:
                                     edges.containment.tolist()):
             q, k = (a, b) if a < len(batch) else (b, a)
             found.setdefault(q, []).append((k, jac, con))
-        clusters = self._query_clusters(pool, batch, found) if clusters_too else {}
+        clusters = self.clustering.query_clusters(pool, batch, found) if clusters_too else {}
         lap("query clusters")
         texts: dict[int, str] = {}
         if with_diff:
@@ -759,89 +579,6 @@ class Index:
             results.append(QueryResult(article, matches[:limit], clusters.get(q)))
         lap("query answers")
         return results
-
-    def _query_clusters(self, pool: Pool, batch: list[Article],
-                        found: dict[int, list[tuple[int, float, float]]]
-                        ) -> dict[int, QueryCluster]:
-        """For each query with matches: the cluster it would join, were it added alone.
-
-        Query ``q`` sits at pool position ``q``; its component is the union of the indexed
-        components of what it matches (its twin, an indexed article of the same id, left out).
-        """
-        if not found:
-            return {}
-        store = self.store
-        rows = sorted({pool.row(k) for v in found.values() for k, _, _ in v})
-        comp_of = store.comp_map(rows)
-        members = store.comp_member_map(sorted(set(comp_of.values())))
-        everything = sorted(set(rows) | {r for v in members.values() for r in v})
-        pool.add_rows(everything)
-        raw = store.edges_among(everything)
-        member_comp = {r: c for c, rs in members.items() for r in rs}
-        edge_comp = np.array([member_comp.get(int(a), -1) for a in raw[:, 0].tolist()],
-                             dtype=np.int64)
-        by_comp: dict[int, np.ndarray] = {}
-        for c in np.unique(edge_comp).tolist():
-            by_comp[c] = raw[edge_comp == c]
-        stored_canon = {m[0]: m[1] for m in store.members(everything)}
-        # Every query's graph, side by side in one list of pool positions (an indexed article
-        # appears once per query graph it is in), each graph's nodes in id order: one
-        # build_clusters call gives each graph the groups a call of its own gives.
-        positions: list[int] = []
-        local: list[np.ndarray] = []
-        jacs: list[np.ndarray] = []
-        cons: list[np.ndarray] = []
-        spans: list[tuple[int, int]] = []  # (query, its local index)
-        for q, hits in found.items():
-            article = batch[q]
-            nodes: set[int] = set()
-            comps = set()
-            for k, _, _ in hits:
-                r = pool.rowid[k]
-                if r is None:
-                    continue
-                nodes.add(r)
-                if r in comp_of:
-                    comps.add(comp_of[r])
-                    nodes.update(members[comp_of[r]])
-            twin = next((r for r in nodes if pool.ids[pool.at_row[r]] == article.id), None)
-            sub = (np.concatenate([by_comp[c] for c in sorted(comps) if c in by_comp])
-                   if any(c in by_comp for c in comps) else np.zeros((0, 4)))
-            if twin is not None:
-                nodes.discard(twin)
-                sub = sub[(sub[:, 0] != twin) & (sub[:, 1] != twin)]
-            graph = sorted({pool.at_row[r] for r in nodes} | {q}, key=lambda k: pool.ids[k])
-            base = len(positions)
-            where = {k: base + n for n, k in enumerate(graph)}
-            positions.extend(graph)
-            pairs = [(where[pool.at_row[int(a)]], where[pool.at_row[int(b)]])
-                     for a, b in sub[:, :2].tolist()]
-            pairs += [(where[q], where[k]) for k, _, _ in hits]
-            local.append(np.sort(np.array(pairs, dtype=np.int64).reshape(-1, 2), axis=1))
-            jacs.append(np.concatenate([sub[:, 2], [h[1] for h in hits]]))
-            cons.append(np.concatenate([sub[:, 3], [h[2] for h in hits]]))
-            spans.append((q, where[q]))
-        groups = self._cluster(pool, positions, Edges(np.concatenate(local),
-                                                      np.concatenate(jacs),
-                                                      np.concatenate(cons)))
-        query_at = {at: q for q, at in spans}
-        out = {}
-        for g in groups:
-            mine = [m.index for m in g.members if m.index in query_at]
-            if not mine:
-                continue
-            q = query_at[mine[0]]
-            at = [positions[m.index] for m in g.members]
-            canon = positions[g.canonical]
-            before = sorted({stored_canon[r] for r in (pool.rowid[k] for k in at)
-                             if r is not None and r in stored_canon})
-            previous = None
-            if before:
-                names = sorted(pool.ids[pool.at_row[r]] for r in before if r in pool.at_row)
-                previous = names[0] if names else None
-            out[q] = QueryCluster(pool.ids[canon], g.reason, tuple(pool.ids[k] for k in at),
-                                  canon == q, previous)
-        return out
 
     # -- reports ----------------------------------------------------------------------------
 
@@ -889,7 +626,7 @@ class Index:
                 pool.add_rows(np.unique(raw[:, :2].astype(np.int64)).tolist())
                 pairs = np.array([[pool.at_row[int(a)], pool.at_row[int(b)]]
                                   for a, b in raw[:, :2].tolist()], dtype=np.int64)
-                positions, parts = self._group_components(
+                positions, parts = self.clustering.group_components(
                     pool, np.unique(pairs).tolist(), Edges(pairs, raw[:, 2], raw[:, 3]))
                 groups.extend((positions, g) for _, found in parts for g in found)
         return self._result(pool, groups, total, time.perf_counter() - started)
@@ -994,7 +731,7 @@ class Index:
             with store.transaction():
                 part = rows[start:start + 5000]
                 dirty = self._drop_rows(part)
-                self._recluster(dirty, Pool(self))
+                self.clustering.recluster(dirty, Pool(self))
         if rows:
             with store.transaction():
                 store.merge_segments(np.array(store.all_rowids(), dtype=np.uint32),
@@ -1026,41 +763,6 @@ class Index:
                             "learned_at": meta.get("boilerplate_learned_at")},
             "params": params_dict(self.params),
         }
-
-
-_DIRECTORY_MIN = 1 << 26  # keys in a segment searched through a directory (smaller: plain)
-
-
-def _search(seg: Any, needles: np.ndarray, side: str) -> np.ndarray:
-    """``np.searchsorted(seg.keys, needles, side)``. A segment of millions of keys is searched
-    through a directory of where each value of the keys' top bits starts (about eight keys
-    to a bucket), then by bisection inside the needle's bucket: one directory read and a
-    cache line or two per needle instead of a binary search's twenty-odd steps through
-    memory (1M needles in 160M keys: 0.20 s, 0.38 s by one searchsorted; below some 60M keys
-    the plain search is faster)."""
-    keys = seg.keys
-    if keys.size < max(_DIRECTORY_MIN, 16) or needles.size == 0:
-        return np.searchsorted(keys, needles, side=side)  # type: ignore[call-overload]
-    directory = getattr(seg, "directory", None)
-    bits = max(1, min(31, int(np.ceil(np.log2(keys.size / 8)))))
-    shift = np.uint32(32 - bits)
-    if directory is None:
-        directory = np.zeros((1 << bits) + 1, dtype=np.uint32)
-        np.cumsum(np.bincount(keys >> shift, minlength=1 << bits), out=directory[1:])
-        seg.directory = directory
-    bucket = (needles >> shift).astype(np.intp)
-    lo = directory[bucket].astype(np.int64)
-    hi = directory[bucket + 1].astype(np.int64)
-    right = side == "right"
-    todo = np.flatnonzero(lo < hi)  # keys[:lo] come before each needle, keys[hi:] after
-    while todo.size:
-        a, b = lo[todo], hi[todo]
-        mid = (a + b) >> 1
-        before = (keys[mid] <= needles[todo]) if right else (keys[mid] < needles[todo])
-        lo[todo[before]] = mid[before] + 1
-        hi[todo[~before]] = mid[~before]
-        todo = todo[lo[todo] < hi[todo]]
-    return lo
 
 
 @dataclasses.dataclass
