@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 import threading
+import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -76,9 +77,8 @@ def warm_up() -> None:
     """Build the tokeniser's character tables and load the compiled kernels in this process:
     a forked worker inherits them instead of spending a second on them itself."""
     from ..stages import _numba
-    from ..stages.normalise import char_tables
 
-    char_tables()
+    load_char_tables()
     _numba.kernels()
     # The compiled tokeniser's code loaded, for texts of each width of code point.
     featurize(["A warm-up line.", "Two, 2.", "Café au lait.", "“Quoted” — 2.", "Up \U0001F600."],
@@ -86,6 +86,67 @@ def warm_up() -> None:
     # The needle search of agency credits, for ASCII batches and the others.
     for text in ("A line (AP).", "Café (AP)."):
         agency_marks([text] * COMPILED_MIN_TEXTS, [None] * COMPILED_MIN_TEXTS)
+
+
+def load_char_tables() -> None:
+    """The tokeniser's character tables, from the copy saved by an earlier run when there is
+    one (building them is a quarter of a second of Python over every code point, paid by
+    every command before it reads a line), else built and saved. The copy is named by a
+    digest of what the tables are derived from (the code building them, Python's version and
+    its Unicode data), so a change of either builds them again; a copy that cannot be read
+    or written is no error, the tables are built."""
+    from ..stages import normalise
+
+    if normalise._TABLES is not None:
+        return
+    where = _tables_file()
+    if where is not None:
+        try:
+            with np.load(where, allow_pickle=False) as saved:
+                tables = normalise.CharTables(saved={k: saved[k] for k in saved.files})
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            pass
+        else:
+            normalise.use_char_tables(tables)
+            return
+    tables = normalise.char_tables()
+    if where is not None:
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=where.parent, suffix=".npz",
+                                             delete=False) as handle:
+                np.savez(handle, **tables.arrays())
+            os.replace(handle.name, where)
+            for stale in where.parent.glob("char_tables-*.npz"):  # of code since changed
+                if stale != where:
+                    stale.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _tables_file() -> Any:
+    """Where the saved tables are: beside the compiled kernels' cache (``__pycache__`` of the
+    stages) when that is writable, else the user's cache folder; None when neither is."""
+    import hashlib
+    import unicodedata
+    from pathlib import Path
+
+    from ..stages import normalise
+
+    source = Path(normalise.__file__)
+    try:
+        code = source.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.blake2b(code + sys.version.encode() + unicodedata.unidata_version.encode(),
+                             digest_size=8).hexdigest()
+    name = f"char_tables-{digest}.npz"
+    beside = source.parent / "__pycache__"
+    if (beside / name).exists() or os.access(beside if beside.exists() else source.parent,
+                                             os.W_OK):
+        return beside / name
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(home) / "dupfinder" / name
 
 
 class TokenisePool:

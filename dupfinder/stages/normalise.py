@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from hashlib import blake2b
+from typing import Any
 
 _QUOTES = str.maketrans(
     {
@@ -134,7 +135,18 @@ def unit_spans(text: str) -> list[tuple[int, int]]:
 # first (``CharTables.multi_fold``), after which every character folds to itself.
 
 class CharTables:
-    def __init__(self) -> None:
+    # What a saved copy holds (``arrays``): every table but the ``multi_fold`` pattern, which
+    # is built again from the characters of ``multi``.
+    ARRAYS = ("word", "space", "fold", "multi", "decomposed", "classes", "fold_word")
+
+    def __init__(self, saved: dict[str, Any] | None = None) -> None:
+        """The tables built from this Python's ``unicodedata`` and ``re``, or taken from
+        ``saved`` (``arrays()`` of tables built by the same code and Python)."""
+        if saved is not None:
+            for name in self.ARRAYS:
+                setattr(self, name, saved[name])
+            self.multi_fold = _multi_fold_of(saved["multi"])
+            return
         import numpy as np
 
         every = np.arange(0x110000, dtype=np.uint32)
@@ -153,7 +165,7 @@ class CharTables:
                 fold[c] = ord(folded.translate(_QUOTES))
             else:
                 multi.append(chr(c))
-        self.multi_fold = re.compile("[" + "".join(multi) + "]")
+        self.multi_fold = re.compile("[" + "".join(multi) + "]")  # (as _multi_fold_of)
         astral = text[0x10000:].casefold()  # no astral character folds to several
         if len(astral) == every.size - 0x10000:
             fold[0x10000:] = np.frombuffer(astral.encode("utf-32-le"), dtype=np.uint32)
@@ -188,6 +200,19 @@ class CharTables:
         self.fold_word = fold | (self.word[fold].astype(np.uint32) << np.uint32(31))
 
 
+    def arrays(self) -> dict[str, Any]:
+        """The tables as named arrays, for ``CharTables(saved=...)``."""
+        return {name: getattr(self, name) for name in self.ARRAYS}
+
+
+def _multi_fold_of(multi: Any) -> re.Pattern[str]:
+    """The pattern of the characters whose casefold is several, from the ``multi`` table (the
+    same characters, in code point order, as the tables' own loop finds them)."""
+    import numpy as np
+
+    return re.compile("[" + "".join(chr(c) for c in np.flatnonzero(multi).tolist()) + "]")
+
+
 _TABLES: CharTables | None = None
 
 
@@ -196,3 +221,9 @@ def char_tables() -> CharTables:
     if _TABLES is None:
         _TABLES = CharTables()
     return _TABLES
+
+
+def use_char_tables(tables: CharTables) -> None:
+    """Use these tables (an engine's saved copy) rather than build them on first use."""
+    global _TABLES
+    _TABLES = tables
