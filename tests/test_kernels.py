@@ -112,3 +112,53 @@ def test_compiled_isin_equals_numpy(monkeypatch: pytest.MonkeyPatch, dtype: type
                                rng.integers(info.min, info.max, size, dtype=dtype)])
         got = arrays.isin(values, test)
         assert np.array_equal(got, np.isin(values, test)) and got.any()
+
+
+def test_each_parallel_kernel_has_a_serial_twin_giving_the_same_answer() -> None:
+    """Forked workers use the serial twins (``_numba.serial_only``): the same results."""
+    kernels = _numba.kernels()
+    assert kernels is not None
+    rng = np.random.default_rng(3)
+    sizes = rng.integers(0, 400, size=200)
+    offsets = np.zeros(sizes.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    hashes = np.sort(rng.integers(0, 5000, size=int(offsets[-1])).astype(np.uint32))
+    a, b = minhash.permutations(64, 1)
+    out = [np.full((200, 64), minhash.EMPTY, np.uint32) for _ in range(2)]
+    kernels["minhash"](hashes, offsets, a, b, out[0])
+    kernels["minhash_serial"](hashes, offsets, a, b, out[1])
+    np.testing.assert_array_equal(out[0], out[1])
+    rows = [np.unique(hashes[offsets[i]:offsets[i + 1]]) for i in range(200)]
+    flat = np.concatenate(rows)
+    row_offsets = np.zeros(201, dtype=np.int64)
+    np.cumsum([r.size for r in rows], out=row_offsets[1:])
+    pairs = rng.integers(0, 200, (500, 2)).astype(np.int64)
+    want = [np.intersect1d(rows[i], rows[j]).size for i, j in pairs.tolist()]
+    for name in ("merge_counts", "merge_counts_serial"):
+        assert kernels[name](flat, row_offsets, pairs).tolist() == want
+
+
+def test_a_forked_worker_signs_with_the_serial_kernel_after_its_parent_used_threads() -> None:
+    """GNU OpenMP cannot start its pool in a child of a process that used it; a forked worker
+    takes the serial twin and gives the parent's signatures."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    rng = np.random.default_rng(5)
+    offsets = np.arange(0, 200_001, 250, dtype=np.int64)
+    hashes = rng.integers(0, 2**32, size=200_000, dtype=np.uint64).astype(np.uint32)
+    here = minhash.signatures(hashes, offsets, 128)  # the parallel kernel, in this process
+    # (an executor, not a Pool: a worker that dies is an error here, not a wait forever)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        there, serial = pool.submit(_sign_in_worker, hashes, offsets).result(timeout=300)
+    assert serial
+    np.testing.assert_array_equal(here, there)
+
+
+def _sign_in_worker(hashes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, bool]:
+    kernels = _numba.kernels()
+    assert kernels is not None
+    return (minhash.signatures(hashes, offsets, 128),
+            _numba.kernel("minhash") is kernels["minhash_serial"])

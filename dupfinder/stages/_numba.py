@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import types
 from typing import Any
 
 import numpy as np
@@ -25,9 +26,28 @@ def available() -> bool:
 
 def kernel(name: str) -> Any:
     """One compiled kernel by name, or None when numba is missing or disabled: what a stage
-    asks for before its numpy path."""
+    asks for before its numpy path. In a forked worker, the serial twin of a parallel one."""
     found = kernels()
-    return found[name] if found else None
+    if not found:
+        return None
+    if _SERIAL and name + "_serial" in found:
+        return found[name + "_serial"]
+    return found[name]
+
+
+# Set in every forked child (``os.register_at_fork``): a parallel kernel there would start the
+# OpenMP pool of a process that already used it in its parent, which GNU OpenMP cannot do
+# (numba ends the worker: "fork() called from a process already using GNU OpenMP"). A
+# worker is one of several anyway: its kernels run serially, with the same results.
+_SERIAL = False
+
+
+def serial_only() -> None:
+    global _SERIAL
+    _SERIAL = True
+
+
+os.register_at_fork(after_in_child=serial_only)
 
 
 def kernels() -> dict[str, Any] | None:
@@ -69,8 +89,17 @@ def _import() -> Any:
 _MISSING = object()
 
 
+def _twin(fn: Any, suffix: str) -> Any:
+    """A copy of ``fn`` under another name. numba's cache names a kernel by its function's
+    name and line, not by its options: the serial and parallel builds of one function
+    shared one entry, and the serial twin ran the parallel code it read back."""
+    copy = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__ + suffix,
+                              fn.__defaults__, fn.__closure__)
+    copy.__qualname__ = fn.__qualname__ + suffix
+    return copy
+
+
 def _compile(numba: Any) -> dict[str, Any]:
-    @numba.njit(parallel=True, cache=True, nogil=True)
     def minhash(hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray,
                 out: np.ndarray) -> None:
         """Each article's signature, each shingle hash mixed (``minhash.fmix32``) as it is
@@ -99,7 +128,6 @@ def _compile(numba: Any) -> dict[str, Any]:
                     row[k] = min(row[k], np.uint32(np.uint32(a[k] * h) + b[k]))
             out[d] = row
 
-    @numba.njit(parallel=True, cache=True, nogil=True)
     def merge_counts(hashes: np.ndarray, offsets: np.ndarray,
                      pairs: np.ndarray) -> np.ndarray:
         """Shared values of each pair of sorted unique rows (``verify.pair_intersections``)."""
@@ -136,10 +164,14 @@ def _compile(numba: Any) -> dict[str, Any]:
             out[k] = total
         return out
 
-    # Serial for a few pairs (judging one unit's carriers), where waking threads costs more
-    # than the merges.
-    merge_weights_serial = numba.njit(cache=True, nogil=True)(merge_weights)
-    merge_weights = numba.njit(parallel=True, cache=True, nogil=True)(merge_weights)
+    # Each kernel with a parallel loop also serial: for a few pairs (judging one unit's
+    # carriers), where waking threads costs more than the merges; and in a forked worker,
+    # where the OpenMP pool of the parent cannot be used (``serial_only``).
+    parallel = {}
+    for name, fn in (("minhash", minhash), ("merge_counts", merge_counts),
+                     ("merge_weights", merge_weights)):
+        parallel[name + "_serial"] = numba.njit(cache=True, nogil=True)(_twin(fn, "_serial"))
+        parallel[name] = numba.njit(parallel=True, cache=True, nogil=True)(fn)
 
     @numba.njit(cache=True, nogil=True)
     def sort_rows(values: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -191,11 +223,9 @@ def _compile(numba: Any) -> dict[str, Any]:
 
     from . import _numba_codes, _numba_shingles, _numba_text
 
-    return {"minhash": minhash, "cut_units": _numba_text.cut_units,
+    return {**parallel, "cut_units": _numba_text.cut_units,
             "tokenise": _numba_text.tokenise, "needles": _numba_text.needles,
-            "merge_counts": merge_counts,
-            "merge_weights": merge_weights,
-            "merge_weights_serial": merge_weights_serial, "sort_rows": sort_rows,
+            "sort_rows": sort_rows,
             "windows": _numba_shingles.windows, "sample": _numba_shingles.sample,
             "gather_parts": _numba_shingles.gather_parts,
             "band_key": _numba_shingles.band_key, "merge_unique": _numba_shingles.merge_unique,

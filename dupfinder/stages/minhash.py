@@ -56,8 +56,8 @@ def signatures(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int
         return out
     compiled = _compiled() if hashes.size >= COMPILED_FROM else None
     if compiled is not None:
-        compiled["minhash"](hashes.astype(np.uint32, copy=False),
-                            offsets.astype(np.int64, copy=False), a, b, out)
+        compiled(hashes.astype(np.uint32, copy=False), offsets.astype(np.int64, copy=False),
+                 a, b, out)
         return out
     mixed = fmix32(hashes.astype(np.uint32, copy=False))
     sizes = np.diff(offsets)
@@ -84,10 +84,10 @@ def signatures(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int
     return out
 
 
-def _compiled() -> dict[str, Any] | None:
+def _compiled() -> Any:
     from . import _numba
 
-    return _numba.kernels()
+    return _numba.kernel("minhash")
 
 
 def to_lean(signature: np.ndarray, seed: int = 1) -> Any:
