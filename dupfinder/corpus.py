@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from .article import Article
-from .engines.local import ReadTokens, Spill, TokenisePool, map_ordered, resolved
+from .engines.spill import ReadTokens, Spill
+from .engines.workers import TokenisePool, map_ordered, resolved
 from .errors import InputError, RecordError
 from .readers import LineFile, ReadContext, ReadLog, Skipped, line_files, read_corpus
 from .readers.jsonl import read_range

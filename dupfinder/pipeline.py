@@ -1,7 +1,7 @@
 """``scan``: read -> learn boilerplate -> shingle -> MinHash -> candidates -> verify -> cluster.
 
 Every stage is a plain function over a batch; tokenising runs on ``workers`` processes
-(``engines.local.TokenisePool``: it is Python work that holds the GIL), shingling and
+(``engines.workers.TokenisePool``: it is Python work that holds the GIL), shingling and
 signatures on ``workers`` threads (numpy and numba release it), clustering and edits on forked
 processes, always in order, so the result does not depend on the number of workers.
 """
@@ -21,15 +21,8 @@ import numpy as np
 
 from . import corpus
 from .article import Article
-from .engines.local import (
-    ColumnSpill,
-    ReadTokens,
-    Spill,
-    TokenisePool,
-    imap_threads,
-    map_ranges,
-    release_free_memory,
-)
+from .engines.spill import ColumnSpill, ReadTokens, Spill, release_free_memory
+from .engines.workers import TokenisePool, imap_threads, map_ranges
 from .errors import DuplicateIdError, UsageError
 from .fields import FieldMap, check_overrides, option, sort_key_for_date
 from .params import Params, resolve_workers
@@ -54,7 +47,7 @@ BATCH = 2048
 # Below this many articles, worker start-up and shipping texts cost more than they save.
 PARALLEL_MIN = 5000
 # From this many articles the shingled tokens and the shingle hashes go to temporary files as
-# they are made (see engines.local.Spill): 0.5 GB each at 250k articles, 2 to 2.5 GB at a
+# they are made (see engines.spill.Spill): 0.5 GB each at 250k articles, 2 to 2.5 GB at a
 # million.
 SPILL_MIN = 250_000
 # Text held before reading turns lean (see corpus.py); a module setting so tests can lower it.

@@ -178,7 +178,7 @@ def _report_chunks(result: ScanResult, full_page: bool, limit: int | None,
     # forked processes; the page is the same.
     made = None
     if workers > 1 and len(detailed) > DIFF_CHUNK:
-        from .engines.local import map_ranges
+        from .engines.workers import map_ranges
 
         made = map_ranges(_diffed, detailed, len(detailed), workers, chunk=DIFF_CHUNK)
 

@@ -1,5 +1,5 @@
 """The tokeniser's character tables saved by one run and read by the next
-(``engines.local.load_char_tables``): the same tables as building them, and a copy that cannot
+(``engines.workers.load_char_tables``): the same tables as building them, and a copy that cannot
 be read is built again, never an error."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dupfinder.engines import local
+from dupfinder.engines import workers
 from dupfinder.stages import normalise
 from dupfinder.stages.normalise import CharTables
 
@@ -33,21 +33,21 @@ def test_tables_taken_from_their_arrays_are_the_tables(built: CharTables) -> Non
 def test_a_saved_copy_is_written_then_read_and_a_broken_one_is_built_again(
         built: CharTables, tmp_path, monkeypatch) -> None:
     where = tmp_path / "cache" / "char_tables-test.npz"
-    monkeypatch.setattr(local, "_tables_file", lambda: where)
+    monkeypatch.setattr(workers, "_tables_file", lambda: where)
     monkeypatch.setattr(normalise, "_TABLES", None)
-    local.load_char_tables()  # built, and saved
+    workers.load_char_tables()  # built, and saved
     assert where.exists()
     assert_same_tables(normalise.char_tables(), built)
 
     monkeypatch.setattr(normalise, "_TABLES", None)
     monkeypatch.setattr(normalise, "CharTables", _refusing_to_build(CharTables))
-    local.load_char_tables()  # read back: building again would raise
+    workers.load_char_tables()  # read back: building again would raise
     assert_same_tables(normalise.char_tables(), built)
 
     monkeypatch.setattr(normalise, "CharTables", CharTables)
     monkeypatch.setattr(normalise, "_TABLES", None)
     where.write_bytes(b"not a saved table")
-    local.load_char_tables()
+    workers.load_char_tables()
     assert_same_tables(normalise.char_tables(), built)
 
 

@@ -12,7 +12,7 @@ import pytest
 
 import dupfinder
 import dupfinder.pipeline as pipeline
-from dupfinder.engines.local import Spill
+from dupfinder.engines.spill import Spill
 from tests import pages
 from tests.conftest import sample_records
 
@@ -139,7 +139,7 @@ def test_a_large_read_spills_its_tokens_as_it_reads(tmp_path, monkeypatch,
 
 @pytest.mark.parametrize("width", [1, 4, 7, 128])
 def test_a_spilled_matrix_reads_any_columns_as_the_matrix(width: int) -> None:
-    from dupfinder.engines.local import ColumnSpill
+    from dupfinder.engines.spill import ColumnSpill
 
     rng = np.random.default_rng(width)
     parts = [rng.integers(0, 2**32, size=(int(rng.integers(0, 9)), width), dtype=np.uint32)

@@ -57,7 +57,7 @@ def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
 
 class Signatures(Protocol):
     """A (articles, num_perm) matrix read a band of columns at a time: an array, or one
-    kept outside memory (``engines.local.SpilledColumns``)."""
+    kept outside memory (``engines.spill.SpilledColumns``)."""
 
     @property
     def shape(self) -> tuple[int, ...]: ...

@@ -1,6 +1,6 @@
 """Arrays a stage reads a range at a time (``TokenSource``), and the in-memory kind: an
 array kept as the parts it was made in (``Segments``). A large scan's spilled arrays
-(``engines.local.Spilled``) are the other kind."""
+(``engines.spill.Spilled``) are the other kind."""
 
 from __future__ import annotations
 

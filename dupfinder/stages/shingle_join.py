@@ -30,7 +30,7 @@ class ShingleJoin:
 
     def __init__(self, capacity: int, spill: Any = None, samples: Any = None) -> None:
         self.capacity = max(int(capacity), 1)
-        # An ``engines.local.Spill`` for the hashes (a large scan): written there, not held;
+        # An ``engines.spill.Spill`` for the hashes (a large scan): written there, not held;
         # and for the sample, a pair (hashes, articles) for each part of the hash space (a
         # power of two of them, cut by the top bits).
         self.spill = spill

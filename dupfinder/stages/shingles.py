@@ -41,7 +41,7 @@ class ShingleSets:
     tokens: np.ndarray | None = None
     token_figures: np.ndarray | None = None  # bool per token: holds a digit or a number word
     # Or both kept elsewhere and read per article (``tokens_of`` reads them the same way):
-    # for a large scan outside memory (engines.local.Spill), else as the batches made them
+    # for a large scan outside memory (engines.spill.Spill), else as the batches made them
     # (``Segments``, what ``ShingleJoin`` gives: never copied into one array).
     spilled_tokens: TokenSource | None = None
     spilled_figures: TokenSource | None = None
