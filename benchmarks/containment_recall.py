@@ -29,9 +29,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.synthetic import write_jsonl  # noqa: E402
+from dupfinder.engines.local import id_ranks, prepare  # noqa: E402
 from dupfinder.fields import FieldMap  # noqa: E402
 from dupfinder.params import Params  # noqa: E402
-from dupfinder.pipeline import id_ranks, prepare  # noqa: E402
 from dupfinder.readers import ReadContext, read_corpus  # noqa: E402
 from dupfinder.stages.arrays import components  # noqa: E402
 from dupfinder.stages.containment import containment_pairs  # noqa: E402

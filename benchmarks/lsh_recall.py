@@ -21,8 +21,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.corpora import available, reuters  # noqa: E402
+from dupfinder.engines.local import find_matches, prepare  # noqa: E402
 from dupfinder.params import Params  # noqa: E402
-from dupfinder.pipeline import find_matches, prepare  # noqa: E402
 from dupfinder.stages.containment import components  # noqa: E402
 from dupfinder.stages.verify import figures_agree  # noqa: E402
 

@@ -112,10 +112,10 @@ def child(mode: str, corpus: str, master: str, out: str) -> None:
     mode = "spark" if again else mode
     t0 = time.perf_counter()
     import dupfinder
-    import dupfinder.pipeline as pipeline
+    import dupfinder.engines.local as local_engine
 
     stages = _Stages()
-    stages.wrap(pipeline, "containment_pairs", "containment")
+    stages.wrap(local_engine, "containment_pairs", "containment")
     record: dict[str, Any] = {"mode": mode}
     spark = None
     if mode in ("spark", "mllib"):
@@ -131,9 +131,9 @@ def child(mode: str, corpus: str, master: str, out: str) -> None:
         spark = engine.session(master)
         engine.warm_up(spark)  # executors' Python workers started, kernels compiled
     else:
-        stages.wrap(pipeline, "prepare", "prepare")
-        stages.wrap(pipeline, "candidate_pairs", "lsh")
-        stages.wrap(pipeline, "verify", "verify")
+        stages.wrap(local_engine, "prepare", "prepare")
+        stages.wrap(local_engine, "candidate_pairs", "lsh")
+        stages.wrap(local_engine, "verify", "verify")
     stages.seconds.clear()  # the warm-up ran the stages once
     record["session_s"] = time.perf_counter() - t0
     cpu0, t1 = _tree_cpu(), time.perf_counter()
@@ -172,14 +172,14 @@ def _mllib(spark: Any, corpus: str) -> dict[str, Any]:
     from pyspark.ml.linalg import SparseVector, VectorUDT
     from pyspark.sql.types import LongType, StructField, StructType
 
-    import dupfinder.pipeline as pipeline
+    import dupfinder.engines.local as local_engine
     from dupfinder.params import Params
 
     articles = [json.loads(line) for line in open(corpus, encoding="utf-8")]
     params = Params()
-    prepared = pipeline.prepare([a["text"] for a in articles], params)
-    ranks = pipeline.id_ranks([a["id"] for a in articles])
-    ours = pipeline.find_matches(prepared, params, ranks=ranks).edges.pairs
+    prepared = local_engine.prepare([a["text"] for a in articles], params)
+    ranks = local_engine.id_ranks([a["id"] for a in articles])
+    ours = local_engine.find_matches(prepared, params, ranks=ranks).edges.pairs
     ours_set = {(int(a), int(b)) for a, b in ours.tolist()}
     sets = prepared.sets
     dims = 1 << 30  # MLlib MinHashLSH refuses dimensions past its hash prime (2,038,074,743)

@@ -11,7 +11,7 @@ import pytest
 
 import dupfinder.stages.boilerplate as bp
 from benchmarks.synthetic import generate
-from dupfinder.pipeline import id_ranks, outlet_codes
+from dupfinder.engines.local import id_ranks, outlet_codes
 from dupfinder.stages import _numba
 from dupfinder.stages.tokens import featurize
 from tests import pages

@@ -105,8 +105,8 @@ def test_derivation_counts_shared_and_own_shingles_as_set_arithmetic() -> None:
     candidate's shingle is shared when another candidate carries it too."""
     import numpy as np
 
+    from dupfinder.engines.local import prepare
     from dupfinder.params import Params
-    from dupfinder.pipeline import prepare
     from dupfinder.stages.cluster import Facts, derivation
     from tests import pages
     from tests.conftest import sample_records

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import dupfinder
+from dupfinder.engines.local import prepare
 from dupfinder.params import Params
-from dupfinder.pipeline import prepare
 from dupfinder.stages.edits import WordCode, align, edit_summary
 from tests import pages
 from tests.conftest import sample_records

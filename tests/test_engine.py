@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import dupfinder
+import dupfinder.engines.local as local_engine
 import dupfinder.pipeline as pipeline
 from tests import pages
 from tests.conftest import SAMPLE, sample_records, write_jsonl
@@ -21,8 +22,8 @@ def _report(source, workers: int) -> dict:
 def test_worker_processes_give_the_same_report(monkeypatch, batch: int) -> None:
     records = sample_records() + pages.live_page() + pages.quoted_paragraph_corpus()
     one = _report(records, 1)
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 1)  # use the pool even for a small corpus
-    monkeypatch.setattr(pipeline, "BATCH", batch)
+    monkeypatch.setattr(local_engine, "PARALLEL_MIN", 1)  # use the pool even for a small corpus
+    monkeypatch.setattr(local_engine, "BATCH", batch)
     assert _report(records, 2) == one
     assert _report(records, 1) == one
 
@@ -30,7 +31,7 @@ def test_worker_processes_give_the_same_report(monkeypatch, batch: int) -> None:
 def test_lean_reading_on_worker_processes_gives_the_same_report(monkeypatch, tmp_path) -> None:
     full = _report(str(SAMPLE), 1)
     monkeypatch.setattr(pipeline, "LEAN_CHARS", 2000)  # texts dropped while reading
-    monkeypatch.setattr(pipeline, "BATCH", 4)
+    monkeypatch.setattr(local_engine, "BATCH", 4)
     lean = dupfinder.scan(str(SAMPLE), workers=2)
     assert lean.reload is not None
     report = lean.to_dict()

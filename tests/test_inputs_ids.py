@@ -173,6 +173,7 @@ def test_index_library_replace_modes_and_duplicates_within_one_add(tmp_path) -> 
 
 
 def test_a_lean_scan_reads_the_text_again_with_the_same_options(tmp_path, monkeypatch) -> None:
+    import dupfinder.engines.local as local_engine
     import dupfinder.pipeline as pipeline
 
     names = _two_days(tmp_path / "scrape")
@@ -183,7 +184,7 @@ def test_a_lean_scan_reads_the_text_again_with_the_same_options(tmp_path, monkey
             csv.writer(handle, delimiter=";").writerows(rows)
     full = dupfinder.scan(str(tmp_path / "scrape"), id_from="file+id", encoding="cp1252")
     monkeypatch.setattr(pipeline, "LEAN_CHARS", 2000)
-    monkeypatch.setattr(pipeline, "BATCH", 5)
+    monkeypatch.setattr(local_engine, "BATCH", 5)
     lean = dupfinder.scan(str(tmp_path / "scrape"), id_from="file+id", encoding="cp1252")
     assert lean.reload is not None
     assert [c.canonical.id for c in lean.clusters] == [c.canonical.id for c in full.clusters]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dupfinder
+import dupfinder.engines.local as local_engine
 import dupfinder.pipeline as pipeline
 from tests.conftest import SAMPLE
 
@@ -11,7 +12,7 @@ from tests.conftest import SAMPLE
 def test_lean_reading_gives_the_same_report(monkeypatch) -> None:
     full = dupfinder.scan(str(SAMPLE)).to_dict()
     monkeypatch.setattr(pipeline, "LEAN_CHARS", 2000)
-    monkeypatch.setattr(pipeline, "BATCH", 5)
+    monkeypatch.setattr(local_engine, "BATCH", 5)
     lean = dupfinder.scan(str(SAMPLE))
     assert lean.reload is not None  # texts were dropped and read again
     report = lean.to_dict()
@@ -43,7 +44,7 @@ def test_a_cluster_reads_back_only_its_own_lines(monkeypatch) -> None:
     import dupfinder.readers.jsonl as jsonl
 
     monkeypatch.setattr(pipeline, "LEAN_CHARS", 2000)
-    monkeypatch.setattr(pipeline, "BATCH", 5)
+    monkeypatch.setattr(local_engine, "BATCH", 5)
     lean = dupfinder.scan(str(SAMPLE))
     cluster = next(c for c in lean.clusters if not c.has_texts())
     parsed: list[str] = []

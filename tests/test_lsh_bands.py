@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import dupfinder.stages.lsh as lsh
+from dupfinder.engines.local import prepare
 from dupfinder.engines.workers import imap_threads
 from dupfinder.params import Params
-from dupfinder.pipeline import prepare
 from dupfinder.stages.arrays import dedupe_pairs, pairs_within_runs, runs
 from tests import pages
 from tests.conftest import sample_records

@@ -13,6 +13,7 @@ import pytest
 
 import dupfinder
 import dupfinder.corpus as corpus
+import dupfinder.engines.local as local_engine
 import dupfinder.pipeline as pipeline
 from dupfinder.errors import InputError, RecordError
 from dupfinder.pipeline import articles_from
@@ -168,7 +169,7 @@ def test_scan_reads_in_parts_and_reports_the_same(tmp_path: Path, small_parts: N
         return out
 
     one = report(1)
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(local_engine, "PARALLEL_MIN", 1)
     assert report(2) == one
     monkeypatch.setattr(pipeline, "LEAN_CHARS", 1000)  # texts dropped and read back
     assert report(2) == one

@@ -7,7 +7,7 @@ import io
 import json
 
 import dupfinder
-import dupfinder.pipeline as pipeline
+import dupfinder.engines.local as local_engine
 from tests.conftest import EXPECTED, SAMPLE, clusters_as_sets, run
 
 
@@ -49,8 +49,8 @@ def test_json_to_stdout_is_only_json() -> None:
 
 def test_workers_do_not_change_the_result(monkeypatch) -> None:
     # Force several batches and the thread pool even on a small corpus.
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(pipeline, "BATCH", 7)
+    monkeypatch.setattr(local_engine, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(local_engine, "BATCH", 7)
     one = dupfinder.scan(str(SAMPLE), workers=1).to_dict()
     many = dupfinder.scan(str(SAMPLE), workers=4).to_dict()
     for report in (one, many):
@@ -70,8 +70,8 @@ def test_scan_accepts_dicts_and_articles(records) -> None:
 def test_concurrent_scans_in_one_process_do_not_interfere(monkeypatch, records) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(pipeline, "BATCH", 5)
+    monkeypatch.setattr(local_engine, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(local_engine, "BATCH", 5)
     half = [r for r in records if r["id"].endswith(("-flood", "-rates"))]
     expected = {
         "all": clusters_as_sets(dupfinder.scan(records, workers=2)),

@@ -92,8 +92,8 @@ def test_joining_consumed_parts_releases_their_arrays() -> None:
     import gc
     import weakref
 
+    from dupfinder.engines.local import prepare
     from dupfinder.params import Params
-    from dupfinder.pipeline import prepare
     from dupfinder.stages.shingles import ShingleSets
     from tests.conftest import sample_records
 

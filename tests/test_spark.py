@@ -324,8 +324,8 @@ def test_unknown_engine_is_a_usage_error() -> None:
 
 
 def test_pair_score_over_both_sides_arrays_agrees_with_copy_score() -> None:
+    from dupfinder.engines.local import prepare
     from dupfinder.params import Params
-    from dupfinder.pipeline import prepare
 
     records = (sample_records() + pages.copy_edited_reprint() + pages.write_through()
                + pages.quoted_paragraph_corpus())

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import dupfinder
+import dupfinder.engines.local as local_engine
 import dupfinder.pipeline as pipeline
 from dupfinder.engines.spill import Spill
 from tests import pages
@@ -28,18 +29,18 @@ def test_spilled_tokens_give_the_same_report(monkeypatch, batch: int) -> None:
     records = sample_records() + pages.live_page() + pages.quoted_paragraph_corpus()
     in_memory = _report(records, 1)
     assert any(m["edits"] for c in in_memory["clusters"] for m in c["members"])
-    monkeypatch.setattr(pipeline, "BATCH", batch)
-    monkeypatch.setattr(pipeline, "SPILL_MIN", 1)
+    monkeypatch.setattr(local_engine, "BATCH", batch)
+    monkeypatch.setattr(local_engine, "SPILL_MIN", 1)
     assert _report(records, 1) == in_memory
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(local_engine, "PARALLEL_MIN", 1)
     assert _report(records, 2) == in_memory
 
 
 def test_spilled_tokens_are_the_tokens_in_memory() -> None:
     texts = [r["text"] for r in sample_records()]
     params = dupfinder.Params()
-    kept = pipeline.prepare(texts, params).sets
-    spilled = pipeline.prepare(texts, params, spill_min=0).sets
+    kept = local_engine.prepare(texts, params).sets
+    spilled = local_engine.prepare(texts, params, spill_min=0).sets
     assert spilled.tokens is None and spilled.spilled_tokens is not None
     assert kept.has_tokens() and kept.token_figures_of(0) is not None
     for i in range(len(texts)):
@@ -85,8 +86,8 @@ def test_spilled_hashes_read_as_the_hashes_in_memory(monkeypatch) -> None:
 
     texts = [r["text"] for r in sample_records()]
     params = dupfinder.Params()
-    kept = pipeline.prepare(texts, params).sets
-    spilled = pipeline.prepare(texts, params, spill_min=0).sets
+    kept = local_engine.prepare(texts, params).sets
+    spilled = local_engine.prepare(texts, params, spill_min=0).sets
     assert spilled.hashes.size == 0 and spilled.spilled_hashes is not None
     assert spilled.in_memory() is None and kept.in_memory() is not None
     assert spilled.shingle_count() == kept.shingle_count() > 0
@@ -119,19 +120,19 @@ def test_a_large_read_spills_its_tokens_as_it_reads(tmp_path, monkeypatch,
     path = tmp_path / "scrape.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     expected = _report(str(path), 2)
-    monkeypatch.setattr(pipeline, "BATCH", 4)
+    monkeypatch.setattr(local_engine, "BATCH", 4)
     monkeypatch.setattr(pipeline, "LEAN_CHARS", 0)  # texts dropped, tokens kept from reading
-    monkeypatch.setattr(pipeline, "SPILL_MIN", 9)  # past the second batch: spilled from then
+    monkeypatch.setattr(local_engine, "SPILL_MIN", 9)  # past the second batch: spilled from then
     monkeypatch.setattr(corpus, "PART_BYTES", 2_000)
     monkeypatch.setattr(corpus, "PARALLEL_READ_BYTES", 0 if parallel else 10**12)
     seen: list[object] = []
-    real = pipeline.prepare
+    real = local_engine.prepare
 
     def watched(*args, **kwargs):
         seen.append(kwargs.get("done_spills"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "prepare", watched)
+    monkeypatch.setattr(local_engine, "prepare", watched)
     assert _report(str(path), 2) == expected
     spills = seen[0]
     assert spills is not None and spills[0].parts >= 2  # the read wrote them out itself
@@ -162,8 +163,8 @@ def test_a_spilling_scan_keeps_signatures_and_samples_outside_memory() -> None:
 
     texts = [r["text"] for r in sample_records()]
     params = dupfinder.Params()
-    kept = pipeline.prepare(texts, params)
-    spilled = pipeline.prepare(texts, params, spill_min=0)
+    kept = local_engine.prepare(texts, params)
+    spilled = local_engine.prepare(texts, params, spill_min=0)
     assert not isinstance(spilled.signatures, np.ndarray)
     assert np.array_equal(spilled.signature_array(), kept.signatures)
     assert np.array_equal(candidate_pairs(spilled.signatures, params.lsh_threshold),

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import dupfinder.stages.verify as verify_module
+from dupfinder.engines.local import prepare
 from dupfinder.params import Params
-from dupfinder.pipeline import prepare
 from dupfinder.stages import _numba
 from dupfinder.stages.verify import (
     Thresholds,

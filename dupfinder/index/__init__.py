@@ -1,6 +1,6 @@
 """A persistent index of articles for daily scrapes, on the same stage functions as ``scan``.
 
-``add`` tokenises, shingles and signs each chunk with ``pipeline.prepare`` against the index's
+``add`` tokenises, shingles and signs each chunk with ``engines.local.prepare`` against the index's
 fixed boilerplate; stores each article's shingles (compressed gaps), figures and compressed
 text; writes its lookup keys (one per LSH band, one per sampled shingle: the same two candidate
 generators ``scan`` uses) as one sorted segment per chunk; finds the chunk's candidates among
@@ -44,10 +44,11 @@ from typing import Any
 import numpy as np
 
 from ..article import Article
+from ..engines.local import Prepared, id_ranks, prepare
 from ..errors import DuplicateIdError, InputError, UsageError
 from ..fields import FieldMap, option, sort_key_for_date
 from ..params import Params, resolve_workers
-from ..pipeline import Prepared, articles_from, id_ranks, prepare
+from ..pipeline import articles_from
 from ..readers import STDIN_LABEL, ReadContext, file_of, read_corpus
 from ..result import BoilerplateLine, Cluster, Embedded, Member, ScanResult, Stats
 from ..stages.agency import agency_marks
