@@ -106,11 +106,11 @@ def test_units_sorted_in_parts_of_the_key_space_learn_the_same(
     features = featurize([r["text"] for r in records], 320)
     ranks = id_ranks([str(r["id"]) for r in records])
     args = (features.line_keys, features.line_sizes, features.line_offsets, ranks)
-    whole = bp._unit_entries(*args)
+    whole = bp.count_units(*args).hand_over()
     expected = _learn(records)
     for lines in (1000, 37):  # a few parts, and the most there are (256)
         monkeypatch.setattr(bp, "UNIT_PART_LINES", lines)
-        parts = bp._unit_entries(*args)
+        parts = bp.count_units(*args).hand_over()
         for got, want in zip(parts, whole):
             assert got.dtype == want.dtype and np.array_equal(got, want)
         assert _learn(records) == expected

@@ -22,6 +22,11 @@ captions) is chrome too, where the repeat is a short run of short units: a whole
 (a digest listing it twice, two related entries of one wire story) is content. That rule is
 decided inside each article (``repeated_mask``), so it needs no corpus and drops the repeats
 from that article only.
+
+Learning the recurring units is two steps: ``count_units`` lists every (unit, carrier) entry,
+sorted by unit and then carrier rank (a sort of the whole, a part of the key space at a time);
+``decide`` takes those entries to the candidates, groups them by their carriers, and judges
+the groups on their sampled carriers' relatedness, in rounds.
 """
 
 from __future__ import annotations
@@ -35,7 +40,8 @@ from ..tuning import BoilerplateRules
 from . import _numba
 from .arrays import isin, lexsort, mix64, runs, stable_argsort
 
-__all__ = ["BoilerplateRules", "Learned", "LearnedLine", "learn", "repeated_mask"]
+__all__ = ["BoilerplateRules", "Learned", "LearnedLine", "UnitEntries", "count_units",
+           "decide", "learn", "repeated_mask"]
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,10 @@ def learn(
     if with_lines.size:
         doc_words[with_lines] = np.add.reduceat(line_words, line_offsets[with_lines])
     del with_lines
-    recurring = (_recurring(line_keys, line_words, line_offsets, outlets, doc_words, rules,
-                            ranks) if docs >= rules.min_docs else set())
+    recurring: set[int] = set()
+    if docs >= rules.min_docs:
+        recurring = decide(count_units(line_keys, line_words, line_offsets, ranks), line_keys,
+                           line_words, line_offsets, outlets, doc_words, rules)
     entry_doc = np.repeat(np.arange(docs, dtype=np.int32 if docs < 2**31 else np.int64),
                           np.diff(line_offsets))
     repeats = repeated_mask(line_keys, line_words, entry_doc, rules)
@@ -169,17 +177,34 @@ def repeated_mask(line_keys: np.ndarray, line_words: np.ndarray, entry_doc: np.n
     return out
 
 
-# Lines per part of the key space that ``_unit_entries`` sorts at once: its sort holds about
+# Lines per part of the key space that ``count_units`` sorts at once: its sort holds about
 # 40 bytes a line (at a million articles, 20M lines: 800 MB in one piece).
 UNIT_PART_LINES = 4_000_000
 
 
-def _unit_entries(line_keys: np.ndarray, line_words: np.ndarray, line_offsets: np.ndarray,
-                  ranks: np.ndarray) -> tuple[np.ndarray, ...]:
-    """One entry per (unit, article carrying it), ordered by unit key, then the carriers in
-    rank order (so samples and group representatives fall the same way whatever the input
-    order): (keys, articles, the words the article holds of the unit, every occurrence
-    counted (a brief printed twice), the unit's own word count).
+@dataclass
+class UnitEntries:
+    """What ``count_units`` finds: one entry per (unit, article carrying it), ordered by unit
+    key, then the carriers in rank order (so samples and group representatives fall the same
+    way whatever the input order)."""
+
+    keys: np.ndarray  # uint64, the unit's key
+    docs: np.ndarray  # the carrier (an article's index)
+    carried: np.ndarray  # words the carrier holds of the unit, each occurrence counted
+    words: np.ndarray  # the unit's own word count
+
+    def hand_over(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The four arrays, handed over: this holds none of them any more, so that the decide
+        step frees each as soon as it is done with it (at a million articles, 600 MB)."""
+        out = (self.keys, self.docs, self.carried, self.words)
+        self.keys, self.docs, self.carried, self.words = (a[:0] for a in out)
+        return out
+
+
+def count_units(line_keys: np.ndarray, line_words: np.ndarray, line_offsets: np.ndarray,
+                ranks: np.ndarray) -> UnitEntries:
+    """The count step of learning: every (unit, carrier) entry of the corpus, each carrier's
+    words of the unit summed (a brief printed twice counts twice).
 
     The keys' top bits cut them into parts sorted one at a time: a unit lives in one part,
     and the parts in order are the whole in order (the same entries as one sort, tested)."""
@@ -221,22 +246,24 @@ def _unit_entries(line_keys: np.ndarray, line_words: np.ndarray, line_offsets: n
         parts.clear()  # let go once copied
         return out
 
-    return tuple(joined(parts) for parts in found)
+    keys, docs_of, carried, words = (joined(parts) for parts in found)
+    return UnitEntries(keys, docs_of, carried, words)
 
 
-def _recurring(
+def decide(
+    entries: UnitEntries,
     line_keys: np.ndarray,
     line_words: np.ndarray,
     line_offsets: np.ndarray,
     outlets: np.ndarray,
     doc_words: np.ndarray,
     rules: BoilerplateRules,
-    ranks: np.ndarray,
 ) -> set[int]:
-    """Units recurring across unrelated articles (see the module docstring)."""
+    """The decide step of learning: the units of ``entries`` (``count_units``) recurring
+    across unrelated articles (see the module docstring). The articles' own units
+    (``line_*``) are read only for the relatedness of a unit's sampled carriers."""
     docs = line_offsets.size - 1
-    flat_keys, flat_docs, carried_words, first_words = _unit_entries(
-        line_keys, line_words, line_offsets, ranks)
+    flat_keys, flat_docs, carried_words, first_words = entries.hand_over()
     starts, df = runs(flat_keys)
     uniq = flat_keys[starts]
     # Word count of each line (the same wherever it appears).
