@@ -165,7 +165,6 @@ class CharTables:
                 fold[c] = ord(folded.translate(_QUOTES))
             else:
                 multi.append(chr(c))
-        self.multi_fold = re.compile("[" + "".join(multi) + "]")  # (as _multi_fold_of)
         astral = text[0x10000:].casefold()  # no astral character folds to several
         if len(astral) == every.size - 0x10000:
             fold[0x10000:] = np.frombuffer(astral.encode("utf-32-le"), dtype=np.uint32)
@@ -176,6 +175,7 @@ class CharTables:
         self.fold = fold
         self.multi = np.zeros(every.size, dtype=bool)
         self.multi[[ord(ch) for ch in multi]] = True
+        self.multi_fold = _multi_fold_of(self.multi)
         # A character whose compatibility decomposition is one character, as that one (U+00A0
         # as a space, full-width forms as ASCII): NFKC decomposes character by character, so
         # the text's NFKC is unchanged, and a text that held only those passes NFKC's quick
@@ -198,7 +198,6 @@ class CharTables:
         # The fold with its word bit on top (bit 31; code points take 21): one look-up a
         # character for the compiled tokeniser.
         self.fold_word = fold | (self.word[fold].astype(np.uint32) << np.uint32(31))
-
 
     def arrays(self) -> dict[str, Any]:
         """The tables as named arrays, for ``CharTables(saved=...)``."""
