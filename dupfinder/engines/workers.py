@@ -9,6 +9,7 @@ worker).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -110,22 +111,37 @@ def load_char_tables() -> None:
             return
     tables = normalise.char_tables()
     if where is not None:
-        try:
-            where.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=where.parent, suffix=".npz",
-                                             delete=False) as handle:
-                np.savez(handle, **tables.arrays())
-            os.replace(handle.name, where)
-            for stale in where.parent.glob("char_tables-*.npz"):  # of code since changed
-                if stale != where:
-                    stale.unlink(missing_ok=True)
-        except OSError:
-            pass
+        _save_tables(tables.arrays(), where)
+
+
+def _save_tables(arrays: dict[str, Any], where: Any) -> None:
+    """Written whole under a temporary name, then renamed (a reader never sees half a copy,
+    and a failed write leaves nothing behind); copies made by code since changed go."""
+    part = None
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=where.parent, prefix=".char_tables-",
+                                         suffix=".npz", delete=False) as handle:
+            part = handle.name
+            np.savez(handle, **arrays)
+        os.chmod(part, 0o644)  # (a temporary file is its owner's alone; the cache is not)
+        os.replace(part, where)
+        part = None
+        for stale in where.parent.glob("char_tables-*.npz"):
+            if stale != where:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass
+    finally:
+        if part is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(part)
 
 
 def _tables_file() -> Any:
     """Where the saved tables are: beside the compiled kernels' cache (``__pycache__`` of the
-    stages) when that is writable, else the user's cache folder; None when neither is."""
+    stages) when that is writable, else the user's cache folder; None when the code they are
+    named by cannot be read."""
     import hashlib
     import unicodedata
     from pathlib import Path
