@@ -201,7 +201,7 @@ def scan(
     fields = FieldMap(id=id, text=text, title=title, outlet=outlet, url=url, date=date)
     check_overrides(fields)
     marks: list[tuple[str, float]] = []  # each stage's first message and when it came
-    shown = progress or local._quiet
+    shown = progress or local.quiet
 
     def say(message: str) -> None:
         release_free_memory()  # what the last stage freed, before the next one allocates

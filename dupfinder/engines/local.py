@@ -48,7 +48,8 @@ SPILL_MIN = 250_000
 Progress = Callable[[str], None]
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str) -> None:
+    """A ``Progress`` that says nothing."""
     return None
 
 
@@ -81,7 +82,7 @@ class Matches:
 
 
 def prepare(
-    texts: Sequence[str], params: Params, workers: int = 1, say: Progress = _quiet,
+    texts: Sequence[str], params: Params, workers: int = 1, say: Progress = quiet,
     done: list[Features] | None = None, known_boilerplate: frozenset[int] = frozenset(),
     outlets: Sequence[str | None] | None = None, ranks: np.ndarray | None = None,
     spill_min: int | None = None, done_spills: tuple[Spill, Spill] | None = None,
@@ -204,7 +205,7 @@ def id_ranks(ids: Sequence[str]) -> np.ndarray:
     return ranks
 
 
-def find_matches(prepared: Prepared, params: Params, say: Progress = _quiet,
+def find_matches(prepared: Prepared, params: Params, say: Progress = quiet,
                  ranks: np.ndarray | None = None, engine: Any = None,
                  workers: int = 1, consume: bool = False) -> Matches:
     """Candidates from LSH (Jaccard) and sampled shingles (containment), verified exactly
