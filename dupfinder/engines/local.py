@@ -336,7 +336,7 @@ def clusters_and_edits(matches: Matches, sets: ShingleSets, facts: Facts, params
 # members' edit summaries or None). Plain tuples: pickled both ways at a fifth of the cost
 # of the stage's dataclasses, which the scan would only take apart again.
 Packed = tuple[int, str, list[tuple[int, float, float, int, int, str]],
-                list[tuple[int, float]], "list[dict[str, Any] | None] | None"]
+               list[tuple[int, float]], "list[dict[str, Any] | None] | None"]
 
 
 def _split_range(state: tuple[Any, ...], lo: int, hi: int) -> list[Packed]:
