@@ -197,7 +197,8 @@ class UnitEntries:
         """The four arrays, handed over: this holds none of them any more, so that the decide
         step frees each as soon as it is done with it (at a million articles, 600 MB)."""
         out = (self.keys, self.docs, self.carried, self.words)
-        self.keys, self.docs, self.carried, self.words = (a[:0] for a in out)
+        # (empty arrays of their own: an empty view would keep each whole array alive)
+        self.keys, self.docs, self.carried, self.words = (np.empty(0, a.dtype) for a in out)
         return out
 
 
