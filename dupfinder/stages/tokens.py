@@ -162,12 +162,6 @@ def printed_units(wanted: Iterable[tuple[int, int]],
     return out
 
 
-def line_key(words: Sequence[str]) -> int:
-    """The identity ``line_keys`` gives a line with these (normalised) words."""
-    h = word_hashes(words)
-    return int(line_keys(h, np.zeros(1, np.int64), np.array([h.size], np.int64))[0])
-
-
 _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
