@@ -168,6 +168,7 @@ class TokenisePool:
     """``featurize`` over batches of texts on ``workers`` processes (1: in this process)."""
 
     def __init__(self, workers: int, long_chars: int) -> None:
+        load_char_tables()  # (in this process too: a small scan tokenises here)
         self.context = _context()
         self.workers = workers if self.context is not None else 1
         self.long_chars = long_chars
