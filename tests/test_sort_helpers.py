@@ -60,3 +60,22 @@ def test_isin_is_numpys(dtype: type) -> None:
         assert np.array_equal(isin(values, test), np.isin(values, test))
     mixed = np.array([1, 2, 3], np.int64)
     assert isin(mixed, np.array([2], np.uint64)).tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64])
+def test_wide_keys_past_the_radix_threshold(dtype: type) -> None:
+    """From RADIX_MIN keys the compiled radix sort (when numba is there) answers: numpy's
+    permutation still, with long runs of ties, keys of a few digits (passes skipped), both
+    signs, and the extremes."""
+    from dupfinder.stages import arrays
+
+    rng = np.random.default_rng(17)
+    n = arrays.RADIX_MIN + 1234
+    for spread in (3, 2**20, 2**40, 2**63 - 1):
+        values = _values(rng, dtype, n, spread)
+        values[::11] = np.iinfo(dtype).max
+        values[5::13] = np.iinfo(dtype).min
+        assert np.array_equal(stable_argsort(values), np.argsort(values, kind="stable"))
+    ordered = np.arange(n, dtype=dtype)
+    assert np.array_equal(stable_argsort(ordered), np.arange(n))
+    assert np.array_equal(stable_argsort(ordered[::-1].copy()), np.arange(n)[::-1])

@@ -45,6 +45,11 @@ def unique_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 _LOW = np.uint64(0xFFFFFFFF)
+# From this many keys wider than 32 bits ``stable_argsort`` takes the compiled radix sort
+# (``_numba_sort.stable_order``): boilerplate's 2 M unit entries at 100k articles, 0.23 ->
+# 0.17 s (numpy's argsort and the second sort its ties need); below a million keys numpy's
+# sort, which the cache still holds, is as fast as the five passes.
+RADIX_MIN = 1_000_000
 
 
 def stable_argsort(values: np.ndarray) -> np.ndarray:
@@ -53,7 +58,8 @@ def stable_argsort(values: np.ndarray) -> np.ndarray:
     numpy's stable sort of integers is a timsort of indices (80 ms a million); its SIMD sort
     of plain values is a tenth of that. So a key of 32 bits or less is sorted as one 64-bit
     value with the index below it (the ties fall in index order by construction); a wider
-    key by the SIMD argsort, then its runs of ties put in index order by a second plain sort.
+    key by a compiled radix sort (stable too) when numba is there, else by numpy's argsort,
+    then its runs of ties put in index order by a second plain sort.
     """
     n = values.size
     if n < 2:
@@ -68,6 +74,15 @@ def stable_argsort(values: np.ndarray) -> np.ndarray:
         shifted = values.astype(np.int64 if values.dtype.kind != "u" else np.uint64)
         shifted -= shifted.dtype.type(low)
         return _sorted_with_index(shifted.view(np.uint64))
+    if n >= RADIX_MIN and values.dtype.itemsize == 8:
+        from . import _numba
+
+        kernel = _numba.kernel("stable_order")
+        if kernel is not None:  # a radix sort: stable as it goes, no comparison sort
+            keys = values.view(np.uint64)
+            if values.dtype.kind == "i":  # signed order is unsigned order, sign bit flipped
+                keys = keys ^ np.uint64(1 << 63)
+            return cast(np.ndarray, kernel(keys))
     order = np.argsort(values)
     ordered = values[order]
     tie = ordered[1:] == ordered[:-1]
