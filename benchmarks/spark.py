@@ -127,7 +127,9 @@ def child(mode: str, corpus: str, master: str, out: str) -> None:
         if mode == "mllib":
             # MLlib's join is long-running JVM code: it gets the JVM's own JIT (both
             # compilers), not the client compiler dupfinder's local sessions use.
-            engine.LOCAL_JAVA_OPTIONS = ""
+            from dupfinder.engines import spark_session
+
+            spark_session.LOCAL_JAVA_OPTIONS = ""  # where session() reads it
         spark = engine.session(master)
         engine.warm_up(spark)  # executors' Python workers started, kernels compiled
     else:

@@ -20,20 +20,18 @@ Split (see the README's "On a Spark cluster" for the shuffles each step costs):
 Rows are keyed by a dense input-order ``row_id`` assigned where the articles are read (never
 ``monotonically_increasing_id`` arithmetic), and everything collected is put back in ``row_id``
 order, so the result depends on neither the number of partitions nor the order rows arrive in.
+
+The session the engine runs in, and a local one's settings, are ``engines.spark_session``'s
+(its names are re-exported here); ``warm_up`` is here since it runs the engine.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..errors import DupfinderError, MissingExtraError
 from ..params import Params
 from ..stages import boilerplate as bp
 from ..stages.arrays import dedupe_pairs, pairs_within_runs
@@ -43,75 +41,14 @@ from ..stages.minhash import signatures
 from ..stages.shingles import ShingleSets, shingle
 from ..stages.tokens import featurize
 from ..stages.verify import Edges, Thresholds, verify
-
-INSTALL = "pip install 'dupfinder[spark]'"
-# The JVM heap of a local session this module starts (it is the executor as well).
-LOCAL_DRIVER_MEMORY = "6g"
-# ... and its JIT: the client compiler only. A scan is a few dozen short Spark jobs, each with
-# freshly generated code; the optimising compiler spent more CPU compiling them than it saved
-# (JVM CPU of a 10k scan on local[2] about 11-13 -> 6-8 s).
-LOCAL_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1"
-
-
-class SparkUnavailable(DupfinderError):
-    """pyspark or Java is missing: the message names the fix."""
-
-
-def check_available() -> None:
-    """Raise a one-line error naming the fix when pyspark or Java is missing."""
-    try:
-        import pyarrow  # noqa: F401
-        import pyspark  # noqa: F401
-    except ImportError as error:
-        raise MissingExtraError("spark", "the Spark engine") from error
-    java_home = os.environ.get("JAVA_HOME")
-    java = (os.path.join(java_home, "bin", "java") if java_home else None) or shutil.which("java")
-    if not java or not os.path.exists(java):
-        raise SparkUnavailable(
-            "the Spark engine needs Java 17 or later: install a JDK (for example "
-            "apt-get install openjdk-17-jre-headless) or set JAVA_HOME; pyspark comes with "
-            f"{INSTALL}")
-
-
-def session(master: str | None = None, app: str = "dupfinder") -> Any:
-    """The active SparkSession, or a new one (``master`` as given, else the one spark-submit
-    set, else local[*])."""
-    check_available()
-    # pyspark warns about pandas 3 on every Arrow call; the engine uses Arrow only.
-    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
-    from pyspark import SparkConf
-    from pyspark.sql import SparkSession
-
-    active = SparkSession.getActiveSession()
-    if active is not None and master is None:
-        return active
-    local = master is None or master.startswith("local")
-    if local:
-        # Executors of a local master run this interpreter, so they see this environment.
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.appName(app)
-    if master is not None:
-        builder = builder.master(master)
-    elif not SparkConf().contains("spark.master"):
-        builder = builder.master("local[*]")
-    builder = (builder.config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
-    conf = SparkConf()
-    if local:
-        # 200 shuffle partitions cost a task each on every shuffle, for a few cores' worth of
-        # work; the driver's JVM is the executor too, and receives every article's shingles
-        # and tokens (about 5 KB an article), so Spark's 1 GB default is too small for 100k
-        # articles; its JIT works for short jobs (LOCAL_JAVA_OPTIONS). On a cluster the
-        # user's settings (or Spark's) stand.
-        for key, value in (("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1))),
-                           ("spark.driver.memory", LOCAL_DRIVER_MEMORY),
-                           ("spark.driver.maxResultSize", "0"),
-                           ("spark.driver.extraJavaOptions", LOCAL_JAVA_OPTIONS)):
-            if not conf.contains(key):
-                builder = builder.config(key, value)
-    spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
+from .spark_session import INSTALL as INSTALL
+from .spark_session import LOCAL_DRIVER_MEMORY as LOCAL_DRIVER_MEMORY
+from .spark_session import LOCAL_JAVA_OPTIONS as LOCAL_JAVA_OPTIONS
+from .spark_session import SparkUnavailable as SparkUnavailable
+from .spark_session import check_available as check_available
+from .spark_session import is_spark_dataframe as is_spark_dataframe
+from .spark_session import records as records
+from .spark_session import session as session
 
 
 def warm_up(spark: Any, params: Params | None = None) -> None:
@@ -127,16 +64,6 @@ def warm_up(spark: Any, params: Params | None = None) -> None:
                                                      params.tuning.verify))
     finally:
         engine.close()
-
-
-def is_spark_dataframe(obj: Any) -> bool:
-    return type(obj).__name__ == "DataFrame" and type(obj).__module__.startswith("pyspark")
-
-
-def records(df: Any) -> Iterator[dict[str, Any]]:
-    """A Spark DataFrame's rows as dicts, in its partition order (the record numbers)."""
-    for row in df.toLocalIterator():
-        yield row.asDict(recursive=True)
 
 
 # ---- Arrow helpers ----------------------------------------------------------------------
