@@ -320,13 +320,9 @@ def decide(
     by_first = stable_argsort(grouped[group_starts])
     bounds = np.append(group_starts, grouped.size)
     first_bounds, last_bounds = bounds[by_first], bounds[by_first + 1]
-    del candidates, by_set, new_group, bounds
+    del candidates, carrier_hash, by_set, new_group, bounds
 
-    def carrier_group(k: int) -> list[int]:
-        """The units of group k (groups in the order of their first unit)."""
-        return grouped[first_bounds[k] : last_bounds[k]].tolist()
-
-    # Each candidate unit's group (as ``carrier_group`` numbers them); -1 for other units.
+    # Each candidate unit's group (as ``_Rounds.carrier_group`` numbers them); -1 for others.
     group_of_unit = np.full(uniq.size, -1, dtype=np.int64)
     group_of_unit[grouped] = np.argsort(by_first)[group_id]
     heavy = lexsort((uniq[grouped], weight_of[grouped], group_id))
@@ -334,74 +330,134 @@ def decide(
     heaviest_of_array = grouped[heavy][last][by_first]
     del group_id, heavy, last, group_starts, by_first
 
-    weights: dict[int, dict[int, int]] = {}
+    rounds = _Rounds(rules=rules, line_keys=line_keys, line_words=line_words,
+                     line_offsets=line_offsets, outlets=outlets, flat_keys=flat_keys,
+                     flat_docs=flat_docs, starts=starts, df=df, uniq=uniq, weight_of=weight_of,
+                     entry_weight=entry_weight, size_all=size_all, grouped=grouped,
+                     first_bounds=first_bounds, last_bounds=last_bounds,
+                     group_of_unit=group_of_unit, heaviest_of_array=heaviest_of_array)
+    # The rounds hold the entries' keys only where they read them in unit order (the numpy
+    # lookup): with the compiled merges, only their copy in article order lives on.
+    del flat_keys
+    boiler: set[int] = set()
+    previous: set[int] | None = None
+    for _ in range(rules.rounds):
+        found = rounds.one_round(boiler, previous)
+        if found == boiler:
+            break
+        previous = boiler = found
+    return boiler
 
-    def line_weights(i: int) -> dict[int, int]:
-        cached = weights.get(i)
+
+class _Rounds:
+    """The rounds of ``decide`` over its candidate groups: each judges the groups' units on
+    their sampled carriers' relatedness without the units in a set of known boilerplate.
+
+    Made once from the arrays ``decide`` prepares (the entries of units of two or more
+    carriers, run by unit; the candidate groups) and the articles' own units; it adds each
+    group's pairs of sampled carriers and the entries in article order, and keeps what
+    every round reuses (the numpy lookup's hits, each carrier's units, the triangles). A
+    round's weights, and the merges made with them, are that round's (``round_weights``
+    clears them).
+    """
+
+    def __init__(self, *, rules: BoilerplateRules, line_keys: np.ndarray,
+                 line_words: np.ndarray, line_offsets: np.ndarray, outlets: np.ndarray,
+                 flat_keys: np.ndarray, flat_docs: np.ndarray, starts: np.ndarray,
+                 df: np.ndarray, uniq: np.ndarray, weight_of: np.ndarray,
+                 entry_weight: np.ndarray, size_all: np.ndarray, grouped: np.ndarray,
+                 first_bounds: np.ndarray, last_bounds: np.ndarray,
+                 group_of_unit: np.ndarray, heaviest_of_array: np.ndarray) -> None:
+        self.rules = rules
+        self.line_keys, self.line_words, self.line_offsets = line_keys, line_words, line_offsets
+        self.outlets = outlets
+        self.docs = docs = line_offsets.size - 1
+        self.flat_docs, self.starts, self.df, self.uniq = flat_docs, starts, df, uniq
+        self.weight_of, self.entry_weight, self.size_all = weight_of, entry_weight, size_all
+        self.grouped, self.first_bounds, self.last_bounds = grouped, first_bounds, last_bounds
+        self.group_of_unit, self.heaviest_of_array = group_of_unit, heaviest_of_array
+        self.weights: dict[int, dict[int, int]] = {}  # ``line_weights``' answers
+        self.groups = groups = heaviest_of_array.size
+        # Each article's units, in key order (int32 indices: half the memory of argsort's).
+        by_doc = stable_argsort(flat_docs)
+        if by_doc.size < 2**31:
+            by_doc = by_doc.astype(np.int32)
+        self.by_doc = by_doc
+        self.doc_starts = np.searchsorted(flat_docs[by_doc], np.arange(docs + 1))
+        # Each group's first sampled carrier against each other one (``sampled_carriers`` of
+        # every group's heaviest unit at once: its first carrier, then the rest of the sample).
+        carried = df[heaviest_of_array].astype(np.int64)
+        picked = np.minimum(carried, rules.sample)
+        counts = picked - 1
+        self.group_of_pair = group_of_pair = np.repeat(np.arange(groups), counts)
+        step = np.zeros(groups, dtype=np.float64)
+        wide = carried > rules.sample
+        # np.linspace(0, n - 1, sample) as it computes it: k * step, the last exactly n - 1.
+        step[wide] = (carried[wide] - 1) / (rules.sample - 1)
+        k = np.arange(group_of_pair.size) - np.repeat(np.cumsum(counts) - counts, counts) + 1
+        offset = np.where(wide[group_of_pair],
+                          (k * step[group_of_pair]).astype(np.int64), k)
+        ends = wide[group_of_pair] & (k == rules.sample - 1)
+        offset[ends] = carried[group_of_pair][ends] - 1
+        first_at = starts[heaviest_of_array].astype(np.int64)
+        self.rep = flat_docs[first_at][group_of_pair].astype(np.int64)
+        self.other = flat_docs[first_at[group_of_pair] + offset].astype(np.int64)
+        del carried, picked, counts, step, wide, k, offset, ends, first_at
+        kernels: tuple[Any, Any] = (_merge_kernels() if self.rep.size >= COMPILED_MIN_PAIRS
+                                    else (None, None))
+        self.kernel, self.serial_kernel = kernels
+        self.lookup: tuple[np.ndarray, np.ndarray] | None = None  # ``shared_lines``' answer
+        self.flat_keys: np.ndarray | None = flat_keys
+        self.keys_by_doc: np.ndarray | None = None
+        if self.kernel is not None:
+            # The merges read each article's units in key order; nothing else reads the units
+            # in unit order (the numpy lookup does), so that copy goes (160 MB at a million).
+            self.keys_by_doc = flat_keys[by_doc]
+            self.flat_keys = None
+        self.doc_offsets = self.doc_starts.astype(np.int64)
+        self.weights_by_doc: np.ndarray | None = None  # the round's weights in ``by_doc`` order
+        self.triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # The round's shared weights of a group's pairs.
+        self.group_shared: dict[int, np.ndarray] = {}
+
+    def carrier_group(self, k: int) -> list[int]:
+        """The units of group k (groups in the order of their first unit)."""
+        return self.grouped[self.first_bounds[k] : self.last_bounds[k]].tolist()
+
+    def line_weights(self, i: int) -> dict[int, int]:
+        cached = self.weights.get(i)
         if cached is None:
             cached = {}
-            lo, hi = int(line_offsets[i]), int(line_offsets[i + 1])
-            for key, n in zip(line_keys[lo:hi].tolist(), line_words[lo:hi].tolist()):
+            lo, hi = int(self.line_offsets[i]), int(self.line_offsets[i + 1])
+            for key, n in zip(self.line_keys[lo:hi].tolist(), self.line_words[lo:hi].tolist()):
                 cached[key] = n  # a line repeated inside one article counts once
-            weights[i] = cached
+            self.weights[i] = cached
         return cached
 
-    def sampled_carriers(c: int) -> np.ndarray:
-        start = int(starts[c])
-        members = flat_docs[start : start + int(df[c])]
-        if members.size > rules.sample:
+    def sampled_carriers(self, c: int) -> np.ndarray:
+        start = int(self.starts[c])
+        members = self.flat_docs[start : start + int(self.df[c])]
+        if members.size > self.rules.sample:
             # An even spread over the carriers, deterministic.
-            pick = np.linspace(0, members.size - 1, rules.sample).astype(np.int64)
+            pick = np.linspace(0, members.size - 1, self.rules.sample).astype(np.int64)
             members = members[pick]
         return members
 
-    groups = heaviest_of_array.size
-    # Each article's units, in key order (int32 indices: half the memory of argsort's).
-    by_doc = stable_argsort(flat_docs)
-    if by_doc.size < 2**31:
-        by_doc = by_doc.astype(np.int32)
-    doc_starts = np.searchsorted(flat_docs[by_doc], np.arange(docs + 1))
-    # Each group's first sampled carrier against each other one (``sampled_carriers`` of
-    # every group's heaviest unit at once: its first carrier, then the rest of the sample).
-    carried = df[heaviest_of_array].astype(np.int64)
-    picked = np.minimum(carried, rules.sample)
-    counts = picked - 1
-    group_of_pair = np.repeat(np.arange(groups), counts)
-    step = np.zeros(groups, dtype=np.float64)
-    wide = carried > rules.sample
-    # np.linspace(0, n - 1, sample) as it computes it: k * step, the last exactly n - 1.
-    step[wide] = (carried[wide] - 1) / (rules.sample - 1)
-    k = np.arange(group_of_pair.size) - np.repeat(np.cumsum(counts) - counts, counts) + 1
-    offset = np.where(wide[group_of_pair],
-                      (k * step[group_of_pair]).astype(np.int64), k)
-    ends = wide[group_of_pair] & (k == rules.sample - 1)
-    offset[ends] = carried[group_of_pair][ends] - 1
-    first_at = starts[heaviest_of_array].astype(np.int64)
-    rep = flat_docs[first_at][group_of_pair].astype(np.int64)
-    other = flat_docs[first_at[group_of_pair] + offset].astype(np.int64)
-    del carried, picked, counts, step, wide, k, offset, ends, first_at
-    kernel, serial_kernel = (_merge_kernels() if rep.size >= COMPILED_MIN_PAIRS
-                             else (None, None))
-    lookup: list[tuple[np.ndarray, ...]] = []
-    keys_by_doc: list[np.ndarray] = []
-    if kernel is not None:
-        # The merges read each article's units in key order; nothing else reads the units
-        # in unit order (the numpy lookup does), so that copy goes (160 MB at a million).
-        keys_by_doc.append(flat_keys[by_doc])
-        flat_keys = flat_keys[:0]
-
-    def shared_lines() -> tuple[np.ndarray, ...]:
+    def shared_lines(self) -> tuple[np.ndarray, np.ndarray]:
         """Every unit of each pair's first carrier, and whether the other carries it too.
         The same in every round (only the weights change), so it is computed once."""
-        if lookup:
-            return lookup[0]
+        if self.lookup is not None:
+            return self.lookup
+        flat_keys, flat_docs, doc_starts = self.flat_keys, self.flat_docs, self.doc_starts
+        rep, other = self.rep, self.other
+        assert flat_keys is not None  # (kept without the compiled merges, the one case here)
         entry_mix = mix64(flat_keys ^ (flat_docs.astype(np.uint64)
                                        * np.uint64(0xD6E8FEB86659FD93)))
         sorted_mix = np.sort(entry_mix)
         n_lines = doc_starts[rep + 1] - doc_starts[rep]
         pair_of_query = np.repeat(np.arange(rep.size), n_lines)
         base = np.repeat(doc_starts[rep] - np.concatenate(([0], np.cumsum(n_lines)[:-1])), n_lines)
-        entry = by_doc[base + np.arange(int(n_lines.sum()))]
+        entry = self.by_doc[base + np.arange(int(n_lines.sum()))]
         query = mix64(flat_keys[entry] ^ (other[pair_of_query].astype(np.uint64)
                                         * np.uint64(0xD6E8FEB86659FD93)))
         # Needles in order: numpy's binary search then starts where the last one ended, which
@@ -411,145 +467,145 @@ def decide(
         pos[needle_order] = np.searchsorted(sorted_mix, query[needle_order])
         pos[pos == sorted_mix.size] = sorted_mix.size - 1
         hit = sorted_mix[pos] == query
-        lookup.append((pair_of_query[hit], entry[hit]))
-        return lookup[0]
+        self.lookup = (pair_of_query[hit], entry[hit])
+        return self.lookup
 
-    doc_offsets = doc_starts.astype(np.int64)
-    weights_by_doc: list[np.ndarray] = []  # the round's weights in ``by_doc`` order
-
-    def by_doc_weights(weight: np.ndarray) -> np.ndarray:
+    def by_doc_weights(self, weight: np.ndarray) -> np.ndarray:
         """``weight`` in the order of ``keys_by_doc`` (made once a round: ``round_weights``
         clears it)."""
-        if not weights_by_doc:
+        if self.weights_by_doc is None:
             # Word counts as they are (the merge sums them as floats, exactly).
-            weights_by_doc.append(weight[by_doc])
-        return weights_by_doc[0]
+            self.weights_by_doc = weight[self.by_doc]
+        return self.weights_by_doc
 
-    def shared_weight(weight: np.ndarray) -> np.ndarray:
+    def shared_weight(self, weight: np.ndarray) -> np.ndarray:
         """Per pair: the weight of the units both carriers hold. A merge of the two
         carriers' sorted units per pair with the ``fast`` extra, else a hashed lookup of
         every (unit, other carrier) among all entries; the same sums (a test holds them
         equal)."""
-        if kernel is not None:
-            return kernel(keys_by_doc[0], by_doc_weights(weight), doc_offsets,
-                          np.stack([rep, other], axis=1))
-        pair_of_hit, entry_of_hit = shared_lines()
-        return np.bincount(pair_of_hit, weights=weight[entry_of_hit], minlength=rep.size)
+        if self.kernel is not None:
+            return self.kernel(self.keys_by_doc, self.by_doc_weights(weight), self.doc_offsets,
+                               np.stack([self.rep, self.other], axis=1))
+        pair_of_hit, entry_of_hit = self.shared_lines()
+        return np.bincount(pair_of_hit, weights=weight[entry_of_hit], minlength=self.rep.size)
 
-    def boiler_entries(boiler: set[int]) -> np.ndarray:
+    def boiler_entries(self, boiler: set[int]) -> np.ndarray:
         """Which entries hold a unit in ``boiler`` (looked up per unit: entries run by unit)."""
         wanted = np.fromiter(boiler, dtype=np.uint64, count=len(boiler))
-        return np.repeat(isin(uniq, wanted), df)
+        return np.repeat(isin(self.uniq, wanted), self.df)
 
-    def round_weights(boiler: set[int]) -> tuple[np.ndarray, np.ndarray]:
+    def round_weights(self, boiler: set[int]) -> tuple[np.ndarray, np.ndarray]:
         """Each entry's weight with the units in ``boiler`` at zero, and each article's size."""
-        weight = entry_weight.copy()
-        size = size_all.copy()
+        weight = self.entry_weight.copy()
+        size = self.size_all.copy()
         if boiler:
             # The known boilerplate's words, out of each size (summed over its entries only:
             # a difference of all entries' weights was the stage's peak at a million articles).
-            hit = boiler_entries(boiler)
+            hit = self.boiler_entries(boiler)
             weight[hit] = 0
-            size -= np.bincount(flat_docs[hit], weights=entry_weight[hit], minlength=docs)
-        weights_by_doc.clear()
-        group_shared.clear()
+            size -= np.bincount(self.flat_docs[hit], weights=self.entry_weight[hit],
+                                minlength=self.docs)
+        self.weights_by_doc = None
+        self.group_shared.clear()
         return weight, size
 
-    def all_related_to_first(boiler: set[int], weight: np.ndarray,
+    def all_related_to_first(self, boiler: set[int], weight: np.ndarray,
                              size: np.ndarray) -> np.ndarray:
         """Per group: is every sampled carrier related to the first one? (numpy, all at once)
 
         Such a group is one story's copies and cannot be boilerplate; the exact greedy check
         below gives the same answer for it, at Python speed.
         """
-        if rep.size == 0:
-            return np.ones(groups, dtype=bool)
-        shared = shared_weight(weight)
-        key_w = weight_of[heaviest_of_array].astype(np.float64)
+        if self.rep.size == 0:
+            return np.ones(self.groups, dtype=bool)
+        shared = self.shared_weight(weight)
+        heaviest_of_array, group_of_pair = self.heaviest_of_array, self.group_of_pair
+        key_w = self.weight_of[heaviest_of_array].astype(np.float64)
         if boiler:
-            key_w[isin(uniq[heaviest_of_array],
+            key_w[isin(self.uniq[heaviest_of_array],
                        np.fromiter(boiler, dtype=np.uint64, count=len(boiler)))] = 0
         key_w = key_w[group_of_pair]
         # In place (arrays of every pair: at a million articles, millions of them).
-        smaller = size[rep]
-        np.minimum(smaller, size[other], out=smaller)
+        smaller = size[self.rep]
+        np.minimum(smaller, size[self.other], out=smaller)
         smaller -= key_w
         shared -= key_w
         del key_w
-        ok = shared >= rules.related * smaller
+        ok = shared >= self.rules.related * smaller
         ok &= smaller > 0
         del shared, smaller
         np.logical_not(ok, out=ok)
-        bad = np.bincount(group_of_pair[ok], minlength=groups)
+        bad = np.bincount(group_of_pair[ok], minlength=self.groups)
         return bad == 0
 
-    triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-    def lower_triangle(m: int) -> tuple[np.ndarray, np.ndarray]:
-        found = triangles.get(m)
+    def lower_triangle(self, m: int) -> tuple[np.ndarray, np.ndarray]:
+        found = self.triangles.get(m)
         if found is None:
-            found = triangles[m] = np.tril_indices(m, -1)
+            found = self.triangles[m] = np.tril_indices(m, -1)
         return found
 
-    group_shared: dict[int, np.ndarray] = {}  # the round's shared weights of a group's pairs
-
-    def relation_matrices(units: list[int], boiler: set[int], weight: np.ndarray,
+    def relation_matrices(self, units: list[int], boiler: set[int], weight: np.ndarray,
                           size: np.ndarray) -> dict[int, np.ndarray]:
         """For each unit, which of its sampled carriers are related to which (the pairs
         ``related`` would judge), in one compiled merge; the same answers. The units of one
         carrier group have the same carriers: their pairs are merged once a round."""
-        if kernel is None or not units:
+        if self.kernel is None or not units:
             return {}
+        group_of_unit, group_shared = self.group_of_unit, self.group_shared
         fresh = sorted({int(group_of_unit[c]) for c in units} - set(group_shared))
         if fresh:
             firsts, seconds, sizes = [], [], []
             for k in fresh:
-                members = sampled_carriers(carrier_group(k)[0])
-                p, q = lower_triangle(members.size)
+                members = self.sampled_carriers(self.carrier_group(k)[0])
+                p, q = self.lower_triangle(members.size)
                 firsts.append(members[p])
                 seconds.append(members[q])
                 sizes.append(p.size)
             pairs = np.stack([np.concatenate(firsts), np.concatenate(seconds)],
                              axis=1).astype(np.int64)
-            merge: Any = kernel if len(pairs) >= COMPILED_PARALLEL_PAIRS else serial_kernel
-            shared_all = merge(keys_by_doc[0], by_doc_weights(weight), doc_offsets, pairs)
+            merge: Any = (self.kernel if len(pairs) >= COMPILED_PARALLEL_PAIRS
+                          else self.serial_kernel)
+            shared_all = merge(self.keys_by_doc, self.by_doc_weights(weight), self.doc_offsets,
+                               pairs)
             bounds = np.cumsum([0, *sizes])
             for n, k in enumerate(fresh):
                 group_shared[k] = shared_all[bounds[n] : bounds[n + 1]]
         out: dict[int, np.ndarray] = {}
         for c in units:
-            members = sampled_carriers(c)
+            members = self.sampled_carriers(c)
             m = members.size
-            p, q = lower_triangle(m)
+            p, q = self.lower_triangle(m)
             i, j = members[p], members[q]
-            key_w = 0.0 if int(uniq[c]) in boiler else float(weight_of[c])
+            key_w = 0.0 if int(self.uniq[c]) in boiler else float(self.weight_of[c])
             shared = group_shared[int(group_of_unit[c])] - key_w
             smaller = np.minimum(size[i], size[j]) - key_w
             # As ``related`` decides: a division, so a ratio on the bound falls the same way.
             ratio = np.divide(shared, smaller, out=np.zeros_like(shared), where=smaller > 0)
             matrix = np.zeros((m, m), dtype=bool)
-            matrix[p, q] = (smaller > 0) & (ratio >= rules.related)
+            matrix[p, q] = (smaller > 0) & (ratio >= self.rules.related)
             out[c] = matrix
         return out
 
-    def one_round(boiler: set[int], previous: set[int] | None) -> set[int]:
+    def one_round(self, boiler: set[int], previous: set[int] | None) -> set[int]:
         """Boilerplate lines, judging relatedness without the lines in ``boiler``.
 
         With ``previous`` (the last round's answer), only lines whose carriers hold a known
         boilerplate line are judged again: nothing else can have changed.
         """
+        rules, kernel, uniq, weight_of = self.rules, self.kernel, self.uniq, self.weight_of
+        flat_docs, heaviest_of_array = self.flat_docs, self.heaviest_of_array
         found: set[int] = set()
         touched: np.ndarray | None = None
         if previous is not None:
-            hit = boiler_entries(boiler)
-            touched = np.zeros(docs, dtype=bool)
+            hit = self.boiler_entries(boiler)
+            touched = np.zeros(self.docs, dtype=bool)
             touched[flat_docs[hit]] = True
         overlap_cache: dict[tuple[int, int], tuple[int, int, int]] = {}
 
         def related(i: int, j: int, key: int) -> bool:
             """Do i and j share enough besides ``key`` and known boilerplate?"""
             pair = (i, j) if i < j else (j, i)
-            wi, wj = line_weights(pair[0]), line_weights(pair[1])
+            wi, wj = self.line_weights(pair[0]), self.line_weights(pair[1])
             cached = overlap_cache.get(pair)
             if cached is None:
                 small, large = (wi, wj) if len(wi) <= len(wj) else (wj, wi)
@@ -570,9 +626,9 @@ def decide(
 
         def is_boiler(c: int, key: int) -> bool:
             story_like = int(weight_of[c]) >= rules.story_min_words
-            members = sampled_carriers(c).tolist()
+            members = self.sampled_carriers(c).tolist()
             if kernel is not None and c not in matrices:
-                matrices.update(relation_matrices([c], boiler, weight, size))
+                matrices.update(self.relation_matrices([c], boiler, weight, size))
             matrix = matrices.get(c)
             groups: list[list[int]] = []  # positions in ``members``, greedily grouped
             for p, doc in enumerate(members):
@@ -590,7 +646,7 @@ def decide(
 
         def _story_text(groups: list[list[int]]) -> bool:
             """Does some outlet carry the unit only in related copies (one story's)?"""
-            codes = [[int(outlets[d]) for d in g] for g in groups]
+            codes = [[int(self.outlets[d]) for d in g] for g in groups]
             for index, g in enumerate(codes):
                 if len(g) < 2:
                     continue
@@ -602,42 +658,34 @@ def decide(
         # Lines carried by exactly the same articles (the paragraphs of one wire story) are
         # decided together: first with the heaviest line left out, the case least likely to
         # look related; only if that says boilerplate is each line decided on its own.
-        weight, size = round_weights(boiler)
-        settled = all_related_to_first(boiler, weight, size)
+        weight, size = self.round_weights(boiler)
+        settled = self.all_related_to_first(boiler, weight, size)
         judged: list[int] = []  # the groups whose heaviest unit is judged below
         for index in np.flatnonzero(~settled).tolist():
-            group = carrier_group(index)
+            group = self.carrier_group(index)
             if touched is not None and previous is not None:
                 first_c = group[0]
-                carriers = flat_docs[int(starts[first_c]) : int(starts[first_c] + df[first_c])]
+                carriers = flat_docs[int(self.starts[first_c])
+                                     : int(self.starts[first_c] + self.df[first_c])]
                 if not touched[carriers].any():
                     found.update(int(uniq[c]) for c in group if int(uniq[c]) in previous)
                     continue
             judged.append(index)
-        matrices = relation_matrices([int(heaviest_of_array[k]) for k in judged], boiler,
-                                     weight, size)
+        matrices = self.relation_matrices([int(heaviest_of_array[k]) for k in judged], boiler,
+                                          weight, size)
         for index in judged:
-            group = carrier_group(index)
+            group = self.carrier_group(index)
             heaviest = int(heaviest_of_array[index])
             if not is_boiler(heaviest, int(uniq[heaviest])):
                 continue
             if kernel is not None:  # each unit of the group is judged: all in one merge
-                matrices.update(relation_matrices([c for c in group if c not in matrices],
-                                                  boiler, weight, size))
+                matrices.update(self.relation_matrices([c for c in group if c not in matrices],
+                                                       boiler, weight, size))
             for c in group:
                 key = int(uniq[c])
                 if c == heaviest or is_boiler(c, key):
                     found.add(key)
         return found
-
-    boiler: set[int] = set()
-    previous: set[int] | None = None
-    for _ in range(rules.rounds):
-        found = one_round(boiler, previous)
-        if found == boiler:
-            break
-        previous = boiler = found
-    return boiler
 
 
 # Below this many carrier pairs the numpy lookup is quick, and a first run would spend
