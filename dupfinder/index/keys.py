@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..params import Params
-from ..stages.arrays import mix64, runs
+from ..stages.arrays import mix64, runs, unique, unique_counts
 from ..stages.containment import sample_need
 from ..stages.lsh import band_keys
 from ..stages.shingles import ShingleSets
@@ -117,7 +117,8 @@ class LookupKeys:
         codes = [bo_ * (1 << 32) + br]  # made unique with the sample pairs, below
         so_, sr = self.probe(SAMPLES, sk, so)
         if so_.size:
-            code, shared = np.unique(so_ * (1 << 32) + sr, return_counts=True)
+            # (by numpy's SIMD sort: ``np.unique`` hashes, several times slower here)
+            code, shared = unique_counts(so_ * (1 << 32) + sr)
             owner, row = code >> 32, code & 0xFFFFFFFF
             row_samples, row_sizes = self.row_counts()
             mine = np.bincount(so, minlength=n)
@@ -128,7 +129,7 @@ class LookupKeys:
             ok = ((shared >= need)
                   & (np.minimum(sizes[owner], row_sizes[row]) >= self.params.min_shingles))
             codes.append(code[ok])
-        code = np.unique(np.concatenate(codes))
+        code = unique(np.concatenate(codes))
         return code >> 32, code & 0xFFFFFFFF
 
 

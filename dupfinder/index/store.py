@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..stages.arrays import stable_argsort
 from .codec import (
     TEXT_BLOCK,
     TOKEN_BLOCK,
@@ -87,6 +88,23 @@ CREATE TABLE IF NOT EXISTS embedded (
 _ROW_COLUMNS = ("rowid", "id", "outlet", "title", "url", "published", "published_ts",
                 "added_ts", "source", "size", "samples", "words", "stripped", "agency",
                 "figures", "token_block", "token_at")
+
+
+def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True, return_counts=True)`` of uint32 values by one
+    stable sort of 32-bit keys (``arrays.stable_argsort``: a plain SIMD sort), where numpy's
+    unique with an inverse takes a comparison argsort (a building add's millions of tokens:
+    most of storing its rows)."""
+    order = stable_argsort(values)
+    ordered = values[order]
+    new = np.ones(ordered.size, dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    run = np.cumsum(new) - 1
+    inverse = np.empty(values.size, dtype=np.int64)
+    inverse[order] = run
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, ordered.size))
+    return ordered[starts], inverse, counts
 
 
 class _HashIndex:
@@ -328,12 +346,11 @@ class SQLiteStore:
         kind = "TEXT" if name == "want_ids" else "INTEGER"
         self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (v {kind} PRIMARY KEY)")
         self.db.execute(f"DELETE FROM {name}")
-        if kind == "INTEGER":  # one statement: the list parsed by SQLite, not bound row by row
-            self.db.execute(f"INSERT OR IGNORE INTO {name} SELECT value FROM json_each(?)",
-                            (json.dumps([int(v) for v in values]),))
-        else:
-            self.db.executemany(f"INSERT OR IGNORE INTO {name} VALUES (?)",
-                                [(v,) for v in values])
+        # One statement: the list parsed by SQLite, not bound row by row (ids as JSON strings:
+        # 10k ids in 4 ms, against 25 ms bound one by one).
+        self.db.execute(f"INSERT OR IGNORE INTO {name} SELECT value FROM json_each(?)",
+                        (json.dumps([int(v) for v in values] if kind == "INTEGER"
+                                    else list(values)),))
 
     def rows_by_id(self, ids: Sequence[str]) -> dict[str, tuple[int, str | None]]:
         self._ids_table("want_ids", ids)
@@ -413,8 +430,7 @@ class SQLiteStore:
         ids = self._lookup.find(tokens)
         miss = ids < 0
         if miss.any():
-            fresh, inverse, counts = np.unique(tokens[miss], return_inverse=True,
-                                               return_counts=True)
+            fresh, inverse, counts = _unique_inverse(tokens[miss])
             order = np.lexsort((fresh, -counts))
             rank = np.empty(order.size, dtype=np.int64)
             rank[order] = np.arange(order.size)
