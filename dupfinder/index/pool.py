@@ -53,9 +53,10 @@ class Pool:
 
     def add_prepared(self, articles: Sequence[Article], sets: ShingleSets,
                      rowids: Sequence[int | None] | None = None,
-                     agency: Sequence[bool] | None = None) -> list[int]:
+                     agency: Sequence[bool] | None = None,
+                     dates: Sequence[float | None] | None = None) -> list[int]:
         """New articles (``agency``: their credits when known, else looked up when the
-        canonical rule asks)."""
+        canonical rule asks; ``dates``: their ``sort_key_for_date`` when the caller has them)."""
         out = []
         for i, a in enumerate(articles):
             k = len(self.ids)
@@ -68,7 +69,7 @@ class Pool:
             self.words.append(int(sets.words[i]))
             self.stripped.append(bool(sets.stripped[i]))
             self.figures.append(sets.figures_of(i))
-            self.dates.append(sort_key_for_date(a.published))
+            self.dates.append(dates[i] if dates is not None else sort_key_for_date(a.published))
             self.agency.flags.append(agency[i] if agency is not None else None)
             if agency is None:
                 self.texts[k] = (a.text, a.title)
