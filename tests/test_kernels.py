@@ -162,3 +162,21 @@ def _sign_in_worker(hashes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray
     assert kernels is not None
     return (minhash.signatures(hashes, offsets, 128),
             _numba.kernel("minhash") is kernels["minhash_serial"])
+
+
+def test_compiled_varints_equal_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index's LEB128 ids (``index.codec``): the compiled encoder writes numpy's bytes and
+    widths, at every width boundary, and each decoder gives the ids back."""
+    from dupfinder.index import codec
+
+    rng = np.random.default_rng(28)
+    edges = np.array([0, 1, 127, 128, 16383, 16384, 2**21 - 1, 2**21, 2**28 - 1], np.int64)
+    ids = np.concatenate([edges, rng.integers(0, 2**28, 5000) >> rng.integers(0, 27, 5000)])
+    data, width = codec._leb128(ids)
+    monkeypatch.setenv("DUPFINDER_NUMPY", "1")
+    ref_data, ref_width = codec._leb128(ids)
+    np.testing.assert_array_equal(data, ref_data)
+    np.testing.assert_array_equal(width, ref_width)
+    np.testing.assert_array_equal(codec.decode_ids(data), ids)
+    monkeypatch.delenv("DUPFINDER_NUMPY")
+    np.testing.assert_array_equal(codec.decode_ids(data), ids)

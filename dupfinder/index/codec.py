@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
+
+from ..stages import _numba
 
 
 def encode_ids(ids: np.ndarray) -> np.ndarray:
@@ -20,6 +23,9 @@ def encode_ids(ids: np.ndarray) -> np.ndarray:
 def _leb128(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(the LEB128 bytes, the width of each value)."""
     ids = ids.astype(np.uint32)
+    kernel = _numba.kernel("leb128_encode")
+    if kernel is not None:  # compiled: each id's bytes written where it stands
+        return cast(tuple[np.ndarray, np.ndarray], kernel(ids))
     width = (ids >= 1 << 7).astype(np.int8)
     width += 1
     for limit in (1 << 14, 1 << 21):
@@ -41,6 +47,9 @@ def decode_ids(data: np.ndarray) -> np.ndarray:
     """``encode_ids`` undone: the integers of a LEB128 byte array."""
     if data.size == 0:
         return np.zeros(0, np.int64)
+    kernel = _numba.kernel("leb128_decode")
+    if kernel is not None:
+        return cast(np.ndarray, kernel(data))
     ends = np.flatnonzero(data < 128)
     starts = np.empty_like(ends)
     starts[0] = 0
