@@ -56,13 +56,21 @@ class Clustering:
         return nodes, out
 
     def cluster(self, pool: Pool, positions: list[int], edges: Edges) -> list[Group]:
+        sets = [pool.shingles[k] for k in positions]
+        sizes = [int(s.size) for s in sets]
+        # The positions' shingles as one array of rows, which the compiled derivation reads
+        # (the numpy one sorts each group's sets again): as scan's Facts carry them.
+        offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        hashes = np.concatenate(sets) if sets else np.zeros(0, np.uint32)
         facts = Facts(
             ids=[pool.ids[k] for k in positions],
-            sizes=[int(pool.shingles[k].size) for k in positions],
+            sizes=sizes,
             dates=[pool.dates[k] for k in positions],
             agency=Positions(pool.agency, positions),
             shingles=lambda v: pool.shingles[positions[v]],
             agency_outlet=[pool.agency_outlet[k] for k in positions],
+            rows=(hashes, offsets),
         )
         thresholds = self.thresholds
 
@@ -85,9 +93,12 @@ class Clustering:
         raw = store.edges_among(nodes)
         if raw.size == 0:
             return
-        pool.add_rows(np.unique(raw[:, :2].astype(np.int64)).tolist())
-        pairs = np.array([[pool.at_row[int(a)], pool.at_row[int(b)]]
-                          for a, b in raw[:, :2].tolist()], dtype=np.int64)
+        ends = raw[:, :2].astype(np.int64)
+        known = np.unique(ends)
+        # (an edge's rows are indexed rows, each found: their pool positions by one search)
+        at = np.array(pool.add_rows(known.tolist()), dtype=np.int64)
+        assert at.size == known.size, "an edge names a row the index does not hold"
+        pairs = at[np.searchsorted(known, ends)]
         edges = Edges(pairs, raw[:, 2], raw[:, 3])
         comp_rows: list[tuple[int, int]] = []
         member_rows: list[tuple[Any, ...]] = []
