@@ -257,15 +257,13 @@ class Index:
         rows = self.store.fetch(rowids, tokens=True)
         if not len(rows):
             return rows
-        counts = np.array([t.size for t in rows.tokens], dtype=np.int64)
-        offsets = np.zeros(counts.size + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        flags = rows.token_figures
-        digits = (np.concatenate([f for f in flags if f is not None])
-                  if all(f is not None for f in flags) else np.zeros(0, bool))
-        feats = Features(np.concatenate(rows.tokens), offsets, np.zeros(0, np.uint64),
-                         np.zeros(0, np.int64), np.zeros(counts.size + 1, np.int64),
-                         digits if digits.size == offsets[-1] else np.zeros(0, bool))
+        assert rows.token_values is not None and rows.token_offsets is not None
+        offsets = rows.token_offsets
+        digits = rows.token_flags
+        feats = Features(rows.token_values, offsets, np.zeros(0, np.uint64),
+                         np.zeros(0, np.int64), np.zeros(offsets.size, np.int64),
+                         digits if digits is not None and digits.size == offsets[-1]
+                         else np.zeros(0, bool))
         sets = shingle(feats, self.params.shingle, None, self.params.tuning.boilerplate)
         rows.shingles = [sets.of(i) for i in range(len(rows))]
         return rows

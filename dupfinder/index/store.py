@@ -215,6 +215,11 @@ class Rows:
     tokens: list[np.ndarray] = field(default_factory=list)
     token_figures: list[np.ndarray | None] = field(default_factory=list)
     shingles: list[np.ndarray] = field(default_factory=list)
+    # The same tokens as one array in row order (``tokens`` are views of it), with each
+    # row's start (one past the last at the end) and the flags alike (None when not kept).
+    token_values: np.ndarray | None = None
+    token_offsets: np.ndarray | None = None
+    token_flags: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.rowid)
@@ -459,13 +464,14 @@ class SQLiteStore:
         got = {r[0]: r for r in self.db.execute(
             f"SELECT {cols} FROM fetch_rows f CROSS JOIN articles a ON a.rowid = f.v")}
         rows = [got[r] for r in rowids if r in got]
-        out = Rows(*([] for _ in range(15)))  # type: ignore[arg-type]
-        for r in rows:
-            for name, value in zip(_ROW_COLUMNS[:14], r[:14]):
-                getattr(out, name).append(value)
-            out.figures.append(np.frombuffer(r[14], dtype="<u4").astype(np.uint32))
+        # Column by column (one transposition, not an append per row and field).
+        columns: list[tuple[Any, ...]] = (list(zip(*rows)) if rows
+                                          else [() for _ in _ROW_COLUMNS])
+        out = Rows(**{name: list(c) for name, c in zip(_ROW_COLUMNS[:14], columns)},  # type: ignore[arg-type]
+                   figures=[np.frombuffer(b, dtype="<u4").astype(np.uint32)
+                            for b in columns[14]])
         if tokens and rows:
-            blocks = sorted({r[15] for r in rows})
+            blocks = sorted(set(columns[15]))
             self._ids_table("token_blocks", blocks)
             stored = dict(self.db.execute(
                 "SELECT x.block, x.data FROM token_blocks t CROSS JOIN tokens x"
@@ -479,11 +485,21 @@ class SQLiteStore:
             hashes = self.vocab()[ids]
             where = {(b, at): k for k, (b, at) in enumerate(
                 (b, at) for b, ats in zip(blocks, wanted) for at in ats)}
-            for r in rows:
-                k = where[r[15], r[16]]
-                lo, hi = int(offsets[k]), int(offsets[k + 1])
-                out.tokens.append(hashes[lo:hi])
-                out.token_figures.append(figures[lo:hi] if figures is not None else None)
+            # The rows' tokens gathered into row order once: one array the index shingles,
+            # each row's tokens a view of it.
+            picked = np.array([where[b, at] for b, at in zip(columns[15], columns[16])],
+                              dtype=np.int64)
+            lengths = offsets[picked + 1] - offsets[picked]
+            row_at = np.zeros(picked.size + 1, dtype=np.int64)
+            np.cumsum(lengths, out=row_at[1:])
+            gather = np.repeat(offsets[picked] - row_at[:-1], lengths) + np.arange(row_at[-1])
+            out.token_values, out.token_offsets = hashes[gather], row_at
+            out.token_flags = figures[gather] if figures is not None else None
+            bounds = list(zip(row_at[:-1].tolist(), row_at[1:].tolist()))
+            out.tokens = [out.token_values[lo:hi] for lo, hi in bounds]
+            flags = out.token_flags
+            out.token_figures = ([flags[lo:hi] for lo, hi in bounds] if flags is not None
+                                 else [None] * len(bounds))
         return out
 
     def texts(self, rowids: Sequence[int]) -> dict[int, str]:
