@@ -180,3 +180,32 @@ def test_compiled_varints_equal_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     np.testing.assert_array_equal(codec.decode_ids(data), ids)
     monkeypatch.delenv("DUPFINDER_NUMPY")
     np.testing.assert_array_equal(codec.decode_ids(data), ids)
+
+
+def test_compiled_token_blocks_equal_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index's token blocks unpacked by one compiled pass (``_numba_varint.token_rows``)
+    give the numpy path's ids, offsets, flags and sizes: all articles or some of each block,
+    blocks with flags and without, empty articles, ids of every width."""
+    from dupfinder.index.codec import pack_tokens, unpack_tokens
+
+    rng = np.random.default_rng(16)
+    counts = rng.integers(0, 400, 37)
+    counts[::5] = 0
+    total = int(counts.sum())
+    ids = rng.integers(0, 2**28, total) >> rng.integers(0, 27, total)
+    figures = rng.random(total) < 0.2
+    order = rng.permutation(counts.size).tolist()
+    for flags in (figures, None):
+        blobs = pack_tokens(ids, counts, flags, order, block=4)
+        wanted = [sorted(rng.choice(4, rng.integers(0, 4), replace=False).tolist())
+                  for _ in blobs[:-1]] + [[0]]
+        for want in (None, wanted):
+            compiled = unpack_tokens(blobs, want)
+            monkeypatch.setenv("DUPFINDER_NUMPY", "1")
+            reference = unpack_tokens(blobs, want)
+            monkeypatch.delenv("DUPFINDER_NUMPY")
+            for got, ref in zip(compiled[:3], reference[:3]):
+                assert (got is None) == (ref is None)
+                if ref is not None:
+                    np.testing.assert_array_equal(got, ref)
+            assert compiled[3] == reference[3]

@@ -234,4 +234,5 @@ def _compile(numba: Any) -> dict[str, Any]:
             "code_runs": _numba_codes.code_runs, "member_of": _numba_codes.member_of,
             "stable_order": _numba_sort.stable_order,
             "leb128_encode": _numba_varint.leb128_encode,
-            "leb128_decode": _numba_varint.leb128_decode}
+            "leb128_decode": _numba_varint.leb128_decode,
+            "token_rows": _numba_varint.token_rows}

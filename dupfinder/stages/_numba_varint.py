@@ -58,3 +58,62 @@ def leb128_decode(data: np.ndarray) -> np.ndarray:
         else:
             shift += 7
     return out
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _u32(data: np.ndarray, at: int) -> int:
+    return (np.int64(data[at]) | (np.int64(data[at + 1]) << 8) | (np.int64(data[at + 2]) << 16)
+            | (np.int64(data[at + 3]) << 24))
+
+
+@numba.njit(cache=True, nogil=True)
+def token_rows(data: np.ndarray, block_at: np.ndarray, want_block: np.ndarray,
+               want_at: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Articles' token ids and digit flags out of the index's decompressed token blocks
+    (``index.codec.pack_tokens``; block b is ``data[block_at[b]:block_at[b + 1]]``): for each
+    wanted (block, place) in order, its ids (LEB128 decoded) and flags (bits, first token in
+    the high bit); (the ids concatenated, each one's start and one past the last, the flags
+    alike, whether every wanted block has flags)."""
+    wanted = want_block.size
+    offsets = np.zeros(wanted + 1, dtype=np.int64)
+    flagged = True
+    for w in range(wanted):
+        base = block_at[want_block[w]]
+        n = _u32(data, base)
+        flagged = flagged and _u32(data, base + 4) != 0
+        offsets[w + 1] = offsets[w] + _u32(data, base + 8 + 4 * want_at[w])
+    ids = np.empty(offsets[wanted], dtype=np.int64)
+    flags = np.zeros(offsets[wanted] if flagged else 0, dtype=np.bool_)
+    for w in range(wanted):
+        base = block_at[want_block[w]]
+        n = _u32(data, base)
+        at = want_at[w]
+        body = base + 8 + 8 * n
+        bits = body
+        for i in range(n):
+            width = _u32(data, base + 8 + 4 * n + 4 * i)
+            if i < at:
+                body += width
+            bits += width
+        out = offsets[w]
+        value = np.int64(0)
+        shift = 0
+        p = body
+        while out < offsets[w + 1]:
+            b = data[p]
+            p += 1
+            value |= np.int64(b & 127) << shift
+            if b < 128:
+                ids[out] = value
+                out += 1
+                value = np.int64(0)
+                shift = 0
+            else:
+                shift += 7
+        if flagged:
+            for i in range(at):
+                bits += (_u32(data, base + 8 + 4 * i) + 7) // 8
+            start = offsets[w]
+            for t in range(offsets[w + 1] - start):
+                flags[start + t] = (data[bits + t // 8] >> (7 - t % 8)) & 1
+    return ids, offsets, flags, flagged
