@@ -303,8 +303,13 @@ def test_chunks_read_before_a_bad_record_are_added_whole(tmp_path) -> None:
         assert idx.stats()["articles"] == 33
 
 
-def test_the_vocabulary_lookup_agrees_with_a_dict() -> None:
+@pytest.mark.parametrize("numpy_only", [False, True])
+def test_the_vocabulary_lookup_agrees_with_a_dict(monkeypatch, numpy_only: bool) -> None:
+    """(Both lookups: the compiled probe loop, with numba, and numpy's rounds of gathers.)"""
     import numpy as np
+
+    if numpy_only:
+        monkeypatch.setenv("DUPFINDER_NUMPY", "1")
 
     from dupfinder.index.store import _HashIndex
 

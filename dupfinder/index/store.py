@@ -23,10 +23,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 
+from ..stages import _numba
 from ..stages.arrays import stable_argsort
 from .codec import (
     TEXT_BLOCK,
@@ -151,6 +152,9 @@ class _HashIndex:
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """The value of each key, -1 for keys not present."""
+        kernel = _numba.kernel("table_find")
+        if kernel is not None:  # a probe loop a key, not rounds of gathers over all of them
+            return cast(np.ndarray, kernel(self.keys, self.values, keys.astype(np.uint32)))
         mask = self.keys.size - 1
         slots = self._slots(keys)
         # Most keys sit in their first slot: one gather each for all of them, then the

@@ -235,4 +235,5 @@ def _compile(numba: Any) -> dict[str, Any]:
             "stable_order": _numba_sort.stable_order,
             "leb128_encode": _numba_varint.leb128_encode,
             "leb128_decode": _numba_varint.leb128_decode,
-            "token_rows": _numba_varint.token_rows}
+            "token_rows": _numba_varint.token_rows,
+            "table_find": _numba_varint.table_find}

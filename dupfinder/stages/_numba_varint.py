@@ -117,3 +117,26 @@ def token_rows(data: np.ndarray, block_at: np.ndarray, want_block: np.ndarray,
             for t in range(offsets[w + 1] - start):
                 flags[start + t] = (data[bits + t // 8] >> (7 - t % 8)) & 1
     return ids, offsets, flags, flagged
+
+
+@numba.njit(cache=True, nogil=True)
+def table_find(table_keys: np.ndarray, table_values: np.ndarray, keys: np.ndarray
+               ) -> np.ndarray:
+    """The value of each key in the index's vocabulary table (``index.store._HashIndex``:
+    linear probing from slot ``(key ^ key >> 15) & mask``, an empty slot's value -1), -1 for
+    keys not present."""
+    mask = np.uint32(table_keys.size - 1)
+    out = np.empty(keys.size, dtype=np.int64)
+    for i in range(keys.size):
+        k = np.uint32(keys[i])
+        s = np.int64((k ^ (k >> np.uint32(15))) & mask)
+        while True:
+            v = table_values[s]
+            if v < 0:
+                out[i] = -1
+                break
+            if table_keys[s] == k:
+                out[i] = v
+                break
+            s = (s + 1) & np.int64(mask)
+    return out
