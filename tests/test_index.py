@@ -389,8 +389,14 @@ def test_postings_round_trip_at_the_edges() -> None:
             assert np.array_equal(got_keys, keys) and np.array_equal(got_rows, rows)
 
 
-def test_probing_finds_every_owner_row_pair_of_a_shared_key(tmp_path) -> None:
+@pytest.mark.parametrize("numpy_only", [False, True])
+def test_probing_finds_every_owner_row_pair_of_a_shared_key(tmp_path, monkeypatch,
+                                                            numpy_only: bool) -> None:
+    """(Both searches: the compiled galloping walk, with numba, and numpy's bisections.)"""
     import numpy as np
+
+    if numpy_only:
+        monkeypatch.setenv("DUPFINDER_NUMPY", "1")
 
     rng = np.random.default_rng(6)
     with Index(tmp_path / "p.db") as idx:

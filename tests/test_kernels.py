@@ -209,3 +209,18 @@ def test_compiled_token_blocks_equal_numpy(monkeypatch: pytest.MonkeyPatch) -> N
                 if ref is not None:
                     np.testing.assert_array_equal(got, ref)
             assert compiled[3] == reference[3]
+
+
+def test_galloping_key_ranges_are_searchsorted() -> None:
+    """``_numba_varint.key_ranges`` (the index's probe of a segment): each sorted needle's
+    ``searchsorted`` left and its run's length, for needles before, between, on and after
+    the keys, runs of repeats, and a segment far longer than the needles and far shorter."""
+    kernel = _numba.kernels()["key_ranges"]  # type: ignore[index]
+    rng = np.random.default_rng(12)
+    for n_keys, n_needles, top in ((5000, 40, 900), (30, 3000, 100), (0, 5, 9), (7, 0, 9),
+                                   (20000, 20000, 2**32 - 1)):
+        keys = np.sort(rng.integers(0, top, n_keys, endpoint=True).astype(np.uint32))
+        needles = np.unique(rng.integers(0, top, n_needles, endpoint=True).astype(np.uint32))
+        lo, width = kernel(keys, needles)
+        np.testing.assert_array_equal(lo, np.searchsorted(keys, needles, "left"))
+        np.testing.assert_array_equal(width, np.searchsorted(keys, needles, "right") - lo)

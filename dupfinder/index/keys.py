@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..params import Params
+from ..stages import _numba
 from ..stages.arrays import mix64, runs, unique, unique_counts
 from ..stages.containment import sample_need
 from ..stages.lsh import band_keys
@@ -85,15 +86,22 @@ class LookupKeys:
         starts, counts = runs(k)
         uk = k[starts]
         found_o, found_r = [], []
+        ranges = _numba.kernel("key_ranges")
         for seg in self.store.segments():
             if seg.kind != kind or seg.keys.size == 0:
                 continue
-            lo = search(seg, uk, "left")
-            hit = np.flatnonzero(seg.keys[np.minimum(lo, seg.keys.size - 1)] == uk)
+            if ranges is not None:
+                # Compiled: one galloping walk of the segment for all the sorted keys.
+                lo, width = ranges(seg.keys, uk)
+                hit = np.flatnonzero(width)
+                lo, width = lo[hit], width[hit]
+            else:
+                lo = search(seg, uk, "left")
+                hit = np.flatnonzero(seg.keys[np.minimum(lo, seg.keys.size - 1)] == uk)
+                lo = lo[hit]
+                width = search(seg, uk[hit], "right") - lo
             if not hit.size:
                 continue
-            lo = lo[hit]
-            width = search(seg, uk[hit], "right") - lo
             many = counts[hit]
             pairs = width * many  # owners x rows of each key found
             total = int(pairs.sum())

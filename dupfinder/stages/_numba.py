@@ -236,4 +236,5 @@ def _compile(numba: Any) -> dict[str, Any]:
             "leb128_encode": _numba_varint.leb128_encode,
             "leb128_decode": _numba_varint.leb128_decode,
             "token_rows": _numba_varint.token_rows,
-            "table_find": _numba_varint.table_find}
+            "table_find": _numba_varint.table_find,
+            "key_ranges": _numba_varint.key_ranges}

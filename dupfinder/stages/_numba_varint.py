@@ -140,3 +140,45 @@ def table_find(table_keys: np.ndarray, table_values: np.ndarray, keys: np.ndarra
                 break
             s = (s + 1) & np.int64(mask)
     return out
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _first_not_below(keys: np.ndarray, value: np.uint32, start: int) -> int:
+    """The first index from ``start`` whose key is not below ``value`` (keys sorted): a
+    galloping search, steps doubling from ``start``, then a bisection of the last step."""
+    n = keys.size
+    if start >= n or keys[start] >= value:
+        return start
+    step = 1
+    low = start  # keys[low] < value
+    while low + step < n and keys[low + step] < value:
+        low += step
+        step *= 2
+    high = min(low + step, n)  # keys[high] >= value, or the end
+    while high - low > 1:
+        mid = (low + high) // 2
+        if keys[mid] < value:
+            low = mid
+        else:
+            high = mid
+    return high
+
+
+@numba.njit(cache=True, nogil=True)
+def key_ranges(keys: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted ``needles`` in sorted ``keys`` (both uint32): where each needle's run of
+    equal keys starts and how long it is (``searchsorted`` left, and right minus left), by
+    one galloping walk through the keys, each search starting where the last one ended (a
+    chunk's keys are a fraction of a segment's: a few steps each, not a bisection of all)."""
+    lo = np.empty(needles.size, dtype=np.int64)
+    width = np.empty(needles.size, dtype=np.int64)
+    at = 0
+    for i in range(needles.size):
+        v = np.uint32(needles[i])
+        at = _first_not_below(keys, v, at)
+        end = at
+        while end < keys.size and keys[end] == v:
+            end += 1
+        lo[i] = at
+        width[i] = end - at
+    return lo, width
