@@ -416,3 +416,20 @@ def test_probing_finds_every_owner_row_pair_of_a_shared_key(tmp_path, monkeypatc
                       for seg_keys, seg_rows in segments
                       for sk, r in zip(seg_keys.tolist(), seg_rows.tolist()) if sk == k)
         assert got == want  # with multiplicity: the shared-sample counts rest on it
+
+
+def test_token_blocks_compressed_on_threads_are_the_same_bytes() -> None:
+    import numpy as np
+
+    from dupfinder.index.codec import THREADED_BLOCKS, pack_tokens
+
+    rng = np.random.default_rng(8)
+    articles = 16 * (THREADED_BLOCKS + 5)
+    counts = rng.integers(0, 60, articles)
+    ids = rng.integers(0, 5000, int(counts.sum()))
+    flags = rng.random(ids.size) < 0.1
+    order = rng.permutation(articles).tolist()
+    one = pack_tokens(ids, counts, flags, order)
+    assert len(one) > THREADED_BLOCKS
+    for workers in (2, 3):
+        assert pack_tokens(ids, counts, flags, order, workers=workers) == one

@@ -378,7 +378,10 @@ class Index:
         with self._clock("compress texts"):
             texts = (pack_text_blocks([a.text for a in batch], order, self.workers)
                      if self.keep_text else None)
-        return _Ready(prepared, order, texts)
+        # (credits found here, beside the next chunk's storing: the compiled needle pass lets
+        # go of the interpreter)
+        credits = agency_marks([a.text for a in batch], [a.title for a in batch])
+        return _Ready(prepared, order, texts, list(credits))
 
     def _build(self, articles: list[Article]) -> tuple[np.ndarray, Prepared]:
         """Learn the boilerplate from every article of the building add (as scan does)."""
@@ -427,7 +430,7 @@ class Index:
             sizes = sets.sizes()
             samples = np.bincount(sets.sample_docs, minlength=len(batch))
             lap("replace")
-            credits = agency_marks([a.text for a in batch], [a.title for a in batch])
+            credits = ready.credits
             dates = [sort_key_for_date(a.published) for a in batch]
             # Each article's figures as bytes cut from one array's, the numbers as Python
             # values in one conversion each (a call per article and field was a fifth of
@@ -448,7 +451,7 @@ class Index:
             assert tokens is not None
             rowids = store.insert_articles(
                 records, TokenBatch(tokens, sets.words, token_figures),
-                ready.texts, ready.order)
+                ready.texts, ready.order, self.workers)
             lap("store rows")
             rows = np.array(rowids, dtype=np.int64)
             bk, bo, sk, so = self.keys.of(sigs, sets)
@@ -777,11 +780,12 @@ class Index:
 @dataclasses.dataclass
 class _Ready:
     """A chunk made ready for storing: its arrays, the order its rows' token and text
-    blocks take, and its compressed texts (None when the index keeps none)."""
+    blocks take, its compressed texts (None when the index keeps none) and credits."""
 
     prepared: Prepared
     order: list[int]
     texts: list[bytes] | None
+    credits: list[bool]  # each article's agency credit (``stages.agency``)
 
 
 def _slice(p: Prepared, start: int, end: int) -> Prepared:

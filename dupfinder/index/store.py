@@ -248,7 +248,7 @@ class Store(Protocol):
     def rows_by_id(self, ids: Sequence[str]) -> dict[str, tuple[int, str | None]]: ...
     def insert_articles(self, records: list[tuple[Any, ...]], tokens: TokenBatch,
                         texts: Sequence[bytes] | None = None,
-                        order: Sequence[int] | None = None) -> list[int]: ...
+                        order: Sequence[int] | None = None, workers: int = 1) -> list[int]: ...
     def vocab(self) -> np.ndarray: ...
     def delete_articles(self, rowids: Sequence[int]) -> None: ...
     def fetch(self, rowids: Sequence[int], tokens: bool = False) -> Rows: ...
@@ -368,8 +368,9 @@ class SQLiteStore:
 
     def insert_articles(self, records: list[tuple[Any, ...]], tokens: TokenBatch,
                         texts: Sequence[bytes] | None = None,
-                        order: Sequence[int] | None = None) -> list[int]:
-        """Insert rows, and their tokens (as vocabulary ids) and texts (``pack_text_blocks``
+                        order: Sequence[int] | None = None, workers: int = 1) -> list[int]:
+        """Insert rows, and their tokens (as vocabulary ids; their blocks compressed on
+        ``workers`` threads) and texts (``pack_text_blocks``
         in the same ``order``) compressed in blocks, in ``order`` (copies side by side
         compress to a fraction of what they take apart); their new row numbers. Call inside a
         transaction."""
@@ -382,7 +383,7 @@ class SQLiteStore:
         rowids = list(range(start, start + len(records)))
         seq = list(order) if order is not None else list(range(len(records)))
         ids = self._encode(tokens.tokens)
-        blobs = pack_tokens(ids, tokens.counts, tokens.figures, seq)
+        blobs = pack_tokens(ids, tokens.counts, tokens.figures, seq, workers=workers)
         first_tok = self._next_block("tokens")
         self.db.executemany("INSERT INTO tokens VALUES (?, ?)",
                             [(first_tok + n, b) for n, b in enumerate(blobs)])
