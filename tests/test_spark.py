@@ -127,6 +127,32 @@ def test_identical_with_two_verification_passes(spark: Any, synthetic_2k: Path,
 
 
 @needs_spark
+def test_identical_with_components_cut_into_parts(spark: Any, synthetic_2k: Path,
+                                                  monkeypatch: Any) -> None:
+    """A candidate component of more pairs than PAIRS_PER_PART is verified in several parts
+    (its rows sent to each part they have pairs in): the same report."""
+    from dupfinder.engines import spark as on_spark
+
+    monkeypatch.setattr(on_spark, "PAIRS_PER_PART", 2)
+    _same(str(synthetic_2k), spark, partitions=3)
+
+
+def test_pair_parts_keep_a_component_together_and_cut_a_large_one(monkeypatch: Any) -> None:
+    from dupfinder.engines import spark as on_spark
+
+    # Two components: {0, 1, 2} (three pairs) and {5, 6} (one).
+    pairs = np.array([[0, 1], [0, 2], [1, 2], [5, 6]], dtype=np.int64)
+    parts = on_spark.pair_parts(pairs, 64)
+    assert parts.dtype == np.int32 and ((parts >= 0) & (parts < 64)).all()
+    assert len(set(parts[:3].tolist())) == 1
+    assert np.array_equal(on_spark.pair_parts(pairs, 64), parts)  # the same every time
+    many = np.array([[0, k] for k in range(1, 400)], dtype=np.int64)
+    assert len(set(on_spark.pair_parts(many, 64).tolist())) == 1
+    monkeypatch.setattr(on_spark, "PAIRS_PER_PART", 50)
+    assert len(set(on_spark.pair_parts(many, 64).tolist())) > 1
+
+
+@needs_spark
 def test_identical_for_shuffled_input(spark: Any, synthetic_small: list[dict[str, Any]]) -> None:
     records = list(synthetic_small)
     random.Random(3).shuffle(records)

@@ -9,8 +9,10 @@ Split (see the README's "On a Spark cluster" for the shuffles each step costs):
   identities, collected; the keys are shipped back with the shingling closure);
 - executors, pairs: LSH by exploding ``stages.lsh.band_keys`` into rows partitioned by key,
   each partition's buckets found by numpy and their pairs made by
-  ``stages.arrays.pairs_within_runs`` exactly as locally; verification by joining each pair's
-  two memberships to the rows' arrays and meeting them in one shuffle by pair, where
+  ``stages.arrays.pairs_within_runs`` exactly as locally; verification with each pair given
+  to a part by its candidate component (``pair_parts``), every row's arrays sent once to each
+  part it has pairs in and met there in one shuffle by part (past BROADCAST_PAIRS, each
+  pair's two memberships joined to the rows and met by pair), where
   ``stages.verify.verify`` scores a partition's pairs at once (in two passes for many pairs,
   the tokens only for what the first rejects);
 - driver: containment candidates, components, clusters and edits over the collected shingle
@@ -34,7 +36,7 @@ import numpy as np
 
 from ..params import Params
 from ..stages import boilerplate as bp
-from ..stages.arrays import dedupe_pairs, pairs_within_runs
+from ..stages.arrays import components, dedupe_pairs, mix64, pairs_within_runs
 from ..stages.cluster import edge_components
 from ..stages.lsh import MAX_BUCKET_PAIRS, band_keys, band_params
 from ..stages.minhash import signatures
@@ -372,18 +374,38 @@ def _gather(values: np.ndarray, offsets: np.ndarray, rows: np.ndarray
     return values[index], out_offsets
 
 
-def packed_side_batches(members: Any, parts: int, columns: Sequence[str]
-                        ) -> Callable[[Iterator[Any]], Iterator[Any]]:
-    """Each cached row's arrays once for every pair side it is (``members``: a broadcast of
-    the memberships sorted by row_id), packed into one row per part of a hash of the pair:
-    the shuffle by part then moves a few fat rows, and brings both sides of a pair to one
-    task. Per array column, the sides' lengths and their values, as binary."""
+# Pairs of one candidate component verified in one task, each of its rows sent there once,
+# up to this many pairs; a component with more is cut into parts of about this many (its
+# rows then sent to each part they have pairs in).
+PAIRS_PER_PART = 20_000
+
+
+def pair_parts(pairs: np.ndarray, tasks: int) -> np.ndarray:
+    """The part (0 .. tasks-1) each pair is verified in: its candidate component's (the
+    components of the pairs themselves, labelled on the driver), so that each row travels
+    once to the task that verifies all its pairs, rather than once for every pair it is in
+    (a row of a five-copy story: four times); a component of more than PAIRS_PER_PART pairs
+    spread over several parts. Which task verifies a pair does not change its answer."""
+    nodes, local = np.unique(pairs, return_inverse=True)
+    local = local.reshape(-1, 2).astype(np.int64)
+    comp = components(nodes.size, local)[local[:, 0]]
+    splits = np.maximum(1, -(-np.bincount(comp) // PAIRS_PER_PART))
+    spread = (mix64(np.arange(len(pairs), dtype=np.uint64)) % splits[comp].astype(np.uint64))
+    return ((mix64(comp.astype(np.uint64)) + spread) % np.uint64(tasks)).astype(np.int32)
+
+
+def packed_row_batches(members: Any, parts: int, columns: Sequence[str]
+                       ) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """Each cached row's arrays once for every part it has pairs in (``members``: a
+    broadcast of the distinct (row_id, part) sorted by row_id), packed into one row per part
+    (a few fat rows move in the shuffle, not one per row): per array column, the rows'
+    lengths and their values, as binary."""
     arrays = [c for c in columns if c in _SIDE_TYPES]
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        m_rows, m_pair, m_side = members.value
+        m_rows, m_part = members.value
         for batch in batches:
             ids = _numbers(batch.column("row_id")).astype(np.int64)
             lo = np.searchsorted(m_rows, ids, "left")
@@ -394,61 +416,89 @@ def packed_side_batches(members: Any, parts: int, columns: Sequence[str]
             first = np.cumsum(count) - count
             member = np.repeat(lo - first, count) + np.arange(total)
             src = np.repeat(np.arange(ids.size), count)
-            pair, side = m_pair[member], m_side[member]
-            part = ((pair.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)
-                    ) % np.uint64(parts)
+            part = m_part[member]
             order = np.argsort(part, kind="stable")
-            src, pair, side, part = src[order], pair[order], side[order], part[order]
+            src, part = src[order], part[order]
             bounds = np.flatnonzero(np.concatenate(([True], part[1:] != part[:-1], [True])))
-            out = [pa.array(part[bounds[:-1]].astype(np.int32)), _blob(pair, bounds),
-                   _blob(side, bounds),
+            out = [pa.array(part[bounds[:-1]].astype(np.int32)), _blob(ids[src], bounds),
                    _blob(_numbers(batch.column("words")).astype(np.int32)[src], bounds)]
             for name in arrays:
                 values, offsets = _gather(*_unblob(batch.column(name), _SIDE_TYPES[name]), src)
                 out += [_blob(np.diff(offsets), bounds), _blob(values, offsets[bounds])]
             yield pa.RecordBatch.from_arrays(
-                out, names=["part", "pair", "side", "words"]
+                out, names=["part", "row", "words"]
                 + [f"{n}{suffix}" for n in arrays for suffix in ("_len", "")])
     return run
 
 
-def packed_schema(columns: Sequence[str]) -> str:
+def packed_row_schema(columns: Sequence[str]) -> str:
     arrays = [c for c in columns if c in _SIDE_TYPES]
-    return ", ".join(["part int", "pair binary", "side binary", "words binary"]
+    return ", ".join(["part int", "row binary", "words binary"]
                      + [f"{n}{suffix} binary" for n in arrays for suffix in ("_len", "")])
 
 
-def verify_packed_batches(thresholds: Thresholds, columns: Sequence[str]
-                          ) -> Callable[[Iterator[Any]], Iterator[Any]]:
-    """``verify_batches`` over the packed rows of ``packed_side_batches``: the partition's
-    sides unpacked into one ShingleSets, each pair its a side's and b side's positions."""
+def verify_row_batches(thresholds: Thresholds, columns: Sequence[str], assigned: Any
+                       ) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """``stages.verify.verify`` of the pairs assigned to the parts of one partition of
+    packed rows (``assigned``: a broadcast of the pairs' (a, b) row ids and parts, sorted by
+    part), every row of those pairs present; the copies as (pair, jaccard, containment), a
+    pair named by its place among all the pairs."""
     arrays = [c for c in columns if c in _SIDE_TYPES]
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
 
         cols: dict[str, list[np.ndarray]] = {}
+        parts: list[np.ndarray] = []
         for b in batches:
-            for name in ["pair", "side", "words"] + [f"{n}{s}" for n in arrays
-                                                     for s in ("_len", "")]:
-                dtype = {"pair": np.int64, "side": np.int8, "words": np.int32}.get(
+            parts.append(_numbers(b.column("part")).astype(np.int32))
+            for name in ["row", "words"] + [f"{n}{s}" for n in arrays for s in ("_len", "")]:
+                dtype = {"row": np.int64, "words": np.int32}.get(
                     name, np.int64 if name.endswith("_len") else _SIDE_TYPES.get(name))
                 cols.setdefault(name, []).append(_unblob(b.column(name), dtype)[0])
         if not cols:
             return
-        joined = {name: np.concatenate(parts) for name, parts in cols.items()}
+        joined = {name: np.concatenate(got) for name, got in cols.items()}
         del cols
+        # A row sent to two parts that met in this partition is here twice: one copy kept.
+        row_ids, keep = np.unique(joined["row"], return_index=True)
 
-        def offsets(name: str) -> np.ndarray:
-            out = np.zeros(joined[name + "_len"].size + 1, dtype=np.int64)
-            np.cumsum(joined[name + "_len"], out=out[1:])
-            return out
+        def picked(name: str) -> tuple[np.ndarray, np.ndarray]:
+            lengths = joined[name + "_len"]
+            at = np.zeros(lengths.size + 1, dtype=np.int64)
+            np.cumsum(lengths, out=at[1:])
+            return _gather(joined[name], at, keep)
 
-        pair, which = joined["pair"], joined["side"]
-        sets = ShingleSets(joined["shingles"], offsets("shingles"), joined["words"],
-                           np.zeros(pair.size, bool), figures=joined["figures"],
-                           figure_offsets=offsets("figures"), tokens=joined.get("tokens"),
-                           token_figures=joined.get("token_figures"))
-        yield from _verified_sides(sets, pair, which, thresholds)
+        hashes, offsets = picked("shingles")
+        figures, figure_offsets = picked("figures")
+        tokens = token_figures = None
+        if "tokens" in joined:
+            tokens, _ = picked("tokens")
+            token_figures, _ = picked("token_figures")
+        sets = ShingleSets(hashes, offsets, joined["words"][keep], np.zeros(keep.size, bool),
+                           figures=figures, figure_offsets=figure_offsets, tokens=tokens,
+                           token_figures=token_figures)
+        p_part, p_a, p_b, p_index = assigned.value
+        here = np.unique(np.concatenate(parts))
+        lo, hi = np.searchsorted(p_part, here, "left"), np.searchsorted(p_part, here, "right")
+        mine = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist())])
+        a_at, b_at = np.searchsorted(row_ids, p_a[mine]), np.searchsorted(row_ids, p_b[mine])
+        if (a_at.size and (a_at.max() >= row_ids.size or b_at.max() >= row_ids.size
+                           or not np.array_equal(row_ids[a_at], p_a[mine])
+                           or not np.array_equal(row_ids[b_at], p_b[mine]))):
+            raise RuntimeError("spark engine: a pair's rows did not meet")
+        local = np.stack([a_at, b_at], axis=1)
+        found = verify(sets, local, thresholds)
+        if found.pairs.size:
+            # Back to each copy's pair number: (a, b) positions name one pair.
+            key = local[:, 0] * row_ids.size + local[:, 1]
+            order = np.argsort(key, kind="stable")
+            at = order[np.searchsorted(key[order], found.pairs[:, 0] * row_ids.size
+                                       + found.pairs[:, 1])]
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(p_index[mine][at]), pa.array(found.jaccard.astype(np.float64)),
+                 pa.array(found.containment.astype(np.float64))],
+                names=["pair", "jaccard", "containment"])
     return run
 
 
@@ -626,22 +676,30 @@ class SparkEngine:
         pair = np.tile(np.arange(count, dtype=np.int64), 2)
         side = np.repeat(np.array([0, 1], dtype=np.int8), count)
         if count <= BROADCAST_PAIRS:
-            # Each pair is two memberships (row_id, pair, side), broadcast: every cached row
-            # emits its arrays once for each side it is, packed by a hash of the pair, and
-            # both sides of a pair meet in one shuffle of a few fat rows, where
-            # stages.verify.verify scores a task's pairs at once.
-            by_row = np.argsort(rows, kind="stable")
-            members = self.spark.sparkContext.broadcast((rows[by_row], pair[by_row],
-                                                         side[by_row]))
+            # Each pair goes to a part (its candidate component's, ``pair_parts``); the
+            # distinct (row_id, part) memberships and the pairs by part are broadcast: every
+            # cached row emits its arrays once for each part it has pairs in, packed by part,
+            # and each part's rows meet in one shuffle of a few fat rows, where
+            # stages.verify.verify scores the part's pairs at once.
+            part = pair_parts(pairs, tasks)
+            both = np.concatenate([pairs[:, 0], pairs[:, 1]]).astype(np.int64)
+            code = np.unique((both << np.int64(20)) | np.tile(part, 2).astype(np.int64))
+            by_part = np.argsort(part, kind="stable")
+            members = self.spark.sparkContext.broadcast(
+                (code >> np.int64(20), (code & np.int64((1 << 20) - 1)).astype(np.int32)))
+            assigned = self.spark.sparkContext.broadcast(
+                (part[by_part], pairs[by_part, 0].astype(np.int64),
+                 pairs[by_part, 1].astype(np.int64), by_part.astype(np.int64)))
             try:
                 found = (self._shingles.select("row_id", *columns)
-                         .mapInArrow(packed_side_batches(members, tasks, columns),
-                                     packed_schema(columns))
+                         .mapInArrow(packed_row_batches(members, tasks, columns),
+                                     packed_row_schema(columns))
                          .repartition(tasks, "part")
-                         .mapInArrow(verify_packed_batches(thresholds, columns), SCORES)
+                         .mapInArrow(verify_row_batches(thresholds, columns, assigned), SCORES)
                          .toArrow())
             finally:
                 members.unpersist()
+                assigned.unpersist()
         else:
             # Too many to broadcast: the memberships are joined to the rows' arrays, then
             # both sides of a pair meet in one shuffle by pair.
