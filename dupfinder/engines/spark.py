@@ -57,7 +57,22 @@ def warm_up(spark: Any, params: Params | None = None) -> None:
     """Start every executor's Python workers and run each stage once on a few texts (imports,
     compiled kernels), so that the first scan is not charged for it."""
     params = params or Params()
-    sample = ["Warm up the workers, one line.\nAnd a second line with 12 figures."] * 4
+    # ASCII texts and others (the tokeniser's kernels for each width of code point), each
+    # four times (pairs to verify), on every partition.
+    sample = (["Warm up the workers, one line.\nAnd a second line with 12 figures."] * 4
+              + ["Caf\u00e9 au lait in \u201cZ\u00fcrich\u201d \u2014 12 figures.\n"
+                 "A second line, with 2 more."] * 4)
+    # The driver's own stages (boilerplate learning, the edits) with their kernels loaded,
+    # as the executors' are below: a few pages sharing a chrome line.
+    from ..stages.edits import warm_up as warm_edits
+    from .workers import warm_up as warm_local
+
+    warm_local()
+    warm_edits()
+    pages = featurize([f"Story {k}: {k * 7} things happened.\nShare this article"
+                       for k in range(6)], params.tuning.units.long_unit_chars)
+    bp.learn(pages.line_keys, pages.line_sizes, pages.line_offsets,
+             np.arange(6, dtype=np.int64), params.tuning.boilerplate)
     engine = SparkEngine(spark, spark.sparkContext.defaultParallelism)
     try:
         engine.prepare(sample, params, np.zeros(len(sample), np.int64), None, lambda _: None)
