@@ -183,7 +183,7 @@ def test_compiled_varints_equal_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_compiled_token_blocks_equal_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The index's token blocks unpacked by one compiled pass (``_numba_varint.token_rows``)
+    """The index's token blocks unpacked by one compiled pass (``_numba_index.token_rows``)
     give the numpy path's ids, offsets, flags and sizes: all articles or some of each block,
     blocks with flags and without, empty articles, ids of every width."""
     from dupfinder.index.codec import pack_tokens, unpack_tokens
@@ -212,7 +212,7 @@ def test_compiled_token_blocks_equal_numpy(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_galloping_key_ranges_are_searchsorted() -> None:
-    """``_numba_varint.key_ranges`` (the index's probe of a segment): each sorted needle's
+    """``_numba_index.key_ranges`` (the index's probe of a segment): each sorted needle's
     ``searchsorted`` left and its run's length, for needles before, between, on and after
     the keys, runs of repeats, and a segment far longer than the needles and far shorter."""
     kernel = _numba.kernels()["key_ranges"]  # type: ignore[index]

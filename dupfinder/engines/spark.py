@@ -471,7 +471,8 @@ def verify_row_batches(thresholds: Thresholds, columns: Sequence[str], assigned:
                 dtype = {"row": np.int64, "words": np.int32}.get(
                     name, np.int64 if name.endswith("_len") else _SIDE_TYPES.get(name))
                 cols.setdefault(name, []).append(_unblob(b.column(name), dtype)[0])
-        if not cols:
+        here = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int32)
+        if not here.size:
             return
         joined = {name: np.concatenate(got) for name, got in cols.items()}
         del cols
@@ -494,9 +495,9 @@ def verify_row_batches(thresholds: Thresholds, columns: Sequence[str], assigned:
                            figures=figures, figure_offsets=figure_offsets, tokens=tokens,
                            token_figures=token_figures)
         p_part, p_a, p_b, p_index = assigned.value
-        here = np.unique(np.concatenate(parts))
         lo, hi = np.searchsorted(p_part, here, "left"), np.searchsorted(p_part, here, "right")
-        mine = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist())])
+        mine = np.concatenate([np.arange(a, b, dtype=np.int64)
+                               for a, b in zip(lo.tolist(), hi.tolist())])
         a_at, b_at = np.searchsorted(row_ids, p_a[mine]), np.searchsorted(row_ids, p_b[mine])
         if (a_at.size and (a_at.max() >= row_ids.size or b_at.max() >= row_ids.size
                            or not np.array_equal(row_ids[a_at], p_a[mine])

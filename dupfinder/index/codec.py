@@ -158,7 +158,7 @@ def unpack_tokens(blobs: Sequence[bytes], wanted: Sequence[Sequence[int]] | None
 def _unpack_compiled(blobs: Sequence[bytes], wanted: Sequence[Sequence[int]] | None,
                      kernel: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[int]]:
     """``unpack_tokens`` with each block only decompressed here and the rest, headers, ids and
-    flags of every wanted article, in one compiled pass (``_numba_varint.token_rows``): a
+    flags of every wanted article, in one compiled pass (``_numba_index.token_rows``): a
     query's candidates are a block or two each, where the numpy path spent some ten array
     calls a block."""
     data = [zlib.decompress(blob) for blob in blobs]

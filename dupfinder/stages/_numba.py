@@ -221,7 +221,7 @@ def _compile(numba: Any) -> dict[str, Any]:
             out_offsets[r + 1] = w
         return out[:w].copy(), out_offsets
 
-    from . import _numba_codes, _numba_shingles, _numba_sort, _numba_text, _numba_varint
+    from . import _numba_codes, _numba_index, _numba_shingles, _numba_sort, _numba_text
 
     return {**parallel, "cut_units": _numba_text.cut_units,
             "tokenise": _numba_text.tokenise, "needles": _numba_text.needles,
@@ -233,8 +233,8 @@ def _compile(numba: Any) -> dict[str, Any]:
             "shared_counts": _numba_shingles.shared_counts,
             "code_runs": _numba_codes.code_runs, "member_of": _numba_codes.member_of,
             "stable_order": _numba_sort.stable_order,
-            "leb128_encode": _numba_varint.leb128_encode,
-            "leb128_decode": _numba_varint.leb128_decode,
-            "token_rows": _numba_varint.token_rows,
-            "table_find": _numba_varint.table_find,
-            "key_ranges": _numba_varint.key_ranges}
+            "leb128_encode": _numba_index.leb128_encode,
+            "leb128_decode": _numba_index.leb128_decode,
+            "token_rows": _numba_index.token_rows,
+            "table_find": _numba_index.table_find,
+            "key_ranges": _numba_index.key_ranges}

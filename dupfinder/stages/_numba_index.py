@@ -1,10 +1,12 @@
-"""LEB128 varints (the index's token blocks, ``index.codec``) by compiled loops, the ``fast``
-extra: imported only when numba is there (``_numba.kernels``); module-level functions, so
-numba caches them.
+"""The index's compiled kernels, the ``fast`` extra: LEB128 varints and the token blocks made
+of them (``index.codec``), the vocabulary's hash lookup (``index.store``) and the probe of the
+key segments (``index.keys``). Imported only when numba is there (``_numba.kernels``);
+module-level functions, so numba caches them.
 
 numpy writes a varint a byte position at a time over the whole array (a pass per width, with
 gathers and scatters): 50 ns an id, a tenth of adding an article to the index. A loop writes
-each id's bytes where it stands.
+each id's bytes where it stands; the other kernels replace, likewise, rounds of whole-array
+numpy calls (or a call a block) by one pass.
 """
 
 from __future__ import annotations
