@@ -706,8 +706,18 @@ class SparkEngine:
             assigned = self.spark.sparkContext.broadcast(
                 (part[by_part], pairs[by_part, 0].astype(np.int64),
                  pairs[by_part, 1].astype(np.int64), by_part.astype(np.int64)))
+            rows_of = self._shingles.select("row_id", *columns)
+            needed = np.unique(both)
+            if needed.size * 2 < self._docs:
+                # Few of the rows (the second pass's near misses): only theirs are read out of
+                # the cache, by a broadcast join in the JVM, not every row's arrays converted
+                # for Python to skip.
+                from pyspark.sql import functions as F
+
+                wanted = self.spark.createDataFrame(pa.table({"row_id": pa.array(needed)}))
+                rows_of = rows_of.join(F.broadcast(wanted), "row_id")
             try:
-                found = (self._shingles.select("row_id", *columns)
+                found = (rows_of
                          .mapInArrow(packed_row_batches(members, tasks, columns),
                                      packed_row_schema(columns))
                          .repartition(tasks, "part")
