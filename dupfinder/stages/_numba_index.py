@@ -40,6 +40,25 @@ def leb128_encode(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, width
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _decode_into(data: np.ndarray, at: int, out: np.ndarray, first: int, stop: int) -> int:
+    """LEB128 ids read from ``data[at:]`` into ``out[first:stop]``; where the reading ended."""
+    value = np.int64(0)
+    shift = 0
+    while first < stop:
+        b = data[at]
+        at += 1
+        value |= np.int64(b & 127) << shift
+        if b < 128:
+            out[first] = value
+            first += 1
+            value = np.int64(0)
+            shift = 0
+        else:
+            shift += 7
+    return at
+
+
 @numba.njit(cache=True, nogil=True)
 def leb128_decode(data: np.ndarray) -> np.ndarray:
     """The integers of a LEB128 byte array (``leb128_encode`` undone)."""
@@ -47,18 +66,7 @@ def leb128_decode(data: np.ndarray) -> np.ndarray:
     for b in data:
         count += b < 128
     out = np.empty(count, dtype=np.int64)
-    value = np.int64(0)
-    shift = 0
-    at = 0
-    for b in data:
-        value |= np.int64(b & 127) << shift
-        if b < 128:
-            out[at] = value
-            at += 1
-            value = np.int64(0)
-            shift = 0
-        else:
-            shift += 7
+    _decode_into(data, 0, out, 0, count)
     return out
 
 
@@ -97,21 +105,7 @@ def token_rows(data: np.ndarray, block_at: np.ndarray, want_block: np.ndarray,
             if i < at:
                 body += width
             bits += width
-        out = offsets[w]
-        value = np.int64(0)
-        shift = 0
-        p = body
-        while out < offsets[w + 1]:
-            b = data[p]
-            p += 1
-            value |= np.int64(b & 127) << shift
-            if b < 128:
-                ids[out] = value
-                out += 1
-                value = np.int64(0)
-                shift = 0
-            else:
-                shift += 7
+        _decode_into(data, body, ids, offsets[w], offsets[w + 1])
         if flagged:
             for i in range(at):
                 bits += (_u32(data, base + 8 + 4 * i) + 7) // 8
