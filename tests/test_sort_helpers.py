@@ -79,3 +79,16 @@ def test_wide_keys_past_the_radix_threshold(dtype: type) -> None:
     ordered = np.arange(n, dtype=dtype)
     assert np.array_equal(stable_argsort(ordered), np.arange(n))
     assert np.array_equal(stable_argsort(ordered[::-1].copy()), np.arange(n)[::-1])
+
+
+def test_unique_inverse_is_numpys() -> None:
+    from dupfinder.stages.arrays import unique_inverse
+
+    rng = np.random.default_rng(9)
+    for n, top, dtype in ((0, 5, np.uint32), (1, 5, np.uint32), (3000, 40, np.uint32),
+                          (3000, 2**32 - 1, np.uint32), (2000, 2**40, np.int64)):
+        values = rng.integers(0, top, n, endpoint=True).astype(dtype)
+        got = unique_inverse(values)
+        want = np.unique(values, return_inverse=True, return_counts=True)
+        for g, w in zip(got, want):
+            assert np.array_equal(g, w.ravel())

@@ -28,7 +28,7 @@ from typing import Any, Protocol, cast
 import numpy as np
 
 from ..stages import _numba
-from ..stages.arrays import stable_argsort
+from ..stages.arrays import unique_inverse
 from .codec import (
     TEXT_BLOCK,
     TOKEN_BLOCK,
@@ -89,23 +89,6 @@ CREATE TABLE IF NOT EXISTS embedded (
 _ROW_COLUMNS = ("rowid", "id", "outlet", "title", "url", "published", "published_ts",
                 "added_ts", "source", "size", "samples", "words", "stripped", "agency",
                 "figures", "token_block", "token_at")
-
-
-def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``np.unique(values, return_inverse=True, return_counts=True)`` of uint32 values by one
-    stable sort of 32-bit keys (``arrays.stable_argsort``: a plain SIMD sort), where numpy's
-    unique with an inverse takes a comparison argsort (a building add's millions of tokens:
-    most of storing its rows)."""
-    order = stable_argsort(values)
-    ordered = values[order]
-    new = np.ones(ordered.size, dtype=bool)
-    new[1:] = ordered[1:] != ordered[:-1]
-    run = np.cumsum(new) - 1
-    inverse = np.empty(values.size, dtype=np.int64)
-    inverse[order] = run
-    starts = np.flatnonzero(new)
-    counts = np.diff(np.append(starts, ordered.size))
-    return ordered[starts], inverse, counts
 
 
 class _HashIndex:
@@ -440,7 +423,7 @@ class SQLiteStore:
         ids = self._lookup.find(tokens)
         miss = ids < 0
         if miss.any():
-            fresh, inverse, counts = _unique_inverse(tokens[miss])
+            fresh, inverse, counts = unique_inverse(tokens[miss])
             order = np.lexsort((fresh, -counts))
             rank = np.empty(order.size, dtype=np.int64)
             rank[order] = np.arange(order.size)
