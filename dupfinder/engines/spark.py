@@ -688,9 +688,7 @@ class SparkEngine:
         count = len(pairs)
         tasks = max(int(self.spark.conf.get("spark.sql.shuffle.partitions")),
                     -(-count // PAIRS_PER_TASK))
-        rows = pairs.astype(np.int64).T.ravel()
-        pair = np.tile(np.arange(count, dtype=np.int64), 2)
-        side = np.repeat(np.array([0, 1], dtype=np.int8), count)
+        rows = pairs.astype(np.int64).T.ravel()  # each pair's a side, then each b side
         if count <= BROADCAST_PAIRS:
             # Each pair goes to a part (its candidate component's, ``pair_parts``); the
             # distinct (row_id, part) memberships and the pairs by part are broadcast: every
@@ -698,16 +696,16 @@ class SparkEngine:
             # and each part's rows meet in one shuffle of a few fat rows, where
             # stages.verify.verify scores the part's pairs at once.
             part = pair_parts(pairs, tasks)
-            both = np.concatenate([pairs[:, 0], pairs[:, 1]]).astype(np.int64)
-            code = np.unique((both << np.int64(20)) | np.tile(part, 2).astype(np.int64))
+            code = np.unique((rows << np.int64(20)) | np.tile(part, 2).astype(np.int64))
+            member_rows = code >> np.int64(20)  # sorted, a row once for each of its parts
             by_part = np.argsort(part, kind="stable")
             members = self.spark.sparkContext.broadcast(
-                (code >> np.int64(20), (code & np.int64((1 << 20) - 1)).astype(np.int32)))
+                (member_rows, (code & np.int64((1 << 20) - 1)).astype(np.int32)))
             assigned = self.spark.sparkContext.broadcast(
                 (part[by_part], pairs[by_part, 0].astype(np.int64),
                  pairs[by_part, 1].astype(np.int64), by_part.astype(np.int64)))
             rows_of = self._shingles.select("row_id", *columns)
-            needed = np.unique(both)
+            needed = member_rows[np.concatenate(([True], member_rows[1:] != member_rows[:-1]))]
             if needed.size * 2 < self._docs:
                 # Few of the rows (the second pass's near misses): only theirs are read out of
                 # the cache, by a broadcast join in the JVM, not every row's arrays converted
@@ -729,6 +727,8 @@ class SparkEngine:
         else:
             # Too many to broadcast: the memberships are joined to the rows' arrays, then
             # both sides of a pair meet in one shuffle by pair.
+            pair = np.tile(np.arange(count, dtype=np.int64), 2)
+            side = np.repeat(np.array([0, 1], dtype=np.int8), count)
             frame = self.spark.createDataFrame(pa.table({
                 "row_id": pa.array(rows), "pair": pa.array(pair), "side": pa.array(side)}))
             sides = self._shingles.select("row_id", *columns).join(frame, on="row_id")
